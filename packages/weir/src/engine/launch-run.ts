@@ -2,7 +2,7 @@
 import type { Definitions } from '../definitions/definitions.js';
 import type { Run, RunTrigger } from '../events/index.js';
 import type { Storage } from '../storage/storage.js';
-import type { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
+import type { WarehouseAccess } from './warehouse-access.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { selectAssets } from '../graph/selection.js';
 import { newRunId } from '../shared/ids.js';
@@ -15,7 +15,8 @@ export interface LaunchRunOptions {
   definitions: Definitions;
   graph: AssetGraph;
   storage: Storage;
-  warehouse: DuckDbWarehouse;
+  /** Opened only if a step needs it: a run that reuses everything never loads DuckDB. */
+  warehouse: WarehouseAccess;
   /** dbt-style selection (`revenue+`, `tag:monthly`); all assets when empty. */
   select?: string | string[];
   exclude?: string | string[];
@@ -56,7 +57,8 @@ export function selectionText(options: Pick<LaunchRunOptions, 'select' | 'exclud
 export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun> {
   const selected = options.stepKeys
     ? new Set(options.stepKeys)
-    : selectAssets(options.graph, { select: options.select, exclude: options.exclude });
+    // The project root: `path:` selectors are relative to it, not to this process's working directory (the server's).
+    : selectAssets(options.graph, { select: options.select, exclude: options.exclude, root: options.definitions.project.root });
   const plan = planRun(options.graph, selected);
   const project = options.definitions.project.name;
   const runId = newRunId();

@@ -20,6 +20,8 @@ export interface ApiContext {
   json(c: Context, body: unknown, status?: ContentfulStatusCode): Response;
   /** Masks secret setting values in any text or JSON-like value. */
   redact<T>(value: T): T;
+  /** When the app was created: the load time of a snapshot that does not say. */
+  startedAt: number;
   /** The run of this project a full id or unique prefix names; ApiError 404 when none. */
   findRun(idOrPrefix: string): Promise<Run>;
 }
@@ -39,6 +41,7 @@ export function createApiContext(app: Hono, deps: ServerDeps): ApiContext {
     book: [],
     deps,
     snapshot: () => deps.project(),
+    startedAt: Date.now(),
     redact: (value) => redactDeep(toJsonSafe(value), redactor()) as typeof value,
     json: (c, body, status = 200) => c.json(context.redact(body) as object, status),
     async findRun(idOrPrefix) {

@@ -12,6 +12,8 @@ export interface RouteResponse {
   schema?: z.ZodType;
   /** Default `application/json`; `text/event-stream` for streams. */
   contentType?: string;
+  /** Other media types the same answer comes in, chosen by the request's Accept header. */
+  alternatives?: Array<{ contentType: string; schema?: z.ZodType }>;
 }
 
 export interface RouteSpec<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {

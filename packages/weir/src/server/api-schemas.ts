@@ -4,8 +4,10 @@
  *
  * Response schemas are registered in `apiSchemas` under an id, which becomes `#/components/schemas/<id>`.
  *
+ * The package exports this file as `weir/api` (package.json "exports"), so the UI imports its types from there.
+ *
  * @example
- * import { runPageSchema, type RunPage } from '../../weir/src/server/api-schemas.js'; // the UI's api/ folder
+ * import { runPageSchema, type RunPage } from 'weir/api'; // the UI's api/ folder
  * const page: RunPage = runPageSchema.parse(await (await fetch('/api/runs?status=FAILURE')).json());
  */
 import { z } from 'zod';
@@ -109,7 +111,11 @@ const materializationDataSchema = z.object({
   metadata: z.record(z.string(), z.unknown()),
   sql: z.string().optional(),
 });
-const observationDataSchema = z.object({ assetKey: z.string(), path: z.string(), hash: z.string(), bytes: z.number(), modifiedAt: z.number() });
+const observationDataSchema = z.object({
+  assetKey: z.string(), path: z.string(), hash: z.string(), bytes: z.number(), modifiedAt: z.number(),
+  /** Observed relations (dbt sources): row count and columns. */
+  rowCount: z.number().optional(), columns: z.array(tableColumnSchema).optional(),
+});
 const checkEvaluationDataSchema = z.object({
   assetKey: z.string(),
   checkName: z.string(),
@@ -179,6 +185,27 @@ export type ApiEventRecord = z.infer<typeof eventRecordSchema>;
 // Project, assets, lineage, checks
 // ---------------------------------------------------------------------------------------------------------------
 
+export const projectLoadErrorSchema = named('ProjectLoadError', z.object({
+  /** The whole paragraph: where, what, what to do. */
+  message: z.string(),
+  /** Relative to the project root: `definitions/orders.ts`. */
+  file: z.string().optional(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+  hint: z.string().optional(),
+  /** e.g. `DEFINITIONS_SYNTAX`, `DEFINITIONS_LOAD`, `CONFIG_INVALID`. */
+  code: z.string().optional(),
+  failedAt: z.number(),
+}), 'Why the latest reload of the project failed; the server goes on serving the last good definitions.');
+export type ApiProjectLoadError = z.infer<typeof projectLoadErrorSchema>;
+
+/** Sent on /api/events/stream as `event: project_reloaded` or `event: project_load_failed` (no `id:`). */
+export const projectChangeSchema = named('ProjectChange', z.discriminatedUnion('type', [
+  z.object({ type: z.literal('project_reloaded'), version: z.number(), loadedAt: z.number() }),
+  z.object({ type: z.literal('project_load_failed'), version: z.number(), error: projectLoadErrorSchema }),
+]), 'A reload of the project: refetch /api/project (and what shows definitions) on project_reloaded; show `error` on project_load_failed.');
+export type ApiProjectChange = z.infer<typeof projectChangeSchema>;
+
 export const projectSchema = named('Project', z.object({
   name: z.string(),
   description: z.string().nullable(),
@@ -192,8 +219,12 @@ export const projectSchema = named('Project', z.object({
   })),
   counts: z.object({ assets: z.number(), externals: z.number(), checks: z.number() }),
   graphHash: z.string(),
+  /** Counts successful loads of the definitions from 1 (`weir dev` reloads them when project files change). */
+  version: z.number(),
+  /** When the definitions served now were loaded (ms since the epoch). */
+  loadedAt: z.number(),
   /** Set when the latest reload of the definitions failed; the server keeps serving the last good ones. */
-  loadError: z.string().nullable(),
+  loadError: projectLoadErrorSchema.nullable(),
 }));
 export type ApiProject = z.infer<typeof projectSchema>;
 
@@ -285,6 +316,22 @@ export const assetDetailSchema = named('AssetDetail', z.object({
 }));
 export type AssetDetail = z.infer<typeof assetDetailSchema>;
 
+export const materializationHistorySchema = named('MaterializationHistory', z.object({
+  /** Newest first: row count, duration, columns (and how they changed from the one before), data version, run. */
+  items: z.array(materializationSchema.extend({ columnChanges: columnChangesSchema.nullable() })),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextCursor: z.number().nullable(),
+}), "A page of an asset's materializations, newest first.");
+export type MaterializationHistory = z.infer<typeof materializationHistorySchema>;
+
+export const checkHistorySchema = named('CheckHistory', z.object({
+  /** Newest first: passed, observed and expected values, failing-row count and sample rows, run. */
+  items: z.array(checkEvaluationSchema),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextCursor: z.number().nullable(),
+}), "A page of an asset's check evaluations (one check, or all of them), newest first.");
+export type CheckHistory = z.infer<typeof checkHistorySchema>;
+
 export const lineageSchema = named('Lineage', z.object({
   /** Changes only when the structure changes: cache layouts by it. */
   hash: z.string(),
@@ -319,6 +366,36 @@ export const checkOverviewSchema = named('CheckOverview', z.object({
 }));
 export type CheckOverview = z.infer<typeof checkOverviewSchema>;
 
+export const overviewSchema = named('Overview', z.object({
+  /** The newest runs, newest first. */
+  recentRuns: z.array(runSchema),
+  /** Runs queued, started or cancelling now. */
+  activeRuns: z.number(),
+  /** Failed and warned checks (latest evaluation), failing first. */
+  failingChecks: z.array(z.object({ assetKey: z.string(), name: z.string(), status: checkStatusSchema, latest: checkEvaluationSchema })),
+  /**
+   * Assets to look at: `failed` (their step failed in a run newer than their last materialization), `check_failed`
+   * or `stale`, in that order.
+   */
+  assets: z.array(z.object({
+    key: z.string(),
+    problem: z.enum(['failed', 'check_failed', 'stale']),
+    /** For `stale`: the upstream keys that changed, or `code`. */
+    staleBecause: z.array(z.string()),
+    /** For `failed`: the run it failed in. */
+    runId: z.string().nullable(),
+    lastMaterializedAt: z.number().nullable(),
+  })),
+  /** One entry per day of the window, oldest first, zeros included. */
+  runsPerDay: z.array(z.object({
+    /** `YYYY-MM-DD`, at the requested UTC offset. */
+    day: z.string(),
+    total: z.number(),
+    byStatus: z.record(runStatusSchema, z.number()),
+  })),
+}), 'What the home page shows: recent runs, failing checks, assets failed or stale, and runs per day by status.');
+export type Overview = z.infer<typeof overviewSchema>;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Run pages and actions
 // ---------------------------------------------------------------------------------------------------------------
@@ -328,8 +405,9 @@ export const runPageSchema = named('RunPage', z.object({
   runs: z.array(runSchema),
   /** Pass as `cursor` for the next (older) page; null on the last page. */
   nextCursor: z.string().nullable(),
-  /** Runs matching the filters, over all pages. */
+  /** Runs matching the filters, over all pages; counted up to 10,000 (then `totalIsExact` is false: "10,000+"). */
   total: z.number(),
+  totalIsExact: z.boolean(),
 }));
 export type RunPage = z.infer<typeof runPageSchema>;
 
@@ -422,6 +500,26 @@ export const assetDetailQuerySchema = z.object({
   cursor: positiveInt.optional(),
   /** Evaluations per check. */
   checkLimit: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+export const historyQuerySchema = z.object({
+  /** The `nextCursor` of the previous page: items with a smaller event id. */
+  before: positiveInt.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+export const checkHistoryQuerySchema = historyQuerySchema.extend({
+  /** One check's evaluations; every check of the asset when absent. */
+  check: z.string().min(1).optional(),
+});
+
+export const overviewQuerySchema = z.object({
+  /** Days of the runs-per-day chart, today included. */
+  days: z.coerce.number().int().min(1).max(90).default(14),
+  /** Where "a day" starts: minutes east of UTC (the browser's `-new Date().getTimezoneOffset()`). */
+  utcOffsetMinutes: z.coerce.number().int().min(-840).max(840).default(0),
+  /** How many recent runs. */
+  runs: z.coerce.number().int().min(1).max(50).default(10),
 });
 
 const selectionValue = z.union([z.string(), z.array(z.string())]);

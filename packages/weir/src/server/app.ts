@@ -3,12 +3,14 @@ import { Hono } from 'hono';
 import { ApiError, toApiError } from './api-error.js';
 import { createApiContext } from './api-context.js';
 import { securityMiddleware } from './security.js';
+import { serveStaticUi } from './static-ui.js';
 import type { ServerDeps } from './server-deps.js';
 import { addAssetRoutes } from './routes/asset-routes.js';
 import { addCheckRoutes } from './routes/check-routes.js';
 import { addEventStreamRoutes } from './routes/event-stream-routes.js';
 import { addLineageRoutes } from './routes/lineage-routes.js';
 import { addOpenApiRoutes } from './routes/openapi-routes.js';
+import { addOverviewRoutes } from './routes/overview-routes.js';
 import { addProjectRoutes } from './routes/project-routes.js';
 import { addRunActionRoutes } from './routes/run-action-routes.js';
 import { addRunRoutes } from './routes/run-routes.js';
@@ -44,6 +46,7 @@ export function createApp(deps: ServerDeps): Hono {
   app.use('*', securityMiddleware(deps.security));
   addSessionRoutes(api);
   addProjectRoutes(api);
+  addOverviewRoutes(api);
   addAssetRoutes(api);
   addLineageRoutes(api);
   addCheckRoutes(api);
@@ -52,5 +55,6 @@ export function createApp(deps: ServerDeps): Hono {
   addRunRoutes(api);
   addRunActionRoutes(api);
   addOpenApiRoutes(api, API_VERSION);
+  if (deps.staticRoot) serveStaticUi(app, deps.staticRoot);
   return app;
 }

@@ -37,7 +37,7 @@ export function assetSummary(node: AssetNode, state: AssetState | undefined, roo
   const location = definition.location
     ? formatLocation({ ...definition.location, file: isAbsolute(definition.location.file) ? relative(root, definition.location.file) : definition.location.file })
     : null;
-  const defined = node.kind === 'asset' ? node.definition.checks : [];
+  const defined = node.definition.checks ?? [];
   const evaluations = new Map((state?.checks ?? []).map((c) => [c.checkName, c]));
   const observation = state?.observation;
   return {

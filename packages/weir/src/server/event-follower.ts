@@ -10,9 +10,6 @@ import type { ServerDeps } from './server-deps.js';
 export const DEFAULT_POLL_INTERVAL_MS = 250;
 /** Events read per query: a run with 100,000 log lines is sent in pages, not loaded whole. */
 const PAGE_SIZE = 1000;
-/** Runs created this long before a poll are looked at again, so a run created and finished between polls is seen. */
-const DISCOVERY_SLACK_MS = 10_000;
-const ACTIVE_STATUSES: RunStatus[] = ['QUEUED', 'STARTED', 'CANCELING'];
 
 export interface FollowOptions {
   storage: Storage;
@@ -58,10 +55,7 @@ export async function* followRun(runId: string, options: FollowOptions): AsyncGe
 
 /**
  * Every run's events in a project, live, for pages that show many runs (home, runs list). Never ends by itself.
- *
- * Debt: the event log can only be read per run, so this watches the active and recently created runs, each with its
- * own cursor. Resuming after id N is exact for those runs; an `EventLog.eventsAfter(afterId)` query would make it
- * one indexed read and exact for all.
+ * One indexed read per poll (EventLog.eventsAfter), whatever the number of runs; resuming after id N is exact.
  *
  * @example
  * for await (const event of followProject('shop', { storage, types: ['RUN_SUCCESS', 'RUN_FAILURE'], signal })) send(event);
@@ -70,53 +64,22 @@ export async function* followProject(project: string, options: FollowOptions): A
   const { storage, signal } = options;
   const waker = new Waker(signal);
   const unsubscribe = options.subscribe?.((event) => { if (event.project === project) waker.wake(); });
-  const cursors = new Map<string, number>();
-  const finished = new Set<string>();
   try {
-    let since = Date.now() - DISCOVERY_SLACK_MS;
-    // Where each run already known starts: after the given id, or (fresh connection) after its newest event.
-    for (const run of await candidates(storage, project, since)) {
-      if (options.afterId !== undefined) cursors.set(run.runId, options.afterId);
-      else if (FINISHED_RUN_STATUSES.includes(run.status)) finished.add(run.runId);
-      else cursors.set(run.runId, await lastEventId(storage, run.runId, options));
-    }
+    // No afterId: from now on.
+    let cursor = options.afterId ?? await storage.events.lastEventId();
     while (!signal.aborted) {
-      const pollStartedAt = Date.now();
-      const runs = await candidates(storage, project, since);
-      const batch: EventRecord[] = [];
-      for (const run of runs) {
-        if (finished.has(run.runId)) continue;
-        let cursor = cursors.get(run.runId) ?? options.afterId ?? 0;
-        for await (const event of readAfter(storage, run.runId, cursor, options)) {
-          batch.push(event);
-          cursor = event.id;
-        }
-        cursors.set(run.runId, cursor);
-        if (FINISHED_RUN_STATUSES.includes(run.status)) {
-          finished.add(run.runId);
-          cursors.delete(run.runId);
-        }
+      const page = await storage.events.eventsAfter(cursor, { project, types: options.types, limit: PAGE_SIZE });
+      for (const event of page.events) {
+        if (signal.aborted) return;
+        yield event;
       }
-      // A run that left the discovery window can never come back: forget it.
-      const current = new Set(runs.map((r) => r.runId));
-      for (const runId of finished) if (!current.has(runId)) finished.delete(runId);
-      for (const event of batch.sort((a, b) => a.id - b.id)) yield event;
-      since = pollStartedAt - DISCOVERY_SLACK_MS;
-      await waker.sleep(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+      cursor = page.nextAfterId;
+      // A full page means more are waiting: read on at once.
+      if (page.events.length < PAGE_SIZE) await waker.sleep(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
     }
   } finally {
     unsubscribe?.();
   }
-}
-
-/** Active runs and runs created since `since`, oldest first. */
-async function candidates(storage: Storage, project: string, since: number) {
-  const [active, recent] = await Promise.all([
-    storage.runs.listRuns({ project, statuses: ACTIVE_STATUSES }),
-    storage.runs.listRuns({ project, since, limit: 500 }),
-  ]);
-  const byId = new Map([...active, ...recent].map((run) => [run.runId, run]));
-  return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
 }
 
 async function* readAfter(storage: Storage, runId: string, afterId: number, options: FollowOptions): AsyncGenerator<EventRecord> {
@@ -126,12 +89,6 @@ async function* readAfter(storage: Storage, runId: string, afterId: number, opti
     if (page.length < PAGE_SIZE) return;
     cursor = page[page.length - 1]!.id;
   }
-}
-
-async function lastEventId(storage: Storage, runId: string, options: FollowOptions): Promise<number> {
-  let last = 0;
-  for await (const event of readAfter(storage, runId, 0, options)) last = event.id;
-  return last;
 }
 
 /** A sleep that ends early when woken or aborted; a wake during work is remembered, so no event waits a whole poll. */

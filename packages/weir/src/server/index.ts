@@ -4,4 +4,4 @@ export { startServer, DEFAULT_HOST, DEFAULT_PORT, type RunningServer, type Start
 export { inProcessLauncher, type InProcessLauncher, type InProcessLauncherOptions } from './in-process-launcher.js';
 export { assertBindingAllowed, TOKEN_COOKIE } from './security.js';
 export type { LaunchRequest, RunLauncher } from './run-launcher.js';
-export type { ProjectSnapshot, SecurityOptions, ServerDeps } from './server-deps.js';
+export type { ProjectChange, ProjectLoadError, ProjectSnapshot, SecurityOptions, ServerDeps } from './server-deps.js';

@@ -46,12 +46,14 @@ function operation(route: RouteSpec): JsonSchema {
     ...parametersOf(route.query, 'query'),
     ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } })),
   ];
-  const responses = Object.fromEntries(Object.entries(route.responses).map(([status, response]) => [status, {
-    description: response.description,
-    ...(response.schema || response.contentType ? {
-      content: { [response.contentType ?? 'application/json']: { schema: response.schema ? schemaRef(response.schema, 'output') : { type: 'string' } } },
-    } : {}),
-  }]));
+  const responses = Object.fromEntries(Object.entries(route.responses).map(([status, response]) => {
+    const media = [
+      ...(response.schema || response.contentType ? [{ contentType: response.contentType ?? 'application/json', schema: response.schema }] : []),
+      ...(response.alternatives ?? []),
+    ];
+    const content = Object.fromEntries(media.map((m) => [m.contentType, { schema: m.schema ? schemaRef(m.schema, 'output') : { type: 'string' } }]));
+    return [status, { description: response.description, ...(media.length ? { content } : {}) }];
+  }));
   return {
     operationId: operationId(route),
     summary: route.summary,

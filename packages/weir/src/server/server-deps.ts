@@ -9,9 +9,37 @@ import type { RunLauncher } from './run-launcher.js';
 export interface ProjectSnapshot {
   definitions: Definitions;
   graph: AssetGraph;
-  /** Set when the latest reload failed: the snapshot is then the last good one, and the UI shows this message. */
-  loadError?: string;
+  /** Counts successful loads from 1: a client refetches what it shows when it changes. Absent means 1. */
+  version?: number;
+  /** When these definitions were loaded (ms since the epoch). */
+  loadedAt?: number;
+  /** Set when the latest reload failed: the snapshot is then the last good one, and the UI shows this error. */
+  loadError?: ProjectLoadError;
 }
+
+/**
+ * Why the project's files could not be loaded, as the UI shows it.
+ *
+ * @example
+ * { message: 'definitions/orders.ts:3:7: Expected ";" but found "x". The line reads: …', file: 'definitions/orders.ts',
+ *   line: 3, column: 7, hint: 'The line reads: …', code: 'DEFINITIONS_SYNTAX', failedAt: 1716200000000 }
+ */
+export interface ProjectLoadError {
+  /** The whole paragraph: where, what, what to do. */
+  message: string;
+  /** Relative to the project root when inside it. */
+  file?: string;
+  line?: number;
+  column?: number;
+  hint?: string;
+  code?: string;
+  failedAt: number;
+}
+
+/** What `/api/events/stream` sends when `weir dev` reloads the project (or fails to). */
+export type ProjectChange =
+  | { type: 'project_reloaded'; version: number; loadedAt: number }
+  | { type: 'project_load_failed'; version: number; error: ProjectLoadError };
 
 export interface ServerDeps {
   /** Called on every request, so `weir dev` can swap in new definitions when project files change. */
@@ -24,11 +52,17 @@ export interface ServerDeps {
    * Events written by another process are found by polling storage. Returns the unsubscribe function.
    */
   subscribe?: (listener: (event: EventRecord) => void) => () => void;
+  /** Reloads of the project's definitions (`weir dev` watches its files), for the live project stream. */
+  subscribeProject?: (listener: (change: ProjectChange) => void) => () => void;
   security?: SecurityOptions;
   /** How often live streams read storage for events of other processes (default 250 ms). */
   pollIntervalMs?: number;
+  /** The clock (ms since the epoch), for what depends on "today"; default Date.now. */
+  now?: () => number;
   /** Called with every error answered as 500, for the server log. */
   onError?: (error: unknown) => void;
+  /** A folder with the built web UI (packages/ui/dist), served at / with index.html for other non-/api paths. */
+  staticRoot?: string;
 }
 
 export interface SecurityOptions {

@@ -180,6 +180,41 @@ export function storageContract(backendName: string, open: () => Promise<Storage
         assert.equal(await s.runs.countRuns({ since: 2000, until: 3500 }), 3);
       }));
 
+      it('countRuns stops at max', () => withStorage(async (s) => {
+        await seed(s);
+        assert.equal(await s.runs.countRuns({}, { max: 4 }), 4);
+        assert.equal(await s.runs.countRuns({}, { max: 100 }), 6);
+        assert.equal(await s.runs.countRuns({ project: 'shop', trigger: 'schedule' }, { max: 2 }), 2);
+        assert.equal(await s.runs.countRuns({ assetKey: 'orders' }, { max: 3 }), 3);
+      }));
+
+      it('runCountsByDay counts a project\'s runs per calendar day and status, at a UTC offset', () => withStorage(async (s) => {
+        const day = 86_400_000;
+        const may1 = Date.UTC(2024, 4, 1);
+        const at = [may1 + 1000, may1 + 2000, may1 + day - 1000, may1 + day + 5000, may1 + 3 * day, may1 - 1000];
+        for (const [i, createdAt] of at.entries()) await s.runs.createRun(newRun({ runId: `d${i}`, createdAt }));
+        await s.runs.createRun(newRun({ runId: 'x', project: 'other', createdAt: may1 + 1000 }));
+        await s.events.append(runStart('d1', may1 + 2001));
+        await s.events.append(runEnd('d1', EventType.RUN_FAILURE, may1 + 2002));
+        assert.deepEqual(await s.runs.runCountsByDay({ project: 'shop', since: may1 }), [
+          { day: '2024-05-01', status: 'FAILURE', count: 1 },
+          { day: '2024-05-01', status: 'QUEUED', count: 2 },
+          { day: '2024-05-02', status: 'QUEUED', count: 1 },
+          { day: '2024-05-04', status: 'QUEUED', count: 1 },
+        ]);
+        assert.deepEqual(await s.runs.runCountsByDay({ project: 'shop', since: may1, until: may1 + day }), [
+          { day: '2024-05-01', status: 'FAILURE', count: 1 },
+          { day: '2024-05-01', status: 'QUEUED', count: 2 },
+        ]);
+        // Two hours east of UTC, the run at 23:59:59 UTC on May 1st falls on May 2nd.
+        assert.deepEqual(await s.runs.runCountsByDay({ project: 'shop', since: may1 - day, until: may1 + day, utcOffsetMinutes: 120 }), [
+          { day: '2024-05-01', status: 'FAILURE', count: 1 },
+          { day: '2024-05-01', status: 'QUEUED', count: 2 },
+          { day: '2024-05-02', status: 'QUEUED', count: 1 },
+        ]);
+        assert.deepEqual(await s.runs.runCountsByDay({ project: 'nobody', since: 0 }), []);
+      }));
+
       it('pages with beforeRunId: every run exactly once, in order, with or without filters', () => withStorage(async (s) => {
         await seed(s);
         for (const filter of [{}, { project: 'shop' }, { assetKey: 'orders' }, { trigger: 'schedule' as const }]) {
@@ -280,6 +315,39 @@ export function storageContract(backendName: string, open: () => Promise<Storage
       }));
     });
 
+    describe('eventsAfter', () => {
+      it('reads every run\'s events after an id, oldest first, filtered by project, run and type', () => withStorage(async (s) => {
+        assert.equal(await s.events.lastEventId(), 0, 'an empty store');
+        assert.deepEqual(await s.events.eventsAfter(0), { events: [], nextAfterId: 0 });
+        await s.runs.createRun(newRun({ runId: 'ra' }));
+        await s.runs.createRun(newRun({ runId: 'x1', project: 'other' }));
+        const start = await s.events.append(runStart('ra', 2));
+        const log = await s.events.append(logEvent('ra', 'orders', 'hello', 3));
+        const other = await s.events.append({ ...runStart('x1', 4), project: 'other' });
+        const end = await s.events.append(runEnd('ra', EventType.RUN_SUCCESS, 5));
+        assert.equal(await s.events.lastEventId(), end.id);
+
+        const all = await s.events.eventsAfter(0);
+        assert.deepEqual(all.events.map((e) => e.type), ['RUN_ENQUEUED', 'RUN_ENQUEUED', 'RUN_START', 'LOG', 'RUN_START', 'RUN_SUCCESS']);
+        assert.equal(all.nextAfterId, end.id);
+        assert.deepEqual((await s.events.eventsAfter(start.id, { project: 'shop' })).events.map((e) => e.id), [log.id, end.id]);
+        assert.deepEqual((await s.events.eventsAfter(0, { project: 'other' })).events.map((e) => e.type), ['RUN_ENQUEUED', 'RUN_START']);
+        assert.deepEqual((await s.events.eventsAfter(0, { runId: 'ra', types: [EventType.LOG] })).events, [log]);
+        // A filtered reader moves past what it skipped: nothing matches, yet the cursor reaches the newest event.
+        assert.deepEqual(await s.events.eventsAfter(start.id, { types: [EventType.RUN_FAILURE] }), { events: [], nextAfterId: end.id });
+        assert.deepEqual(await s.events.eventsAfter(0, { types: [] }), { events: [], nextAfterId: end.id });
+        // A full page resumes after its last event, and paging that way reads every event exactly once.
+        const first = await s.events.eventsAfter(0, { limit: 2 });
+        assert.equal(first.events.length, 2);
+        assert.equal(first.nextAfterId, first.events[1]!.id);
+        const paged = [...first.events];
+        for (let cursor = first.nextAfterId, page; (page = await s.events.eventsAfter(cursor, { limit: 2 })).events.length; cursor = page.nextAfterId) paged.push(...page.events);
+        assert.deepEqual(paged, all.events);
+        assert.deepEqual(await s.events.eventsAfter(end.id), { events: [], nextAfterId: end.id });
+        assert.equal(other.project, 'other');
+      }));
+    });
+
     describe('asset history', () => {
       it('materializations: latest per asset, history newest first, per run', () => withStorage(async (s) => {
         await s.runs.createRun(newRun({ runId: 'r1' }));
@@ -306,7 +374,11 @@ export function storageContract(backendName: string, open: () => Promise<Storage
         assert.equal((await s.events.latestMaterializations('shop', ['orders', 'orders'])).get('orders')?.eventId, a3.id);
 
         assert.deepEqual((await s.events.materializationHistory('shop', 'orders')).map((m) => m.eventId), [a3.id, a2.id, a1.id]);
-        assert.deepEqual((await s.events.materializationHistory('shop', 'orders', 2)).map((m) => m.dataVersion), ['v3', 'v2']);
+        assert.deepEqual((await s.events.materializationHistory('shop', 'orders', { limit: 2 })).map((m) => m.dataVersion), ['v3', 'v2']);
+        // Paged by event id: the next page starts below the last item of the previous one.
+        assert.deepEqual((await s.events.materializationHistory('shop', 'orders', { limit: 1, beforeEventId: a3.id })).map((m) => m.eventId), [a2.id]);
+        assert.deepEqual((await s.events.materializationHistory('shop', 'orders', { beforeEventId: a2.id })).map((m) => m.eventId), [a1.id]);
+        assert.deepEqual(await s.events.materializationHistory('shop', 'orders', { beforeEventId: a1.id }), []);
         assert.deepEqual(await s.events.materializationHistory('shop', 'missing'), []);
 
         assert.deepEqual((await s.events.materializationsForRun('r1')).map((m) => m.assetKey), ['orders', 'revenue']);
@@ -351,9 +423,15 @@ export function storageContract(backendName: string, open: () => Promise<Storage
         assert.deepEqual([...(await s.events.latestCheckEvaluations('shop', ['revenue'])).keys()], ['revenue:not_null']);
         assert.equal((await s.events.latestCheckEvaluations('shop', [])).size, 0);
 
-        assert.deepEqual((await s.events.checkHistory('shop', 'orders', 'not_null')).map((c) => c.eventId), [n2.id, n1.id]);
-        assert.deepEqual((await s.events.checkHistory('shop', 'orders', 'not_null', 1)).map((c) => c.eventId), [n2.id]);
-        assert.deepEqual(await s.events.checkHistory('shop', 'orders', 'missing'), []);
+        assert.deepEqual((await s.events.checkHistory('shop', 'orders', { checkName: 'not_null' })).map((c) => c.eventId), [n2.id, n1.id]);
+        assert.deepEqual((await s.events.checkHistory('shop', 'orders', { checkName: 'not_null', limit: 1 })).map((c) => c.eventId), [n2.id]);
+        assert.deepEqual((await s.events.checkHistory('shop', 'orders', { checkName: 'not_null', beforeEventId: n2.id })).map((c) => c.eventId), [n1.id]);
+        assert.deepEqual(await s.events.checkHistory('shop', 'orders', { checkName: 'missing' }), []);
+        // Every check of the asset, newest first, paged; with what the asset page shows: observed, expected, samples.
+        assert.deepEqual((await s.events.checkHistory('shop', 'orders')).map((c) => c.eventId), [n2.id, u1.id, n1.id]);
+        assert.deepEqual((await s.events.checkHistory('shop', 'orders', { limit: 2, beforeEventId: n2.id })).map((c) => c.eventId), [u1.id, n1.id]);
+        const [newest] = await s.events.checkHistory('shop', 'orders', { limit: 1 });
+        assert.deepEqual([newest?.observed, newest?.expected, newest?.samples], [3, 0, [{ id: 7, note: 'vide ∅' }]]);
         assert.deepEqual((await s.events.checkEvaluationsForRun('r1')).map((c) => c.eventId), [n1.id, u1.id, v1.id]);
         assert.deepEqual((await s.events.checkEvaluationsForRun('r2')).map((c) => `${c.assetKey}:${c.checkName}`), ['orders:not_null']);
       }));

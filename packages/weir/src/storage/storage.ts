@@ -5,6 +5,7 @@
  */
 import type {
   CheckEvaluationData, EventRecord, EventType, MaterializationData, NewEvent, NewRun, ObservationData, Run, RunFilter,
+  RunStatus,
 } from '../events/index.js';
 
 export interface RunStore {
@@ -15,7 +16,27 @@ export interface RunStore {
   resolveRunId(prefix: string): Promise<string | undefined>;
   /** Newest first. */
   listRuns(filter?: RunFilter): Promise<Run[]>;
-  countRuns(filter?: RunFilter): Promise<number>;
+  /**
+   * Counts what listRuns would return without `limit` and `beforeRunId`. With `max`, stops counting there (returns
+   * at most `max`): a runs page shows "10,000+" rather than paying for an exact count over 100,000 runs.
+   */
+  countRuns(filter?: RunFilter, options?: { max?: number }): Promise<number>;
+  /**
+   * Runs created in [since, until) per day and status, for the home page's chart. Days are calendar days at
+   * `utcOffsetMinutes` (default 0, UTC) east of UTC, as `YYYY-MM-DD`; days without runs are absent.
+   *
+   * @example
+   * await runs.runCountsByDay({ project: 'shop', since: Date.parse('2024-05-01') })
+   * // [{ day: '2024-05-01', status: 'SUCCESS', count: 12 }, { day: '2024-05-01', status: 'FAILURE', count: 1 }, …]
+   */
+  runCountsByDay(filter: { project: string; since: number; until?: number; utcOffsetMinutes?: number }): Promise<RunCountByDay[]>;
+}
+
+export interface RunCountByDay {
+  /** `YYYY-MM-DD` */
+  day: string;
+  status: RunStatus;
+  count: number;
 }
 
 export interface EventQuery {
@@ -24,6 +45,32 @@ export interface EventQuery {
   types?: EventType[];
   stepKey?: string;
   limit?: number;
+}
+
+/** Across runs: what a project-wide live view reads. */
+export interface EventsAfterQuery {
+  project?: string;
+  runId?: string;
+  types?: EventType[];
+  /** At most this many events (default 1000). */
+  limit?: number;
+}
+
+export interface EventsAfterPage {
+  /** Oldest first. */
+  events: EventRecord[];
+  /**
+   * Where to resume: the id of the last event examined, matching or not, so a filtered reader moves past the events
+   * it skips instead of reading them again on every poll. Equals the given afterId when nothing was examined.
+   */
+  nextAfterId: number;
+}
+
+/** A newest-first page of history: at most `limit` items with an event id below `beforeEventId`. */
+export interface HistoryQuery {
+  limit?: number;
+  /** The eventId of the last item of the previous page. */
+  beforeEventId?: number;
 }
 
 export interface StoredMaterialization extends MaterializationData { eventId: number; runId: string; project: string; timestamp: number }
@@ -37,15 +84,32 @@ export interface EventLog {
    */
   append(event: NewEvent): Promise<EventRecord>;
   eventsForRun(runId: string, query?: EventQuery): Promise<EventRecord[]>;
+  /**
+   * Events with id > afterId, of every run (or of one project or run), oldest first: one indexed read for a
+   * project-wide live stream, whatever the number of runs.
+   *
+   * @example
+   * await events.eventsAfter(41, { project: 'shop', types: ['RUN_SUCCESS', 'RUN_FAILURE'], limit: 100 })
+   * // { events: [{ id: 57, type: 'RUN_SUCCESS', … }], nextAfterId: 63 }   (ids 42–63 examined)
+   */
+  eventsAfter(afterId: number, query?: EventsAfterQuery): Promise<EventsAfterPage>;
+  /** The highest event id in the store (0 when empty): where a "from now on" live view starts. */
+  lastEventId(): Promise<number>;
   /** The latest materialization of each asset (of the given keys, or all) in a project. */
   latestMaterializations(project: string, assetKeys?: string[]): Promise<Map<string, StoredMaterialization>>;
-  /** Newest first. */
-  materializationHistory(project: string, assetKey: string, limit?: number): Promise<StoredMaterialization[]>;
+  /**
+   * Newest first, paged by event id.
+   *
+   * @example
+   * const page = await events.materializationHistory('shop', 'orders', { limit: 20 });
+   * await events.materializationHistory('shop', 'orders', { limit: 20, beforeEventId: page.at(-1)!.eventId }) // the next 20
+   */
+  materializationHistory(project: string, assetKey: string, query?: HistoryQuery): Promise<StoredMaterialization[]>;
   latestObservations(project: string, assetKeys?: string[]): Promise<Map<string, StoredObservation>>;
   /** The latest evaluation of each check, keyed `assetKey:checkName`. */
   latestCheckEvaluations(project: string, assetKeys?: string[]): Promise<Map<string, StoredCheckEvaluation>>;
-  /** Newest first. */
-  checkHistory(project: string, assetKey: string, checkName: string, limit?: number): Promise<StoredCheckEvaluation[]>;
+  /** Newest first, paged by event id: one check's evaluations, or (no checkName) every check of the asset. */
+  checkHistory(project: string, assetKey: string, query?: HistoryQuery & { checkName?: string }): Promise<StoredCheckEvaluation[]>;
   checkEvaluationsForRun(runId: string): Promise<StoredCheckEvaluation[]>;
   materializationsForRun(runId: string): Promise<StoredMaterialization[]>;
 }

@@ -3,21 +3,12 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { spawnWeir, TempDirs, weir, weirJson, type RunJson } from './cli-helper.js';
+import { freePort, spawnWeir, TempDirs, weir, weirJson, type RunJson } from './cli-helper.js';
 
 const temp = new TempDirs();
 after(() => temp.cleanup());
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('weir dev hand-off', () => {
   it('runs `weir run` through the serving process, then removes its record on Ctrl-C', async () => {

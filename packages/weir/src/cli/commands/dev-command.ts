@@ -1,25 +1,39 @@
-/** `weir dev`: serves the project's API on 127.0.0.1 and runs work in the same process, owning the warehouse. */
-import { buildAssetGraph } from '../../graph/index.js';
+/**
+ * `weir dev`: serves the project's API on 127.0.0.1 and runs work in the same process, owning the warehouse; reloads
+ * the definitions when project files change (tried in a child process first, so a broken file shows an error).
+ */
 import { assertBindingAllowed, createApp, DEFAULT_HOST, DEFAULT_PORT, inProcessLauncher, startServer } from '../../server/index.js';
-import type { ProjectSnapshot } from '../../server/index.js';
+import type { ProjectChange } from '../../server/index.js';
 import { openLocalInstance } from '../local-instance.js';
+import { watchProject } from '../project-watcher.js';
 import { style } from '../output/style.js';
 import { recordServingProcess } from '../serving-process.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../shared/package-paths.js';
+
+/** The built web UI: packages/ui/dist, from src/cli/commands or dist/cli/commands of packages/weir. */
+// The UI package sits beside this one in the repository (packages/ui), built by `npm install`.
+const UI_DIST = join(packageRoot(), '..', 'ui', 'dist');
 
 export async function devCommand(options: { project: string; host?: string; port?: number }): Promise<number> {
   const host = options.host ?? DEFAULT_HOST;
   const token = process.env.WEIR_TOKEN || undefined;
   assertBindingAllowed(host, token);
   const instance = await openLocalInstance(options.project);
-  const snapshot: ProjectSnapshot = { definitions: instance.loaded.definitions, graph: buildAssetGraph(instance.loaded.definitions) };
   const log = (error: unknown) => process.stderr.write(`${style.red('error')} ${(error as Error)?.message ?? String(error)}\n`);
-  const launcher = inProcessLauncher({ project: () => snapshot, storage: instance.storage, warehouse: () => instance.warehouse(), onRunError: (_id, error) => log(error) });
-  const app = createApp({ project: () => snapshot, storage: instance.storage, launcher, subscribe: launcher.subscribe, security: { token }, onError: log });
+  // Runs read the snapshot when they launch and keep it: a reload never changes a run in flight.
+  const watcher = watchProject({ initial: instance.loaded, onChange: reportChange });
+  const project = watcher.snapshot;
+  const launcher = inProcessLauncher({ project, storage: instance.storage, warehouse: () => instance.warehouse(), onRunError: (_id, error) => log(error) });
+  const app = createApp({ project, storage: instance.storage, launcher, subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token }, onError: log,
+    staticRoot: existsSync(`${UI_DIST}/index.html`) ? UI_DIST : undefined });
   // Open the warehouse now: this process owns it from the start, and a second `weir dev` fails fast on the lock.
   await instance.warehouse();
   const server = await startServer({ app, host, port: options.port ?? DEFAULT_PORT });
-  const forget = recordServingProcess(snapshot.definitions.project.root, server.url);
-  process.stdout.write(`${style.bold('Weir')} serving ${style.bold(snapshot.definitions.project.name)} at ${style.cyan(server.url)}\n`);
+  const forget = recordServingProcess(project().definitions.project.root, server.url);
+  process.stdout.write(`${style.bold('Weir')} serving ${style.bold(project().definitions.project.name)} at ${style.cyan(server.url)}\n`);
+  if (!existsSync(`${UI_DIST}/index.html`)) process.stdout.write(style.dim(`No web UI at ${UI_DIST}: build it with \`npm run build --workspace packages/ui\`; serving the API only.\n`));
   if (token) process.stdout.write(`Sign a browser in with ${server.url}/api/session?token=… (WEIR_TOKEN)\n`);
   process.stdout.write(style.dim(`API: ${server.url}/api/openapi.json · other weir commands on this project now run through this process · Ctrl-C to stop\n`));
   await new Promise<void>((resolve) => {
@@ -28,10 +42,17 @@ export async function devCommand(options: { project: string; host?: string; port
     process.once('SIGTERM', stop);
   });
   process.stdout.write('Stopping: cancelling running runs…\n');
+  await watcher.close();
   for (const runId of launcher.running()) await launcher.cancel(runId);
   await launcher.idle();
   forget();
   await server.close();
   await instance.close();
   return 0;
+}
+
+/** One line in the terminal per reload: the new version, or the error (the server keeps the last good definitions). */
+function reportChange(change: ProjectChange): void {
+  if (change.type === 'project_reloaded') process.stdout.write(`${style.dim(new Date(change.loadedAt).toLocaleTimeString())} Reloaded the definitions (version ${change.version})\n`);
+  else process.stderr.write(`${style.red('error')} ${change.error.message} ${style.dim('(still serving the last good definitions)')}\n`);
 }

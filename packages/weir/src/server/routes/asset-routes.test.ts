@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assetDetailSchema, assetListSchema } from '../api-schemas.js';
+import { assetDetailSchema, assetListSchema, checkHistorySchema, materializationHistorySchema } from '../api-schemas.js';
 import { openServerFixture, type ServerFixture } from '../server-fixture.js';
 
 describe('asset routes', () => {
@@ -89,6 +89,49 @@ describe('asset routes', () => {
       assert.equal(res.body.error.code, 'INVALID_QUERY');
       assert.ok(Array.isArray(res.body.error.details));
     }
+  });
+
+  it('pages materialization history on /api/assets/:key/materializations: row count, duration, columns and changes', async () => {
+    const first = await f.json('/api/assets/sales/by_customer/materializations?limit=1', materializationHistorySchema);
+    assert.equal(first.status, 200);
+    assert.equal(first.body.items.length, 1);
+    const [newest] = first.body.items;
+    assert.equal(newest!.runId, f.runs.failed);
+    assert.equal(newest!.rowCount, 2);
+    assert.ok(newest!.durationMs >= 0);
+    assert.deepEqual(newest!.columns.map((c) => c.name), ['customer', 'total', 'n']);
+    assert.deepEqual(newest!.columnChanges?.added, [{ name: 'n', type: 'BIGINT' }], 'diffed with the older one outside the page');
+    const second = await f.json(`/api/assets/sales/by_customer/materializations?limit=1&before=${first.body.nextCursor}`, materializationHistorySchema);
+    assert.deepEqual(second.body.items.map((m) => m.runId), [f.runs.ok]);
+    assert.equal(second.body.nextCursor, null);
+    assert.equal(second.body.items[0]!.columnChanges, null);
+  });
+
+  it('pages check history on /api/assets/:key/checks: all checks or one, with observed, expected and samples', async () => {
+    const all = await f.json('/api/assets/orders/checks', checkHistorySchema);
+    assert.equal(all.status, 200);
+    assert.deepEqual(all.body.items.map((c) => c.checkName), ['unique_id', 'row_count', 'unique_id', 'row_count'], 'newest first, both runs');
+    assert.equal(all.body.nextCursor, null);
+    const one = await f.json('/api/assets/quality/checks?check=quality_rows&limit=1', checkHistorySchema);
+    assert.deepEqual(one.body.items.map((c) => [c.runId, c.passed, c.observed, c.expected]), [[f.runs.failed, false, 4, 3]]);
+    assert.ok(Array.isArray(one.body.items[0]!.samples));
+    const older = await f.json(`/api/assets/quality/checks?check=quality_rows&limit=1&before=${one.body.nextCursor}`, checkHistorySchema);
+    assert.deepEqual(older.body.items.map((c) => [c.runId, c.passed]), [[f.runs.ok, true]]);
+  });
+
+  it('answers 4xx to history requests for unknown assets or checks and malformed cursors', async () => {
+    const cases: Array<[string, number, string]> = [
+      ['/api/assets/ordrs/materializations', 404, 'UNKNOWN_ASSET'], ['/api/assets/ordrs/checks', 404, 'UNKNOWN_ASSET'],
+      ['/api/assets/orders/checks?check=uniq_id', 404, 'UNKNOWN_CHECK'], ['/api/assets/orders/materializations?before=-3', 400, 'INVALID_QUERY'],
+      ['/api/assets/orders/materializations?limit=500', 400, 'INVALID_QUERY'], ['/api/assets/orders/checks?before=soon', 400, 'INVALID_QUERY'],
+      ['/api/assets/orders/checks?check=', 400, 'INVALID_QUERY'],
+    ];
+    for (const [path, status, code] of cases) {
+      const res = await f.json(path);
+      assert.equal(res.status, status, path);
+      assert.equal(res.body.error.code, code, path);
+    }
+    assert.match((await f.json('/api/assets/orders/checks?check=uniq_id')).body.error.message, /Did you mean 'unique_id'/);
   });
 
   it('shows stale assets and why (run last: it adds a materialization of orders)', async () => {

@@ -3,8 +3,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp } from '../app.js';
-import { eventRecordSchema } from '../api-schemas.js';
-import { openServerFixture, type ServerFixture } from '../server-fixture.js';
+import { eventRecordSchema, projectChangeSchema } from '../api-schemas.js';
+import type { ProjectChange } from '../server-deps.js';
+import { SECRET, openServerFixture, type ServerFixture } from '../server-fixture.js';
 
 interface SseMessage { id?: string; event?: string; data: string }
 
@@ -115,6 +116,47 @@ describe('event streams', () => {
     const sent = events(await readSse(response, (m) => m.length > 0));
     assert.equal(sent[0]!.runId, f.runs.failed);
     assert.equal(sent[0]!.type, 'RUN_FAILURE');
+  });
+
+  it('answers GET /api/runs/:id/events as a live stream when Accept asks for text/event-stream, resumable from Last-Event-ID', async () => {
+    const stored = await f.storage.events.eventsForRun(f.runs.failed);
+    const accept = { accept: 'text/event-stream' };
+    const messages = await readSse(await f.request(`/api/runs/${f.runs.failed}/events`, { headers: accept }));
+    assert.deepEqual(events(messages).map((e) => e.id), stored.map((e) => e.id));
+    assert.deepEqual(messages.at(-1), { event: 'end', data: JSON.stringify({ runId: f.runs.failed, status: 'FAILURE' }) });
+    const resumed = await readSse(await f.request(`/api/runs/${f.runs.failed}/events?types=LOG,RUN_FAILURE`, { headers: { ...accept, 'last-event-id': String(stored[3]!.id) } }));
+    assert.deepEqual(events(resumed).map((e) => e.id), stored.slice(4).filter((e) => e.type === 'LOG' || e.type === 'RUN_FAILURE').map((e) => e.id));
+    // Without that Accept header (or with JSON first), the same path answers a JSON page.
+    for (const headers of [{}, { accept: 'application/json' }, { accept: '*/*' }] as Array<Record<string, string>>) {
+      const page = await f.request(`/api/runs/${f.runs.failed}/events?limit=2`, { headers });
+      assert.equal(page.headers.get('content-type')?.split(';')[0], 'application/json');
+      assert.equal(((await page.json()) as any).events.length, 2);
+    }
+    const live = await f.request(`/api/runs/${f.runs.failed}/events`, { headers: { ...accept, 'last-event-id': 'x' } });
+    assert.equal(live.status, 400);
+    assert.equal((await f.request('/api/runs/ffffffff/events', { headers: accept })).status, 404);
+  });
+
+  it('sends the project\'s reloads on /api/events/stream, secrets masked, between run events', async () => {
+    const listeners = new Set<(change: ProjectChange) => void>();
+    const app = createApp({
+      project: () => f.snapshot, storage: f.storage, pollIntervalMs: 30,
+      subscribeProject: (listener) => { listeners.add(listener); return () => listeners.delete(listener); },
+    });
+    const reading = readSse(await app.request('/api/events/stream?types=RUN_FAILURE'), (m) => m.filter((x) => x.event).length >= 2);
+    await new Promise((r) => setTimeout(r, 100));
+    const error = { message: `definitions/a.ts:3:1: Unexpected "}" near ${SECRET}.`, file: 'definitions/a.ts', line: 3, failedAt: 5 };
+    for (const listener of listeners) listener({ type: 'project_load_failed', version: 1, error });
+    for (const listener of listeners) listener({ type: 'project_reloaded', version: 2, loadedAt: 6 });
+    const messages = await reading;
+    assert.deepEqual(messages.map((m) => m.event), ['project_load_failed', 'project_reloaded']);
+    assert.ok(messages.every((m) => m.id === undefined), 'no id: they do not move the resume point');
+    const failed = projectChangeSchema.parse(JSON.parse(messages[0]!.data));
+    assert.equal(failed.type === 'project_load_failed' && failed.error.line, 3);
+    assert.ok(!messages[0]!.data.includes(SECRET), 'the secret is masked');
+    assert.deepEqual(JSON.parse(messages[1]!.data), { type: 'project_reloaded', version: 2, loadedAt: 6 });
+    for (let i = 0; i < 50 && listeners.size; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(listeners.size, 0, 'the stream unsubscribed once the client went away');
   });
 
   it('answers 404 to an unknown run and 400 to a bad Last-Event-ID or type', async () => {

@@ -1,11 +1,12 @@
 /**
  * Live events as Server-Sent Events, one stream per page (browsers allow six connections per origin):
- * `GET /api/runs/:id/events/stream` for a run page, `GET /api/events/stream` for pages showing many runs.
+ * `GET /api/runs/:id/events/stream` (or `GET /api/runs/:id/events` with `Accept: text/event-stream`) for a run
+ * page, `GET /api/events/stream` for pages showing many runs and for the project's reloads.
  * Each message is one stored event as JSON, with `id:` = its event id, so EventSource resumes by itself.
  */
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import type { EventRecord } from '../../events/index.js';
+import type { EventRecord, EventType, Run } from '../../events/index.js';
 import { ApiError } from '../api-error.js';
 import { addRoute } from '../api-route.js';
 import type { ApiContext } from '../api-context.js';
@@ -17,7 +18,7 @@ export const SSE_HEARTBEAT_MS = 15_000;
 /** How long a browser waits before reconnecting after the stream drops. */
 const SSE_RETRY_MS = 1000;
 
-const LAST_EVENT_ID = { name: 'Last-Event-ID', description: 'Resume after this event id (sent by EventSource on reconnect); wins over afterId.' };
+export const LAST_EVENT_ID = { name: 'Last-Event-ID', description: 'Resume after this event id (sent by EventSource on reconnect); wins over afterId.' };
 
 /**
  * @example
@@ -31,48 +32,71 @@ const LAST_EVENT_ID = { name: 'Last-Event-ID', description: 'Resume after this e
  * // data: {"runId":"5b0e…","status":"SUCCESS"}
  */
 export function addEventStreamRoutes(api: ApiContext): void {
-  const { storage, subscribe, pollIntervalMs } = api.deps;
-
+  const { storage, subscribe, subscribeProject, pollIntervalMs } = api.deps;
   addRoute(api.app, api.book, {
     method: 'get', path: '/api/runs/:id/events/stream', tag: 'events',
-    summary: "A run's events as Server-Sent Events: the stored ones after Last-Event-ID (or afterId), then live ones; `event: end` once the run has finished",
+    summary: "A run's events as Server-Sent Events: the stored ones after Last-Event-ID (or afterId), then live ones; `event: end` once the run has finished. The same as GET /api/runs/{id}/events with Accept: text/event-stream",
     params: runIdParamsSchema, query: eventStreamQuerySchema, headers: [LAST_EVENT_ID],
     responses: {
       200: { description: 'One `data:` message per event (an EventRecord as JSON) with `id:` = its id, then `event: end` with {runId, status}', contentType: 'text/event-stream' },
       400: { description: 'Invalid query or Last-Event-ID', schema: errorBodySchema },
       404: { description: 'No such run', schema: errorBodySchema },
     },
-  }, async ({ c, params, query }) => {
-    const run = await api.findRun(params.id);
-    const afterId = lastEventId(c) ?? query.afterId ?? 0;
-    return sse(c, api, async (send, signal, stream) => {
-      const feed = followRun(run.runId, { storage, afterId, types: query.types, stepKey: query.step, pollIntervalMs, subscribe, signal });
-      for (;;) {
-        const next = await feed.next();
-        if (next.done) {
-          if (next.value) await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: run.runId, status: next.value }) });
-          return;
-        }
-        await send(next.value);
-      }
-    });
-  });
+  }, async ({ c, params, query }) => streamRunEvents(api, c, await api.findRun(params.id), query));
 
   addRoute(api.app, api.book, {
     method: 'get', path: '/api/events/stream', tag: 'events',
-    summary: "Every run's events as Server-Sent Events, live (from now on, or after Last-Event-ID / afterId); never ends by itself",
+    summary: "Every run's events as Server-Sent Events, live (from now on, or after Last-Event-ID / afterId), and the project's reloads; never ends by itself",
     query: eventStreamQuerySchema.omit({ step: true }), headers: [LAST_EVENT_ID],
     responses: {
-      200: { description: 'One `data:` message per event (an EventRecord as JSON) with `id:` = its id. Pass `types` to keep it small (e.g. RUN_START,RUN_SUCCESS,RUN_FAILURE,RUN_CANCELED).', contentType: 'text/event-stream' },
+      200: {
+        description: 'One `data:` message per event (an EventRecord as JSON) with `id:` = its id. Pass `types` to keep it small '
+          + '(e.g. RUN_START,RUN_SUCCESS,RUN_FAILURE,RUN_CANCELED). When `weir dev` reloads the project: `event: project_reloaded` '
+          + 'or `event: project_load_failed`, with a ProjectChange as data and no id (they are not replayed on reconnect: refetch /api/project then).',
+        contentType: 'text/event-stream',
+      },
       400: { description: 'Invalid query or Last-Event-ID', schema: errorBodySchema },
     },
   }, async ({ c, query }) => {
     const project = api.snapshot().definitions.project.name;
     const afterId = lastEventId(c) ?? query.afterId;
-    return sse(c, api, async (send, signal) => {
-      for await (const event of followProject(project, { storage, afterId, types: query.types, pollIntervalMs, subscribe, signal })) await send(event);
+    return sse(c, api, async (send, signal, stream) => {
+      // Project changes arrive by callback, between events; each writeSSE is one write, so messages never interleave.
+      const unsubscribe = subscribeProject?.((change) => {
+        void stream.writeSSE({ event: change.type, data: JSON.stringify(api.redact(change)) }).catch(() => undefined);
+      });
+      try {
+        for await (const event of followProject(project, { storage, afterId, types: query.types, pollIntervalMs, subscribe, signal })) await send(event);
+      } finally {
+        unsubscribe?.();
+      }
     });
   });
+}
+
+/**
+ * A run's events as SSE: the stored ones after Last-Event-ID (or `afterId`), then live ones, then `event: end`.
+ * What both `/api/runs/:id/events/stream` and `/api/runs/:id/events` (with Accept: text/event-stream) answer.
+ */
+export function streamRunEvents(api: ApiContext, c: Context, run: Run, query: { afterId?: number; types?: EventType[]; step?: string }): Response {
+  const { storage, subscribe, pollIntervalMs } = api.deps;
+  const afterId = lastEventId(c) ?? query.afterId ?? 0;
+  return sse(c, api, async (send, signal, stream) => {
+    const feed = followRun(run.runId, { storage, afterId, types: query.types, stepKey: query.step, pollIntervalMs, subscribe, signal });
+    for (;;) {
+      const next = await feed.next();
+      if (next.done) {
+        if (next.value) await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId: run.runId, status: next.value }) });
+        return;
+      }
+      await send(next.value);
+    }
+  });
+}
+
+/** Whether the client asked for Server-Sent Events (EventSource sends `Accept: text/event-stream`). */
+export function wantsEventStream(c: Context): boolean {
+  return (c.req.header('accept') ?? '').split(',').some((type) => type.split(';')[0]!.trim().toLowerCase() === 'text/event-stream');
 }
 
 function lastEventId(c: Context): number | undefined {

@@ -29,7 +29,7 @@ export function addLineageRoutes(api: ApiContext): void {
         origin: node.kind === 'asset' ? node.definition.origin : null,
         status: state?.status ?? 'never',
         lastMaterializedAt: state?.latest?.timestamp ?? state?.observation?.timestamp ?? null,
-        rowCount: state?.latest?.rowCount ?? null,
+        rowCount: state?.latest?.rowCount ?? state?.observation?.rowCount ?? null,
       });
       for (const up of node.upstream) body.edges.push({ source: up, target: key });
       const members = groups.get(node.definition.group) ?? [];

@@ -16,8 +16,8 @@ describe('GET /api/openapi.json', () => {
     assert.equal(doc.openapi, '3.1.0');
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods as object).map((m) => `${m.toUpperCase()} ${path}`));
     assert.deepEqual(operations.sort(), [
-      'DELETE /api/session', 'GET /api/assets', 'GET /api/assets/{key}', 'GET /api/checks', 'GET /api/events/stream', 'GET /api/lineage',
-      'GET /api/openapi.json', 'GET /api/project', 'GET /api/runs', 'GET /api/runs/{id}', 'GET /api/runs/{id}/events',
+      'DELETE /api/session', 'GET /api/assets', 'GET /api/assets/{key}', 'GET /api/assets/{key}/checks', 'GET /api/assets/{key}/materializations',
+      'GET /api/checks', 'GET /api/events/stream', 'GET /api/lineage', 'GET /api/openapi.json', 'GET /api/overview', 'GET /api/project', 'GET /api/runs', 'GET /api/runs/{id}', 'GET /api/runs/{id}/events',
       'GET /api/runs/{id}/events/stream', 'GET /api/session', 'POST /api/runs', 'POST /api/runs/{id}/cancel', 'POST /api/runs/{id}/reexecute', 'POST /api/session',
     ]);
     const ids = Object.values(doc.paths).flatMap((methods) => Object.values(methods as Record<string, { operationId: string }>).map((o) => o.operationId));
@@ -42,6 +42,12 @@ describe('GET /api/openapi.json', () => {
     const stream = doc.paths['/api/runs/{id}/events/stream'].get;
     assert.ok(stream.parameters.some((p: { name: string; in: string }) => p.name === 'Last-Event-ID' && p.in === 'header'));
     assert.ok(stream.responses['200'].content['text/event-stream']);
+    // GET /api/runs/{id}/events: a JSON page or, by Accept, the live stream; both documented, with Last-Event-ID.
+    const events = doc.paths['/api/runs/{id}/events'].get;
+    assert.deepEqual(Object.keys(events.responses['200'].content).sort(), ['application/json', 'text/event-stream']);
+    assert.deepEqual(events.responses['200'].content['application/json'].schema, { $ref: '#/components/schemas/EventPage' });
+    assert.ok(events.parameters.some((p: { name: string; in: string }) => p.name === 'Last-Event-ID' && p.in === 'header'));
+    assert.ok(doc.components.schemas.ProjectChange && doc.components.schemas.ProjectLoadError);
     assert.deepEqual(doc.paths['/api/runs'].post.requestBody.content['application/json'].schema, { $ref: '#/components/schemas/LaunchRequest' });
   });
 });

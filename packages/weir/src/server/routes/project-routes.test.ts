@@ -19,7 +19,29 @@ describe('GET /api/project', () => {
     ]);
     assert.deepEqual(body.counts, { assets: 5, externals: 1, checks: 3 });
     assert.equal(body.graphHash, f.snapshot.graph.hash());
+    assert.equal(body.version, 1);
+    assert.equal(typeof body.loadedAt, 'number');
     assert.equal(body.loadError, null);
+  });
+
+  it('shows the latest load error with file and line, secrets masked, while serving the last good definitions', async () => {
+    f.snapshot.loadError = {
+      message: `definitions/orders.ts:4:9: loading definitions failed: bad key ${SECRET}.`, file: 'definitions/orders.ts', line: 4, column: 9,
+      hint: `Fix the code at that line (${SECRET}).`, code: 'DEFINITIONS_LOAD', failedAt: 1_700_000_000_000,
+    };
+    try {
+      const response = await f.request('/api/project');
+      const text = await response.text();
+      assert.ok(!text.includes(SECRET), 'the secret is masked');
+      const body = projectSchema.parse(JSON.parse(text));
+      assert.deepEqual(body.loadError, {
+        message: 'definitions/orders.ts:4:9: loading definitions failed: bad key ***.', file: 'definitions/orders.ts', line: 4, column: 9,
+        hint: 'Fix the code at that line (***).', code: 'DEFINITIONS_LOAD', failedAt: 1_700_000_000_000,
+      });
+      assert.deepEqual(body.counts, { assets: 5, externals: 1, checks: 3 }, 'still the last good definitions');
+    } finally {
+      delete f.snapshot.loadError;
+    }
   });
 
   it('never sends a secret value, in any route, stream or error', async () => {

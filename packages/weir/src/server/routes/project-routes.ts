@@ -9,14 +9,15 @@ export const SECRET_MASK = '***';
 /**
  * @example
  * // GET /api/project
- * // {"name":"shop","settings":[{"name":"api_key","value":"***","secret":true,"source":"env"}, …], …}
+ * // {"name":"shop","settings":[{"name":"api_key","value":"***","secret":true,"source":"env"}, …], "version":3,
+ * //  "loadedAt":1716200000000, "loadError":{"message":"definitions/orders.ts:3:7: …","file":"definitions/orders.ts","line":3,…}}
  */
 export function addProjectRoutes(api: ApiContext): void {
   addRoute(api.app, api.book, {
-    method: 'get', path: '/api/project', tag: 'project', summary: 'The project: name, description, settings (secrets masked), counts',
+    method: 'get', path: '/api/project', tag: 'project', summary: 'The project: name, description, settings (secrets masked), counts, and the state of its definitions (version, load error)',
     responses: { 200: { description: 'The project', schema: projectSchema }, 401: { description: 'No valid token', schema: errorBodySchema } },
   }, ({ c }) => {
-    const { definitions, graph, loadError } = api.snapshot();
+    const { definitions, graph, loadError, version, loadedAt } = api.snapshot();
     const { project } = definitions;
     const names = [...new Set([...Object.keys(project.settingSources), ...Object.keys(project.settings)])].sort();
     const body: ApiProject = {
@@ -34,6 +35,9 @@ export function addProjectRoutes(api: ApiContext): void {
         checks: definitions.assets.reduce((n, a) => n + a.checks.length, 0),
       },
       graphHash: graph.hash(),
+      version: version ?? 1,
+      loadedAt: loadedAt ?? api.startedAt,
+      // Redacted like every answer (api.json): a loader message may quote a line holding a secret.
       loadError: loadError ?? null,
     };
     return api.json(c, body);

@@ -19,6 +19,7 @@ describe('run routes', () => {
     const { status, body } = await f.json('/api/runs', runPageSchema);
     assert.equal(status, 200);
     assert.equal(body.total, 5);
+    assert.equal(body.totalIsExact, true);
     assert.deepEqual(body.runs.map((r) => r.runId), [...extra].reverse().concat([f.runs.failed, f.runs.ok]));
     assert.equal(body.nextCursor, null);
   });

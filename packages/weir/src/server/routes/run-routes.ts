@@ -1,13 +1,20 @@
-/** `GET /api/runs`, `GET /api/runs/:id` and `GET /api/runs/:id/events`: run history, one run, a page of its events. */
+/** `GET /api/runs`, `GET /api/runs/:id` and `GET /api/runs/:id/events`: run history, one run, its events (a page or live). */
 import { summarizeSteps, type EventType, type RunFilter } from '../../events/index.js';
 import { isWeirError } from '../../shared/errors.js';
 import { ApiError } from '../api-error.js';
 import { addRoute } from '../api-route.js';
 import type { ApiContext } from '../api-context.js';
+import { LAST_EVENT_ID, streamRunEvents, wantsEventStream } from './event-stream-routes.js';
 import {
   EVENT_TYPES, errorBodySchema, eventPageQuerySchema, eventPageSchema, runDetailSchema, runIdParamsSchema, runListQuerySchema,
   runPageSchema, type EventPage, type RunDetail, type RunPage,
 } from '../api-schemas.js';
+
+/**
+ * Where the runs page stops counting and shows "10,000+". An exact count reads every matching index entry: ~10 ms
+ * per 100,000 runs, paid on every page and filter change, for a figure nobody reads past the first digits.
+ */
+export const RUN_COUNT_CAP = 10_000;
 
 /** Everything but log lines: what a run's step list needs, without reading 100,000 log lines. */
 const STEP_EVENT_TYPES = EVENT_TYPES.filter((t) => t !== 'LOG') as EventType[];
@@ -15,7 +22,7 @@ const STEP_EVENT_TYPES = EVENT_TYPES.filter((t) => t !== 'LOG') as EventType[];
 /**
  * @example
  * // GET /api/runs?status=FAILURE&asset=orders&since=2024-05-01&limit=20
- * // {"runs":[…20 runs, newest first…],"nextCursor":"5b0e…","total":57}
+ * // {"runs":[…20 runs, newest first…],"nextCursor":"5b0e…","total":57,"totalIsExact":true}
  * // GET /api/runs/5b0e1c2a            (any unique prefix)
  * // {"run":{…},"steps":[{"key":"orders","status":"succeeded","attempts":[…]}],"materializations":[…],"checks":[…],"observations":[…]}
  * // GET /api/runs/5b0e1c2a/events?afterId=120&types=LOG&step=orders&limit=500
@@ -42,10 +49,12 @@ export function addRunRoutes(api: ApiContext): void {
       throw error;
     }
     const page = runs.slice(0, query.limit);
+    const counted = await storage.runs.countRuns(filter, { max: RUN_COUNT_CAP + 1 });
     const body: RunPage = {
       runs: page,
       nextCursor: runs.length > query.limit ? page[page.length - 1]!.runId : null,
-      total: await storage.runs.countRuns(filter),
+      total: Math.min(counted, RUN_COUNT_CAP),
+      totalIsExact: counted <= RUN_COUNT_CAP,
     };
     return api.json(c, body);
   });
@@ -77,15 +86,22 @@ export function addRunRoutes(api: ApiContext): void {
   });
 
   addRoute(api.app, api.book, {
-    method: 'get', path: '/api/runs/:id/events', tag: 'runs', summary: "A page of a run's events and log lines, oldest first",
-    params: runIdParamsSchema, query: eventPageQuerySchema,
+    method: 'get', path: '/api/runs/:id/events', tag: 'runs',
+    summary: "A run's events and log lines, oldest first: a JSON page, or with `Accept: text/event-stream` a live stream "
+      + '(the stored events after Last-Event-ID or afterId, then new ones as they happen, then `event: end`; `limit` is ignored)',
+    params: runIdParamsSchema, query: eventPageQuerySchema, headers: [{ ...LAST_EVENT_ID, description: `${LAST_EVENT_ID.description} Streams only.` }],
     responses: {
-      200: { description: 'A page of events', schema: eventPageSchema },
-      400: { description: 'Invalid query', schema: errorBodySchema },
+      200: {
+        description: 'A page of events (JSON), or the live stream (text/event-stream: one `data:` message per EventRecord with `id:` = its id, then `event: end` with {runId, status})',
+        schema: eventPageSchema,
+        alternatives: [{ contentType: 'text/event-stream' }],
+      },
+      400: { description: 'Invalid query or Last-Event-ID', schema: errorBodySchema },
       404: { description: 'No such run', schema: errorBodySchema },
     },
   }, async ({ c, params, query }) => {
     const run = await api.findRun(params.id);
+    if (wantsEventStream(c)) return streamRunEvents(api, c, run, { afterId: query.afterId, types: query.types, step: query.step });
     const events = await storage.events.eventsForRun(run.runId, { afterId: query.afterId, types: query.types, stepKey: query.step, limit: query.limit + 1 });
     const page = events.slice(0, query.limit);
     const body: EventPage = { events: page, nextAfterId: page.length ? page[page.length - 1]!.id : query.afterId, hasMore: events.length > query.limit };

@@ -40,15 +40,18 @@ export async function insertEvent(trx: Kysely<WeirDb>, newEvent: NewEvent): Prom
     case EventType.RUN_START:
       await trx.updateTable('runs').set({ status: RunStatus.STARTED, started_at: event.timestamp })
         .where('run_id', '=', event.runId).execute();
+      await setRunAssetsStatus(trx, event.runId, RunStatus.STARTED);
       break;
     case EventType.RUN_SUCCESS:
     case EventType.RUN_FAILURE:
     case EventType.RUN_CANCELED:
       await trx.updateTable('runs').set({ status: FINAL_STATUS[event.type], ended_at: event.timestamp })
         .where('run_id', '=', event.runId).execute();
+      await setRunAssetsStatus(trx, event.runId, FINAL_STATUS[event.type]);
       break;
     case EventType.RUN_CANCELING:
       await trx.updateTable('runs').set({ status: RunStatus.CANCELING }).where('run_id', '=', event.runId).execute();
+      await setRunAssetsStatus(trx, event.runId, RunStatus.CANCELING);
       break;
     case EventType.ASSET_MATERIALIZATION:
       await trx.insertInto('materializations').values({
@@ -110,16 +113,21 @@ const FINAL_STATUS = {
   [EventType.RUN_CANCELED]: RunStatus.CANCELED,
 } as const;
 
+/** run_assets.status follows runs.status: a few rows per run, found by the primary key's (run_id, …) prefix. */
+async function setRunAssetsStatus(trx: Kysely<WeirDb>, runId: string, status: RunStatus): Promise<void> {
+  await trx.updateTable('run_assets').set({ status }).where('run_id', '=', runId).execute();
+}
+
 /**
  * A step's key is normally its asset's key, so createRun links a run to its assets up front; this also links an
  * asset that a step materialized or observed under another key (a multi-asset step), so "runs of this asset" finds
- * it. The cast tells PostgreSQL the parameter's type, which it cannot infer in a select list. Copies the run's created_at so the link sorts with the run; does nothing if the run is unknown or linked.
+ * it. The cast tells PostgreSQL the parameter's type, which it cannot infer in a select list. Copies the run's created_at and status so the link sorts and filters with the run; does nothing if the run is unknown or linked.
  */
 async function linkRunToAsset(trx: Kysely<WeirDb>, runId: string, assetKey: string): Promise<void> {
   await trx.insertInto('run_assets')
-    .columns(['run_id', 'project', 'asset_key', 'created_at'])
+    .columns(['run_id', 'project', 'asset_key', 'created_at', 'status'])
     .expression((eb) => eb.selectFrom('runs')
-      .select((s) => ['run_id', 'project', s.cast<string>(s.val(assetKey), 'text').as('asset_key'), 'created_at'])
+      .select((s) => ['run_id', 'project', s.cast<string>(s.val(assetKey), 'text').as('asset_key'), 'created_at', 'status'])
       .where('run_id', '=', runId))
     .onConflict((oc) => oc.columns(['run_id', 'asset_key']).doNothing())
     .execute();

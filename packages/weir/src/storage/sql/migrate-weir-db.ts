@@ -2,6 +2,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { WeirError } from '../../shared/errors.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { runListIndexesMigration } from './migrations/0002-run-list-indexes.js';
 import type { SqlFlavor } from './sql-flavor.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -14,11 +15,12 @@ export const MIGRATION_LOCK_TABLE = 'weir_migration_lock';
  * In code rather than read from a folder so the bundled CLI needs no migration files beside it.
  *
  * @example
- * Object.keys(weirMigrations(sqliteFlavor)) // ['0001_initial']
+ * Object.keys(weirMigrations(sqliteFlavor)) // ['0001_initial', '0002_run_list_indexes']
  */
 export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(flavor),
+    '0002_run_list_indexes': runListIndexesMigration(),
   };
 }
 
@@ -28,7 +30,7 @@ export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
  *
  * @example
  * await migrateWeirDb(db, sqliteFlavor, '.weir/metadata.sqlite')
- * // first time: runs 0001_initial; later: no-op
+ * // first time: runs 0001_initial and 0002_run_list_indexes; later: no-op
  */
 export async function migrateWeirDb(db: Kysely<WeirDb>, flavor: SqlFlavor, databaseName: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => weirMigrations(flavor) };

@@ -1,11 +1,13 @@
 /** RunStore over any Kysely<WeirDb>: runs, their lookup by id prefix, and newest-first filtered lists. */
 import { sql, type Kysely } from 'kysely';
-import { EventType, RunStatus, type Run, type NewRun, type RunFilter, type RunTrigger } from '../../events/index.js';
+import type { Run, NewRun, RunFilter, RunStatus, RunTrigger } from '../../events/index.js';
 import { WeirError } from '../../shared/errors.js';
-import type { RunStore } from '../storage.js';
-import { insertEvent } from './insert-event.js';
+import type { RunCountByDay, RunStore } from '../storage.js';
+import { insertRun } from './insert-run.js';
 import { toRun } from './row-mappers.js';
 import type { WeirDb } from './weir-db.js';
+
+const DAY_MS = 86_400_000;
 
 /** How many ambiguous candidates an error lists before "…". */
 const MAX_LISTED_CANDIDATES = 5;
@@ -22,50 +24,7 @@ export class SqlRunStore implements RunStore {
   constructor(private readonly db: Kysely<WeirDb>) {}
 
   async createRun(newRun: NewRun): Promise<Run> {
-    const run: Run = {
-      runId: newRun.runId,
-      project: newRun.project,
-      status: RunStatus.QUEUED,
-      trigger: newRun.trigger,
-      selection: newRun.selection,
-      stepKeys: [...newRun.stepKeys],
-      parentRunId: newRun.parentRunId ?? null,
-      rootRunId: newRun.rootRunId ?? null,
-      tags: { ...(newRun.tags ?? {}) },
-      createdAt: newRun.createdAt,
-      startedAt: null,
-      endedAt: null,
-    };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('runs').values({
-        run_id: run.runId,
-        project: run.project,
-        status: run.status,
-        trigger: run.trigger,
-        selection: run.selection,
-        step_keys: JSON.stringify(run.stepKeys),
-        parent_run_id: run.parentRunId,
-        root_run_id: run.rootRunId,
-        tags: JSON.stringify(run.tags),
-        created_at: run.createdAt,
-      }).execute();
-      const assetKeys = [...new Set(run.stepKeys)];
-      if (assetKeys.length > 0) {
-        await trx.insertInto('run_assets')
-          .values(assetKeys.map((assetKey) => ({ run_id: run.runId, project: run.project, asset_key: assetKey, created_at: run.createdAt })))
-          .execute();
-      }
-      await insertEvent(trx, {
-        runId: run.runId,
-        project: run.project,
-        type: EventType.RUN_ENQUEUED,
-        stepKey: null,
-        timestamp: run.createdAt,
-        message: `Run queued (${run.trigger})`,
-        data: {},
-      });
-    });
-    return run;
+    return this.db.transaction().execute((trx) => insertRun(trx, newRun));
   }
 
   async getRun(runId: string): Promise<Run | undefined> {
@@ -112,17 +71,49 @@ export class SqlRunStore implements RunStore {
     return rows.map(toRun);
   }
 
-  /** Counts what listRuns would return without `limit` and `beforeRunId`. */
-  async countRuns(filter: RunFilter = {}): Promise<number> {
-    const row = await this.filtered(filter).select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+  /** Counts what listRuns would return without `limit` and `beforeRunId`; with `max`, stops at max. */
+  async countRuns(filter: RunFilter = {}, options: { max?: number } = {}): Promise<number> {
+    const { max } = options;
+    const { assetKey, project, since, until } = filter;
+    const { statuses } = filter;
+    // An asset's runs without a trigger filter are counted from run_assets alone: one covering index range instead
+    // of a lookup in `runs` per run (~10x faster for an asset with thousands of runs).
+    const onlyRunAssets = assetKey !== undefined && filter.trigger === undefined;
+    const matching = onlyRunAssets
+      ? this.db.selectFrom('run_assets').where('asset_key', '=', assetKey)
+        .$if(project !== undefined, (qb) => qb.where('project', '=', project as string))
+        .$if(statuses !== undefined && statuses.length > 0, (qb) => qb.where('status', 'in', statuses as RunStatus[]))
+        .$if(since !== undefined, (qb) => qb.where('created_at', '>=', since as number))
+        .$if(until !== undefined, (qb) => qb.where('created_at', '<', until as number)) as unknown as ReturnType<SqlRunStore['filtered']>
+      : this.filtered(filter);
+    // A capped count is a count over a LIMITed subquery: the scan stops after `max` index entries.
+    const inner = matching.select(sql.lit(1).as('one')).$if(max !== undefined, (qb) => qb.limit(max as number));
+    const row = await this.db.selectFrom(inner.as('matching')).select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
       .executeTakeFirstOrThrow();
     return Number(row.count);
   }
 
+  async runCountsByDay(filter: { project: string; since: number; until?: number; utcOffsetMinutes?: number }): Promise<RunCountByDay[]> {
+    const offsetMs = Math.trunc((filter.utcOffsetMinutes ?? 0) * 60_000);
+    // Whole days since the epoch at that offset. Integer literals, not parameters: a driver may bind a JS number as
+    // a float, and the division must be integer division (it is for integers on SQLite and PostgreSQL alike).
+    const day = sql<number>`(${sql.ref('runs.created_at')} + ${sql.lit(offsetMs)}) / ${sql.lit(DAY_MS)}`;
+    const rows = await this.filtered({ project: filter.project, since: filter.since, until: filter.until })
+      .select([day.as('day'), 'runs.status as status', (eb) => eb.fn.countAll<number | string | bigint>().as('count')])
+      .groupBy([day, 'runs.status'])
+      .orderBy('day').orderBy('status')
+      .execute();
+    return rows.map((row) => ({
+      day: new Date(Number(row.day) * DAY_MS).toISOString().slice(0, 10),
+      status: row.status,
+      count: Number(row.count),
+    }));
+  }
+
   /**
    * The runs matching every filter but the page. An empty `statuses` list means any status, as an unticked filter
-   * does in the UI. With an asset filter the query is driven from run_assets, whose (asset_key, created_at, run_id)
-   * index yields that asset's runs newest first without a sort; `sortTable` names whose created_at/run_id the
+   * does in the UI. With an asset filter the query is driven from run_assets, whose (project, asset_key, created_at,
+   * run_id) index yields that asset's runs newest first without a sort; `sortTable` names whose created_at/run_id the
    * order, the date range and the cursor use, so the planner can walk that one index.
    */
   private filtered(filter: RunFilter) {
@@ -132,8 +123,10 @@ export class SqlRunStore implements RunStore {
       // The join changes the builder's type, which $if cannot express; columns of run_assets are reached by sql.ref.
       .$if(assetKey !== undefined, (qb) => qb.innerJoin('run_assets', 'run_assets.run_id', 'runs.run_id')
         .where('run_assets.asset_key', '=', assetKey as string) as unknown as typeof qb)
-      .$if(project !== undefined, (qb) => qb.where('runs.project', '=', project as string))
-      .$if(statuses !== undefined && statuses.length > 0, (qb) => qb.where('runs.status', 'in', statuses as RunStatus[]))
+      // run_assets.project under an asset filter: its (project, asset_key, created_at, run_id) index then covers the
+      // whole filter, and a count needs no row of `runs` at all (see countRuns).
+      .$if(project !== undefined, (qb) => qb.where(sql.ref(`${t}.project`), '=', project as string))
+      .$if(statuses !== undefined && statuses.length > 0, (qb) => qb.where(sql.ref(`${t}.status`), 'in', statuses as RunStatus[]))
       .$if(trigger !== undefined, (qb) => qb.where('runs.trigger', '=', trigger as RunTrigger))
       .$if(since !== undefined, (qb) => qb.where(sql.ref(`${t}.created_at`), '>=', since as number))
       .$if(until !== undefined, (qb) => qb.where(sql.ref(`${t}.created_at`), '<', until as number));

@@ -44,13 +44,16 @@ export interface EventsTable {
 
 /**
  * Which runs touched which asset, so "runs of this asset" is an index range, not a scan of every run's step keys.
- * `created_at` is the run's, copied here so the asset filter and the newest-first order use one index.
+ * `created_at` and `status` are the run's, copied here so the asset filter, a status filter and the newest-first
+ * order use one index.
  */
 export interface RunAssetsTable {
   run_id: string;
   project: string;
   asset_key: string;
   created_at: number;
+  /** The run's status, kept equal to runs.status (since 0002), so "failed runs of this asset" is one index range. */
+  status: RunStatus;
 }
 
 /** Derived from ASSET_MATERIALIZATION events; `data` is the full MaterializationData. */
