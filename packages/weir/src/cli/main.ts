@@ -10,7 +10,28 @@ const commands = {
   run: () => import('./commands/run-command.js'),
   runs: () => import('./commands/runs-command.js'),
   dev: () => import('./commands/dev-command.js'),
+  dbt: () => import('./commands/dbt-command.js'),
 };
+
+/** dbt's flags, shared by `weir run`/`weir build` and every `weir dbt` verb. */
+function dbtFlags(command: Command, options: { build: boolean }): Command {
+  command
+    .option('-s, --select <selection>', 'dbt selection syntax: revenue+, +premium_wines, tag:monthly, path:models/staging, source:raw+, config.materialized:table, a,b (intersection)', collect)
+    .option('--exclude <selection>', 'leave these out', collect)
+    .option('--vars <yaml>', "override vars of dbt_project.yml: YAML or JSON, e.g. '{start_date: 2024-01-01}'")
+    .option('-t, --target <name>', 'profiles.yml target (default: the profile\'s target)')
+    .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: the project, then ~/.dbt)')
+    .option('--project-dir <dir>', 'project folder (dbt spelling of --project)');
+  if (options.build) {
+    command
+      .option('--full-refresh', 'rebuild incremental models from scratch')
+      .option('--threads <n>', 'steps run at once (dbt spelling of --concurrency)', positiveInt)
+      .option('-x, --fail-fast', 'stop at the first failure');
+  }
+  return command;
+}
+
+type DbtFlagValues = { select?: string[]; exclude?: string[]; vars?: string; target?: string; profilesDir?: string; fullRefresh?: boolean; threads?: number; failFast?: boolean };
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -26,7 +47,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--project <dir>', 'project folder (default: the current directory)', '.')
     .showHelpAfterError('(run `weir --help` for usage)')
     .configureOutput({ outputError: (text, write) => write(style.red(text)) });
-  const projectOf = (command: Command) => (command.optsWithGlobals() as { project: string; projectDir?: string }).projectDir ?? (command.optsWithGlobals() as { project: string }).project;
+  const projectOf = (command: Command) => (command.opts() as { projectDir?: string }).projectDir ?? (command.optsWithGlobals() as { project: string; projectDir?: string }).projectDir ?? (command.optsWithGlobals() as { project: string }).project;
   const action = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => setExit(await fn(...args));
 
   program.command('init [dir]').description('create a new project that runs as it is').action(action(async (dir?: string) => (await commands.init()).initCommand({ dir: dir ?? '.' })));
@@ -35,14 +56,30 @@ function buildProgram(setExit: (code: number) => void): Command {
   program.command('assets').description('list assets with their dependencies, status and last materialization').option('--json', 'machine-readable output')
     .action(action(async (opts: { json?: boolean }, cmd: Command) => (await commands.project()).assetsCommand({ project: projectOf(cmd), json: opts.json })));
   for (const name of ['run', 'build']) {
-    program.command(name).description(name === 'run' ? 'materialize assets and run their checks' : 'same as run (dbt spelling)')
-      .option('-s, --select <selection>', 'dbt selection syntax: revenue+, +premium_wines, tag:monthly, group:x, a,b (intersection)', collect)
-      .option('--exclude <selection>', 'leave these out', collect)
+    dbtFlags(program.command(name).description(name === 'run' ? 'materialize assets and run their checks (in a dbt project: dbt build)' : 'same as run (dbt spelling)'), { build: true })
       .option('-c, --concurrency <n>', 'steps run at once (default: the project setting)', positiveInt)
       .option('--skip-unchanged', 'reuse assets whose code and inputs did not change since their last materialization')
       .option('--json', 'print events as JSON lines')
-      .action(action(async (opts: { select?: string[]; exclude?: string[]; concurrency?: number; skipUnchanged?: boolean; json?: boolean }, cmd: Command) =>
-        (await commands.run()).runCommand({ project: projectOf(cmd), ...opts })));
+      .action(action(async (opts: DbtFlagValues & { concurrency?: number; skipUnchanged?: boolean; json?: boolean }, cmd: Command) =>
+        (await commands.dbt()).dbtCommand({ project: projectOf(cmd), verb: 'build', allAssets: true, ...opts })));
+  }
+  const dbt = program.command('dbt').description("dbt's verbs on a dbt project (a folder with dbt_project.yml, or weir.yaml's dbt:)");
+  const verbs: Array<[string, string, boolean]> = [
+    ['build', 'seeds, models and tests in graph order; a failing test blocks what is downstream', true],
+    ['run', 'models only, no tests', true],
+    ['test', 'run the tests on the published tables', false],
+    ['seed', 'load the CSV seeds', true],
+    ['compile', 'write the compiled SQL to target/compiled (prints it for a single selected model)', false],
+    ['ls', 'list the selected nodes', false],
+    ['parse', 'parse the project and write target/manifest.json', false],
+  ];
+  for (const [verb, description, build] of verbs) {
+    const command = dbtFlags(dbt.command(verb).description(description), { build });
+    if (verb === 'ls') command.option('--output <format>', 'selector (default), name, path or json');
+    if (verb === 'compile') command.option('--full-refresh', 'compile incremental models as a full refresh');
+    command.option('--json', 'machine-readable output')
+      .action(action(async (opts: DbtFlagValues & { json?: boolean; output?: 'selector' | 'name' | 'path' | 'json' }, cmd: Command) =>
+        (await commands.dbt()).dbtCommand({ project: projectOf(cmd), verb: verb as 'build', ...opts })));
   }
   program.command('dev [projectDir]').description('serve the project (API on 127.0.0.1); other commands on it then run through this process')
     .option('--port <port>', 'port (default 3000)', positiveInt).option('--host <host>', 'interface to bind (default 127.0.0.1; another needs WEIR_TOKEN)')

@@ -51,6 +51,11 @@ export interface AssetResultObject {
   rows?: Array<Record<string, unknown>>;
   load?: Loadable;
   metadata?: Record<string, unknown>;
+  /** SQL models: statements run before building (pre-hooks) and after publishing (post-hooks). */
+  preHooks?: string[];
+  postHooks?: string[];
+  /** Incremental models: true when the published table exists and this run merges into it (not a full refresh). */
+  incremental?: boolean;
 }
 
 /**

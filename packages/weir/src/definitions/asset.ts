@@ -8,6 +8,7 @@ import { DEFINITION_BRAND, brandOf } from './brand.js';
 import { defaultTableName, isValidAssetKey, type AssetKey } from './asset-key.js';
 import { formatFromPath, type IoOption, type IoSpec } from './io.js';
 import type { CheckSpec } from './check.js';
+import type { MaterializeSpec } from './materialize.js';
 import type { AssetContext, AssetResult } from './asset-context.js';
 
 /** A reference to another asset: its definition object or its key. */
@@ -76,6 +77,8 @@ export interface AssetDefinition {
   readonly location?: SourceLocation;
   /** Code shown in the UI: the function text, or the SQL for models. */
   readonly code?: string;
+  /** How the computed SQL is published; absent means 'table' (write-audit-publish), what TypeScript assets use. */
+  readonly materialize?: MaterializeSpec;
   readonly compute: AssetFn<Record<string, AssetRef>>;
 }
 
@@ -143,7 +146,7 @@ function resolveRetry(retry: AssetOptions['retry']): RetryPolicy {
 export function defineAsset(
   options: AssetOptions,
   compute: AssetFn<Record<string, AssetRef>>,
-  extra: { origin: Origin; location?: SourceLocation; code?: string },
+  extra: { origin: Origin; location?: SourceLocation; code?: string; materialize?: MaterializeSpec },
 ): AssetDefinition {
   const { location } = extra;
   const parsed = optionsSchema.safeParse(options);
@@ -200,6 +203,7 @@ export function defineAsset(
     origin: extra.origin,
     location,
     code,
+    ...(extra.materialize ? { materialize: Object.freeze({ ...extra.materialize }) } : {}),
     compute,
   };
   return Object.freeze(definition);

@@ -25,6 +25,19 @@ export const projectFileSchema = z.strictObject({
   /** How many steps run at once. */
   concurrency: z.number().int().min(1).max(64).default(4),
   settings: z.record(z.string(), settingSchema).default({}),
+  /** A dbt project whose seeds, models and tests join this project's graph. */
+  dbt: z.strictObject({
+    /** Folder holding dbt_project.yml, relative to this project. */
+    project_dir: z.string().min(1),
+    /** profiles.yml target (default: the profile's `target:`). */
+    target: z.string().optional(),
+    /** Folder holding profiles.yml (default: the dbt project folder, then ~/.dbt). */
+    profiles_dir: z.string().optional(),
+    /** Like `dbt --vars`. */
+    vars: z.record(z.string(), z.unknown()).optional(),
+    /** 'staged' (default): tests run before publishing; 'publish_then_test': dbt's order. */
+    audit: z.enum(['staged', 'publish_then_test']).optional(),
+  }).optional(),
 });
 
 export type ProjectFile = z.infer<typeof projectFileSchema>;
@@ -46,4 +59,17 @@ export interface ProjectConfig {
   secretSettings: string[];
   /** Where each setting's value came from, for `weir validate` and the UI. */
   settingSources: Record<string, 'default' | 'env' | 'unset'>;
+  /** The dbt project this project includes (or is: a folder with dbt_project.yml and no weir.yaml). */
+  dbt?: DbtProjectConfig;
+}
+
+export interface DbtProjectConfig {
+  /** Absolute path of the folder holding dbt_project.yml. */
+  projectDir: string;
+  target?: string;
+  profilesDir?: string;
+  vars: Record<string, unknown>;
+  audit?: 'staged' | 'publish_then_test';
+  /** True when weir.yaml set `warehouse:` itself (then the dbt target must write to that same file). */
+  warehouseSet: boolean;
 }

@@ -19,6 +19,7 @@ import { evaluateCheck } from '../checks/index.js';
 import { withStepConsole } from './console-capture.js';
 import { filePathOf } from './published-location.js';
 import type { UpstreamVersion } from './data-version.js';
+import { modelFile, runStrategy, sqlModelError } from './sql-materializations.js';
 
 export interface AssetAttempt {
   project: ProjectConfig;
@@ -41,7 +42,8 @@ export interface AssetAttempt {
 
 export type AttemptOutcome =
   | { kind: 'published'; materialization: MaterializationData }
-  | { kind: 'check_failed'; failed: CheckEvaluationData[]; auditRelation?: string };
+  /** `published`: the data was published before its checks ran (dbt's publish-then-test order). */
+  | { kind: 'check_failed'; failed: CheckEvaluationData[]; auditRelation?: string; published?: boolean };
 
 export class StepAborted extends Error {
   constructor(readonly reason: 'canceled' | 'timeout') {
@@ -99,7 +101,8 @@ async function rowsIntoTable(session: DuckDbSession, rows: Array<Record<string, 
   }
 }
 
-async function produce(attempt: AssetAttempt, staging: { schema: string; table: string; quoted: string }, outputPath?: string): Promise<Record<string, unknown>> {
+/** Calls the asset's function with its context and normalizes what it returned; writes nothing itself. */
+async function callCompute(attempt: AssetAttempt, target: string, outputPath?: string): Promise<AssetResultObject> {
   const { definition, session, signal, project } = attempt;
   const ctx: AssetContext = {
     runId: attempt.runId,
@@ -107,7 +110,7 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
     assetKey: definition.key,
     attempt: attempt.attempt,
     log: attempt.log,
-    target: staging.quoted,
+    target,
     outputPath,
     settings: project.settings,
     resources: attempt.resources,
@@ -116,7 +119,28 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
     run: (sql, params) => session.run(sql, params, { signal }),
   };
   const raw = await raceAbort(Promise.resolve(withStepConsole(attempt.logLine, () => definition.compute(attempt.inputValues, ctx))), signal);
-  const result = normalizeResult(raw);
+  return normalizeResult(raw);
+}
+
+/** Runs hook statements (SQL models' pre-/post-hooks) in order; a failing hook fails the step. */
+async function runHooks(attempt: AssetAttempt, hooks: string[] | undefined, which: 'pre-hook' | 'post-hook'): Promise<void> {
+  for (const hook of hooks ?? []) {
+    if (!hook.trim()) continue;
+    try {
+      await attempt.session.run(hook, undefined, { signal: attempt.signal });
+    } catch (error) {
+      if (attempt.signal.aborted) throw new StepAborted(abortReason(attempt.signal));
+      throw new WeirError(`${which} of '${attempt.definition.key}' failed: ${(error as Error).message.split('\n')[0]}`, {
+        code: 'SQL_ERROR', location: modelFile(attempt.definition), hint: `The hook was: ${hook.trim().slice(0, 300)}`, cause: error,
+      });
+    }
+  }
+}
+
+async function produce(attempt: AssetAttempt, staging: { schema: string; table: string; quoted: string }, outputPath?: string): Promise<AssetResultObject> {
+  const { definition, session, signal, project } = attempt;
+  const result = await callCompute(attempt, staging.quoted, outputPath);
+  await runHooks(attempt, result.preHooks, 'pre-hook');
   const sources = [result.sql !== undefined, result.rows !== undefined, result.load !== undefined].filter(Boolean).length;
   if (sources > 1) throw new WeirError(`asset '${definition.key}' returned more than one of sql, rows and load${where(definition)}`, { code: 'BAD_ASSET_RESULT', hint: 'Return exactly one of them.' });
   if (result.sql !== undefined) {
@@ -124,6 +148,7 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
       await session.run(`create table ${staging.quoted} as ${result.sql}`, undefined, { signal });
     } catch (error) {
       if (signal.aborted) throw new StepAborted(abortReason(signal));
+      if (definition.origin === 'sql') throw sqlModelError(definition, result.sql, error);
       throw new WeirError(`asset '${definition.key}': its SQL failed: ${(error as Error).message.split('\n')[0]}${where(definition)}`, {
         code: 'SQL_ERROR', hint: `The SQL was: ${result.sql.trim().slice(0, 400)}`, cause: error,
       });
@@ -138,7 +163,7 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
       code: 'BAD_ASSET_RESULT', hint: 'Return a SQL query, load.excel(path), or rows — or write the table yourself with `create table ${ctx.target} as …`.',
     });
   }
-  return result.metadata ?? {};
+  return result;
 }
 
 /** Runs the checks on the staged data; emits each evaluation as it completes. */
@@ -163,9 +188,41 @@ async function audit(attempt: AssetAttempt, relation: string, path?: string): Pr
   return failed;
 }
 
+/** The materialization record of a published asset (shared by every strategy). */
+function materializationOf(attempt: AssetAttempt, started: number, storage: MaterializationData['storage'], shape: { rowCount: number | null; columns: MaterializationData['columns'] }, metadata: Record<string, unknown>, bytes: number | null, sql?: string): MaterializationData {
+  const { definition } = attempt;
+  const recorded = definition.origin === 'sql' ? sql ?? definition.code : undefined;
+  return {
+    assetKey: definition.key,
+    storage,
+    rowCount: shape.rowCount,
+    columns: shape.columns,
+    durationMs: Math.round(performance.now() - started),
+    bytes,
+    codeVersion: definition.codeVersion,
+    dataVersion: attempt.dataVersion,
+    upstream: attempt.upstream.map((u) => ({ assetKey: u.assetKey, dataVersion: u.dataVersion, ...(u.eventId !== undefined ? { eventId: u.eventId } : {}) })),
+    metadata,
+    ...(recorded ? { sql: recorded } : {}),
+  };
+}
+
 export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOutcome> {
   const { definition, session, runId, project } = attempt;
   const started = performance.now();
+  const strategy = definition.materialize;
+  if (strategy && strategy.kind !== 'table') {
+    // Views, incremental and ephemeral models (SQL models): their own way to stage, audit and publish.
+    return runStrategy(strategy, {
+      attempt,
+      compute: (target) => callCompute(attempt, target),
+      audit: (relation) => audit(attempt, relation),
+      runHooks: (hooks, which) => runHooks(attempt, hooks, which),
+      materialization: (storage, shape, metadata, sql) => materializationOf(attempt, started, storage, shape, metadata, null, sql),
+      abortError: () => new StepAborted(abortReason(attempt.signal)),
+    });
+  }
+  const publishThenTest = strategy?.audit === 'publish_then_test';
   const io = definition.io;
   const schema = io.kind === 'table' ? io.schema : 'main';
   const baseName = io.kind === 'table' ? io.name : definition.key.replaceAll('/', '__');
@@ -176,12 +233,24 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
   let published = false;
   try {
     if (schema !== 'main') await session.run(`create schema if not exists ${quoteIdent(schema)}`);
-    await session.run(`drop table if exists ${stagingQuoted}`);
+    // The staging name carries the run id, so only a retry can find one left over (a failed attempt drops its own
+    // in `finally`, but that drop may itself have failed): one statement less per step on the first attempt.
+    if (attempt.attempt > 1) await session.run(`drop table if exists ${stagingQuoted}`);
     // A raw file asset writes ctx.outputPath itself: its folder must exist before the function runs.
     if (io.kind === 'file' && io.format === 'raw') await mkdir(dirname(stagedFile!), { recursive: true });
-    const metadata = await produce(attempt, { ...staging, quoted: stagingQuoted }, io.kind === 'file' && io.format === 'raw' ? stagedFile : undefined);
+    const result = await produce(attempt, { ...staging, quoted: stagingQuoted }, io.kind === 'file' && io.format === 'raw' ? stagedFile : undefined);
+    const metadata = result.metadata ?? {};
     const isRawFile = io.kind === 'file' && io.format === 'raw';
-    const shape = isRawFile ? { rowCount: null, columns: [] } : await describeRelation(session, stagingQuoted);
+    const shape = isRawFile ? { rowCount: null, columns: [] } : await describeRelation(session, stagingQuoted, { signal: attempt.signal });
+    if (publishThenTest && io.kind === 'table') {
+      // dbt's order, on request: publish, then test what was published; a failure blocks downstream only.
+      await publishTable(session, { schema, staging: staging.table, table: io.name });
+      published = true;
+      await runHooks(attempt, result.postHooks, 'post-hook');
+      const failedAfter = await audit(attempt, qualified(schema, io.name));
+      if (failedAfter.length) return { kind: 'check_failed', failed: failedAfter, published: true };
+      return { kind: 'published', materialization: materializationOf(attempt, started, { kind: 'table', location: `${schema}.${io.name}` }, shape, metadata, null, result.sql) };
+    }
     const failed = await audit(attempt, isRawFile ? stagedFile! : stagingQuoted, isRawFile ? stagedFile : undefined);
     if (failed.length) {
       let auditRelation: string | undefined;
@@ -210,21 +279,10 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
       location = relative(project.root, finalPath!) || finalPath!;
     }
     published = true;
+    await runHooks(attempt, result.postHooks, 'post-hook');
     return {
       kind: 'published',
-      materialization: {
-        assetKey: definition.key,
-        storage: { kind: io.kind, location, ...(io.kind === 'file' ? { format: io.format } : {}) },
-        rowCount: shape.rowCount,
-        columns: shape.columns,
-        durationMs: Math.round(performance.now() - started),
-        bytes,
-        codeVersion: definition.codeVersion,
-        dataVersion: attempt.dataVersion,
-        upstream: attempt.upstream.map((u) => ({ assetKey: u.assetKey, dataVersion: u.dataVersion, ...(u.eventId !== undefined ? { eventId: u.eventId } : {}) })),
-        metadata,
-        ...(definition.origin === 'sql' && definition.code ? { sql: definition.code } : {}),
-      },
+      materialization: materializationOf(attempt, started, { kind: io.kind, location, ...(io.kind === 'file' ? { format: io.format } : {}) }, shape, metadata, bytes, result.sql),
     };
   } catch (error) {
     if (attempt.signal.aborted && !(error instanceof StepAborted)) throw new StepAborted(abortReason(attempt.signal));

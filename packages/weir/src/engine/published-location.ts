@@ -4,7 +4,7 @@ import type { AssetDefinition } from '../definitions/asset.js';
 import type { ExternalAssetDefinition } from '../definitions/external-asset.js';
 import type { ProjectConfig } from '../definitions/project.js';
 import { interpolateSettings } from '../loaders/project/load-project-config.js';
-import { qualified } from '../connectors/duckdb/quote-identifier.js';
+import { qualified, quoteIdent } from '../connectors/duckdb/quote-identifier.js';
 
 export function filePathOf(project: ProjectConfig, path: string, where: string): string {
   return resolve(project.root, interpolateSettings(path, project.settings, where));
@@ -15,6 +15,8 @@ export function inputValueOf(project: ProjectConfig, definition: AssetDefinition
   if ('io' in definition) {
     return definition.io.kind === 'table' ? qualified(definition.io.schema, definition.io.name) : filePathOf(project, definition.io.path, `asset '${definition.key}'`);
   }
+  // An observed relation (a dbt source) is read where it is.
+  if (definition.relation) return [...(definition.relation.catalog ? [definition.relation.catalog] : []), definition.relation.schema, definition.relation.table].map(quoteIdent).join('.');
   return filePathOf(project, definition.path, `external file '${definition.key}'`);
 }
 

@@ -34,11 +34,17 @@ export interface MaterializationData {
 
 export interface ObservationData {
   assetKey: string;
+  /** The file's absolute path, or the relation's quoted name. */
   path: string;
-  /** SHA-256 of the file's bytes. */
+  /** SHA-256 of the file's bytes; for a relation, of its columns and a hash of every row. */
   hash: string;
+  /** The file's size; 0 for a relation (DuckDB does not report a table's size cheaply). */
   bytes: number;
+  /** The file's modification time; for a relation, when it was observed. */
   modifiedAt: number;
+  /** Relations only: row count and columns when observed. */
+  rowCount?: number;
+  columns?: TableColumn[];
 }
 
 export interface CheckEvaluationData {

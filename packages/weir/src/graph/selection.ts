@@ -20,11 +20,25 @@ import { closestNames, didYouMean } from '../shared/suggest.js';
 import type { AssetKey } from '../definitions/asset-key.js';
 import type { AssetGraph, AssetNode } from './asset-graph.js';
 
-export const SELECTOR_METHODS = ['key', 'tag', 'group', 'kind', 'owner', 'path', 'origin', 'resource_type'] as const;
+export const SELECTOR_METHODS = ['key', 'tag', 'group', 'kind', 'owner', 'path', 'origin', 'resource_type', 'source', 'config'] as const;
 export type SelectorMethod = (typeof SELECTOR_METHODS)[number];
 
 const ORIGINS = ['sql', 'typescript', 'yaml'];
-const RESOURCE_TYPES = ['asset', 'external'];
+// dbt's resource types name the nodes of a dbt project (`model`, `seed`, `source`); Weir's own nodes are `asset` or `external`.
+const RESOURCE_TYPES = ['asset', 'external', 'model', 'seed', 'source'];
+
+/**
+ * What a dbt project records on its nodes (`metadata.dbt`), read by `resource_type:`, `source:` and `config.*:`.
+ * Models and seeds are assets; a source is an external asset with `sourceName` and `name`.
+ */
+interface DbtNodeMetadata { resourceType?: string; sources?: string[]; config?: Record<string, unknown>; sourceName?: string; name?: string }
+const dbtMetadata = (node: AssetNode): DbtNodeMetadata | undefined =>
+  (node.definition.metadata as { dbt?: DbtNodeMetadata } | undefined)?.dbt;
+/** `raw.orders` for a dbt source node, else undefined. */
+const dbtSourceName = (node: AssetNode): string | undefined => {
+  const dbt = dbtMetadata(node);
+  return dbt?.resourceType === 'source' && dbt.sourceName && dbt.name ? `${dbt.sourceName}.${dbt.name}` : undefined;
+};
 
 /** One criterion with its graph operators, e.g. `2+tag:nightly+`. Depths are absent when unlimited. */
 export interface SelectorCriterion {
@@ -75,7 +89,10 @@ function invalid(text: string, problem: string, hint: string): WeirError {
 
 function parseCriterion(text: string): SelectorCriterion {
   const match = CRITERION.exec(text)!; // every group is optional: the pattern matches any string
-  const [, at, parentsDepth, method = 'key', value = '', childrenDepth] = match;
+  const [, at, parentsDepth, written = 'key', rawValue = '', childrenDepth] = match;
+  // dbt's `config.materialized:table` is the config method with the key in the value: `config:materialized=table`.
+  const method = written.startsWith('config.') ? 'config' : written;
+  const value = written.startsWith('config.') ? `${written.slice('config.'.length)}=${rawValue}` : rawValue;
   const hasParents = parentsDepth !== undefined;
   if (!(SELECTOR_METHODS as readonly string[]).includes(method)) {
     const close = closestNames(method, SELECTOR_METHODS);
@@ -207,9 +224,27 @@ class SelectionContext {
       case 'owner': return anyOf(value, (node) => node.definition.owners);
       case 'kind': return anyOf(value, (node) => node.definition.kinds);
       case 'group': return anyOf(value, (node) => [node.definition.group]);
-      // External assets have no origin: they are declared, not built from TypeScript, SQL or YAML.
-      case 'origin': return (node) => node.kind === 'asset' && node.definition.origin === value;
-      case 'resource_type': return (node) => node.kind === value;
+      // External files have no origin: they are declared, not built from TypeScript, SQL or YAML. dbt sources are
+      // declared by the dbt project: origin 'sql', so `weir dbt …` (scoped to origin:sql) selects them.
+      case 'origin': return (node) => node.definition.origin === value;
+      case 'resource_type': return (node) => node.kind === value || dbtMetadata(node)?.resourceType === value;
+      // dbt's source:name / source:name.table: the source nodes (observed, with their tests as checks); `source:raw+`
+      // adds what reads them, as in dbt.
+      case 'source': {
+        const pattern = globToRegExp(value.includes('.') ? value : `${value}.*`, false);
+        return (node) => {
+          const name = dbtSourceName(node);
+          return name !== undefined && pattern.test(name);
+        };
+      }
+      case 'config': {
+        const [key = '', wanted = ''] = value.split('=');
+        const pattern = globToRegExp(wanted, false);
+        return (node) => {
+          const configured = dbtMetadata(node)?.config?.[key];
+          return configured !== undefined && [configured].flat().some((v) => pattern.test(String(v)));
+        };
+      }
       case 'path': {
         const matches = pathMatcher(value, this.root);
         return (node) => !!node.definition.location && matches(this.absolute(node.definition.location.file));
@@ -227,8 +262,10 @@ class SelectionContext {
       else if (method === 'owner') add(d.owners);
       else if (method === 'kind') add(d.kinds);
       else if (method === 'group') add([d.group]);
-      else if (method === 'origin' && node.kind === 'asset') add([node.definition.origin]);
-      else if (method === 'resource_type') add([node.kind]);
+      else if (method === 'origin' && node.definition.origin) add([node.definition.origin]);
+      else if (method === 'resource_type') add([node.kind, ...(dbtMetadata(node)?.resourceType ? [dbtMetadata(node)!.resourceType!] : [])]);
+      else if (method === 'source' && dbtSourceName(node)) add([dbtSourceName(node)!, dbtSourceName(node)!.split('.')[0]!]);
+      else if (method === 'config') for (const [k, v] of Object.entries(dbtMetadata(node)?.config ?? {})) add([`${k}=${String(v)}`]);
       else if (method === 'path' && d.location) {
         // The file and its folders under the root: `path:model/staging` should suggest `models/staging`.
         for (let p = posix.relative(toPosix(this.root), this.absolute(d.location.file)); p !== '.' && !p.startsWith('..'); p = posix.dirname(p)) add([p]);

@@ -57,11 +57,11 @@ export async function assetsCommand(options: { project: string; json?: boolean }
         tags: [...definition.tags],
         owners: [...definition.owners],
         location: definition.location ? formatLocation({ ...definition.location, file: relative(definition.location.file.startsWith('/') ? instance.loaded.definitions.project.root : '', definition.location.file) }) : null,
-        checks: 'checks' in definition ? definition.checks.map((c) => c.name) : [],
+        checks: (definition.checks ?? []).map((c) => c.name),
         status: state.status,
         staleBecause: state.staleBecause,
         lastMaterialization: state.latest ? { runId: state.latest.runId, timestamp: state.latest.timestamp, rowCount: state.latest.rowCount, location: state.latest.storage.location } : null,
-        lastObservation: state.observation ? { runId: state.observation.runId, timestamp: state.observation.timestamp, hash: state.observation.hash, path: state.observation.path } : null,
+        lastObservation: state.observation ? { runId: state.observation.runId, timestamp: state.observation.timestamp, hash: state.observation.hash, path: state.observation.path, ...(state.observation.rowCount !== undefined ? { rowCount: state.observation.rowCount } : {}) } : null,
       };
     });
     if (options.json) {
@@ -71,7 +71,7 @@ export async function assetsCommand(options: { project: string; json?: boolean }
     process.stdout.write(`${renderTable(['asset', 'kind', 'group', 'upstream', 'status', 'last materialized', 'rows', 'checks'], rows.map((r) => [
       r.key, r.kinds.join(','), r.group, r.upstream.join(', ') || style.dim('—'),
       statusText(STATUS_DISPLAY[r.status], r.status === 'stale' ? `stale (${r.staleBecause.join(', ')})` : r.status.replace('_', ' ')),
-      formatTime(r.lastMaterialization?.timestamp ?? r.lastObservation?.timestamp), r.lastMaterialization?.rowCount == null ? '' : formatNumber(r.lastMaterialization.rowCount),
+      formatTime(r.lastMaterialization?.timestamp ?? r.lastObservation?.timestamp), formatNumber(r.lastMaterialization?.rowCount ?? r.lastObservation?.rowCount ?? null),
       r.checks.length ? String(r.checks.length) : '',
     ]))}\n`);
     return 0;

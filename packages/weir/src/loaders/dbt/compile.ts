@@ -10,6 +10,8 @@ import type { DbtNode, DbtProject, DbtSource } from './types.js';
 export interface CompileOptions {
   /** How a model, seed or source is named in SQL (default: its `"database"."schema"."alias"`). */
   resolveRelation?: (target: DbtNode | DbtSource) => string;
+  /** How a ref to a Weir asset outside the project is named in SQL (default: the relation given at load). */
+  resolveExternal?: (name: string) => string;
   /** Runs introspective queries (`run_query`, `{% call statement %}`, `adapter.get_columns_in_relation`). */
   runQuery?: (sql: string) => Promise<QueryResult>;
   /** Whether an incremental model already has its table (then `is_incremental()` is true unless fullRefresh). */
@@ -108,7 +110,12 @@ async function renderForCompile(project: DbtProject, node: DbtNode, options: Com
       isIncremental: node.resourceType === 'model' && node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && !!options.isIncremental?.(node),
       fullRefresh: options.fullRefresh, relationExists: options.relationExists,
       ref: (call) => {
-        const found = internals.resolveRef(call, node.packageName)!;
+        const found = internals.resolveRef(call, node.packageName);
+        if (!found) {
+          const external = internals.externalRelation(call.name);
+          if (external) return options.resolveExternal ? { ...external, rendered: options.resolveExternal(call.name) } : external;
+          throw new WeirError(`ref('${call.name}') matches no model or seed`, { code: 'DBT_UNKNOWN_REF', location: node.location, hint: 'Load the project again: the files changed since it was parsed.' });
+        }
         const relation = internals.relationOf(found);
         if (relation.type === 'cte' && !ephemerals.includes(found.uniqueId)) ephemerals.push(found.uniqueId);
         return nameOf(found, relation);
@@ -127,7 +134,7 @@ async function renderForCompile(project: DbtProject, node: DbtNode, options: Com
       scope.env.setVariable('_dbt_generic_test_kwargs', toJinja(kwargs));
     }
     try {
-      const sql = renderNode(scope, template, node.originalFilePath);
+      const sql = renderNode(scope, template, node.originalFilePath, () => internals.registry.visibleNames(node.packageName));
       return { sql: node.resourceType === 'test' ? sql.trim() : sql, ephemerals, queries };
     } catch (error) {
       if (!(error instanceof NeedQuery)) throw error;
@@ -186,4 +193,48 @@ export function testResultSql(node: DbtNode, failingRowsSql: string): string {
     `  ${failingRowsSql}${limit}`,
     ') dbt_internal_test',
   ].join('\n');
+}
+
+/**
+ * Renders a Jinja snippet (a pre-/post-hook, on-run-start/on-run-end) with execute=true, in the context of a node
+ * (`this` is the node's relation) or of the project when `node` is undefined.
+ *
+ * @example
+ * await renderSnippet(project, project.nodes.get('model.shop.orders'), 'analyze {{ this }}') // 'analyze "dev"."main"."orders"'
+ */
+export async function renderSnippet(project: DbtProject, node: DbtNode | undefined, text: string, options: CompileOptions & { variables?: Record<string, unknown> } = {}, file = node?.originalFilePath ?? 'dbt_project.yml'): Promise<string> {
+  if (!text.includes('{')) return text;
+  const internals = getInternals(project);
+  const queryResults = new Map<string, QueryResult>();
+  const packageName = node?.packageName ?? project.name;
+  const nameOf = (target: DbtNode | DbtSource, relation: JsRelation): JsRelation =>
+    !options.resolveRelation || relation.type === 'cte' ? relation : { ...relation, rendered: options.resolveRelation(target) };
+  const template = compileTemplate(text, file);
+  for (let round = 0; round < MAX_QUERY_ROUNDS; round++) {
+    const scope = createDbtScope({
+      phase: 'compile', projectName: project.name, packageName, registry: internals.registry, target: project.target,
+      vars: internals.varsFor(packageName), model: node ? nodeDict(node) : undefined, thisRelation: node ? nameOf(node, internals.relationOf(node)) : undefined,
+      file, source: text, makeRelation: internals.makeRelation, docs: internals.docs, config: () => node?.config ?? {}, queryResults,
+      fullRefresh: options.fullRefresh, relationExists: options.relationExists,
+      ref: (call) => {
+        const found = internals.resolveRef(call, packageName);
+        if (!found) return internals.externalRelation(call.name) ?? internals.makeRelation(project.target.database, project.target.schema, call.name);
+        return nameOf(found, internals.relationOf(found));
+      },
+      source_: (s, t) => {
+        const found = [...project.sources.values()].find((src) => src.sourceName === s && src.name === t);
+        return found ? nameOf(found, internals.makeRelation(found.database, found.schema, found.identifier, 'table')) : internals.makeRelation(project.target.database, s, t);
+      },
+      graph: () => graphFor(project),
+    });
+    // e.g. `results` and `schemas` for on-run-end.
+    for (const [name, value] of Object.entries(options.variables ?? {})) scope.env.setVariable(name, toJinja(value));
+    try {
+      return renderNode(scope, template, file);
+    } catch (error) {
+      if (!(error instanceof NeedQuery) || !options.runQuery) throw error;
+      queryResults.set(error.sql, await options.runQuery(error.sql));
+    }
+  }
+  throw new WeirError(`${file}: a hook kept asking for new queries`, { code: 'DBT_QUERY_LOOP', hint: 'Its run_query() calls must not depend on time or randomness.' });
 }

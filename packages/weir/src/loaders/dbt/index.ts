@@ -1,12 +1,12 @@
 /** dbt projects as Weir data: load (parse), compile, build-statement generators and dbt's artefacts. */
 export { loadDbtProject, type LoadDbtProjectOptions } from './load-dbt-project.js';
-export { compileNode, compileProject, injectCtes, testResultSql, type CompileOptions, type CompiledNode } from './compile.js';
+export { compileNode, compileProject, injectCtes, renderSnippet, testResultSql, type CompileOptions, type CompiledNode } from './compile.js';
 export type { QueryResult } from './context.js';
 export {
   tableSql, viewSql, type ExistingRelation, incrementalStageSql, incrementalApplySql, incrementalFirstBuildSql, incrementalStageRelation,
   nodeRelation, renderRelation, quoteIdent, type RelationParts, type IncrementalPlan, type Column,
 } from './materializations.js';
 export { readSeed, seedSql, parseCsv, type SeedTable, type SeedColumn, type SeedValue } from './seeds.js';
-export { writeManifest, writeRunResults, writeCompiledFiles, writeRunFiles, type DbtRunResult, type RunStatus } from './artifacts.js';
+export { writeManifest, writeRunResults, writeCompiledFiles, writeRunFiles, writeRunFilesAsync, type DbtRunResult, type RunStatus } from './artifacts.js';
 export { readTarget } from './profiles.js';
 export type * from './types.js';

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { WeirError, isWeirError, type SourceLocation } from '../../shared/errors.js';
 import { didYouMean } from '../../shared/suggest.js';
-import { compileTemplate, type Template } from './jinja/template.js';
+import { compileTemplate, lineColumn, type Template } from './jinja/template.js';
 import { renderIn } from './jinja/render.js';
 import { pyStr, toJinja, type JsRelation } from './jinja/values.js';
 import { createDbtScope, type ContextOptions } from './context.js';
-import { MacroRegistry, parseMacroFile } from './macro-registry.js';
+import { INTERNAL_PACKAGE, MacroRegistry, parseMacroFile } from './macro-registry.js';
 import { folderConfigs, resolveConfig } from './node-config.js';
 import { genericTestSpec, testHash, type TestTarget } from './generic-tests.js';
 import { listFiles, readPackages, readProjectFile, readYaml, type DbtProjectFile } from './project-file.js';
@@ -26,19 +26,26 @@ export interface LoadDbtProjectOptions {
   vars?: Record<string, unknown>;
   /** Folder holding profiles.yml (default: $DBT_PROFILES_DIR, the project, then ~/.dbt). */
   profilesDir?: string;
+  /**
+   * Names that `ref()` may point at outside the dbt project (Weir's TypeScript assets), with their relation.
+   * A ref matching no model or seed is looked up here before it is an error.
+   */
+  externalRef?: (name: string) => { database?: string | null; schema: string; identifier: string } | undefined;
 }
 
 const UNUSED_KEYS = ['unit_tests', 'semantic_models', 'metrics', 'saved_queries', 'exposures', 'groups', 'snapshots', 'analyses', 'macros'];
 const toPosix = (p: string) => p.split(sep).join('/');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-interface YmlEntry { entry: Record<string, any>; file: string; line: number; pkg: string; dirParts: string[] }
+interface YmlEntry { entry: Record<string, any>; file: string; line: number; pkg: string; dirParts: string[]; text?: string }
 
 /** The 1-based line of `name: <name>` in a yml text (where an entry is declared), else 1. */
-function lineOf(text: string, name: string): number {
+function lineOf(text: string, name: string, fromLine = 1): number {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`^\\s*-?\\s*name:\\s*['"]?${escaped}['"]?\\s*$`, 'm').exec(text);
-  return match ? text.slice(0, match.index).split('\n').length + (text[match.index] === '\n' ? 1 : 0) : 1;
+  // From a line on (a source's tables come after the source): skip the text before it, count its lines back in.
+  const offset = fromLine > 1 ? text.split('\n').slice(0, fromLine - 1).join('\n').length : 0;
+  const match = new RegExp(`^\\s*-?\\s*name:\\s*['"]?${escaped}['"]?\\s*$`, 'm').exec(text.slice(offset));
+  return match ? text.slice(0, offset + match.index).split('\n').length + (text[offset + match.index] === '\n' ? 1 : 0) : fromLine;
 }
 
 function column(name: string, entry: Record<string, any> = {}): DbtColumn {
@@ -135,7 +142,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         };
         for (const entry of (doc.models ?? []) as Array<Record<string, any>>) add(modelPatches, 'model', entry);
         for (const entry of (doc.seeds ?? []) as Array<Record<string, any>>) add(seedPatches, 'seed', entry);
-        for (const entry of (doc.sources ?? []) as Array<Record<string, any>>) if (entry?.name) sourceEntries.push({ entry, file: displayed, line: lineOf(text, entry.name), pkg: pkg.name, dirParts });
+        for (const entry of (doc.sources ?? []) as Array<Record<string, any>>) if (entry?.name) sourceEntries.push({ entry, file: displayed, line: lineOf(text, entry.name), pkg: pkg.name, dirParts, text });
         for (const key of UNUSED_KEYS) {
           const value = doc[key];
           if (!Array.isArray(value)) continue;
@@ -189,6 +196,10 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
     return pool[0];
   };
   const knownRefNames = () => [...refIndex.keys()];
+  const externalRelation = (name: string): JsRelation | undefined => {
+    const found = options.externalRef?.(name);
+    return found ? makeRelation(found.database ?? null, found.schema, found.identifier, 'table') : undefined;
+  };
 
   /** A scope for one node (parse phase), collecting refs, sources and config() calls. */
   const parseNode = (node: DbtNode, template: Template) => {
@@ -199,7 +210,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
       ref: (call) => {
         refs.push(call);
         const found = resolveRef(call, node.packageName);
-        return found ? relationOf(found) : makeRelation(target.database, target.schema, call.name, 'table');
+        return found ? relationOf(found) : externalRelation(call.name) ?? makeRelation(target.database, target.schema, call.name, 'table');
       },
       source_: (s, t) => {
         sourceCalls.push([s, t]);
@@ -207,7 +218,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
       },
       onConfig: (c) => configCalls.push(c),
     }));
-    renderNode(scope, template, node.originalFilePath);
+    renderNode(scope, template, node.originalFilePath, () => registry.visibleNames(node.packageName));
     return { refs, sourceCalls, configCalls };
   };
 
@@ -224,7 +235,30 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   // One scope per package, reused for every node (the macros only read their arguments, `target` and `config`).
   const namingScopes = new Map<string, ReturnType<typeof createDbtScope>>();
   let namingNode: DbtNode | undefined;
+  // dbt's own generate_*_name macros, unless the project or a package overrides them: computed in JS, since
+  // rendering them for every node costs ~1 ms each (a dict of the node built for Jinja) on large projects.
+  const builtinNaming = new Map<string, boolean>();
+  const isBuiltin = (macro: string, pkg: string) => {
+    const key = `${pkg}\u0000${macro}`;
+    let found = builtinNaming.get(key);
+    if (found === undefined) {
+      found = registry.find(macro, pkg)?.packageName === INTERNAL_PACKAGE && registry.dispatch(macro, 'dbt', pkg)?.packageName === INTERNAL_PACKAGE;
+      builtinNaming.set(key, found);
+    }
+    return found;
+  };
   const applyNaming = (node: DbtNode) => {
+    const pkg = node.packageName;
+    if (isBuiltin('generate_schema_name', pkg) && isBuiltin('generate_database_name', pkg) && (node.resourceType === 'test' || isBuiltin('generate_alias_name', pkg))) {
+      const { schema, database, alias } = node.config;
+      node.schema = schema === null || schema === undefined ? target.schema : `${target.schema}_${String(schema).trim()}`;
+      node.database = database === null || database === undefined ? target.database : String(database).trim();
+      const version = node.resourceType === 'model' ? node.version : undefined;
+      node.alias = node.resourceType === 'test' ? String(alias ?? node.name)
+        : alias ? String(alias).trim() : version !== undefined && version !== null && version !== '' ? `${node.name}_v${String(version).replaceAll('.', '_')}` : node.name;
+      node.relationName = node.resourceType === 'test' || (node.resourceType === 'model' && node.config.materialized === 'ephemeral') ? null : relationOf(node).rendered;
+      return;
+    }
     namingNode = node;
     let scope = namingScopes.get(node.packageName);
     if (!scope) {
@@ -251,7 +285,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   };
 
   // ---- sources ----
-  for (const { entry, file, line, pkg, dirParts } of sourceEntries) {
+  for (const { entry, file, line, pkg, dirParts, text } of sourceEntries) {
     const sourceName = String(entry.name);
     for (const table of (entry.tables ?? []) as Array<Record<string, any>>) {
       const uniqueId = `source.${pkg}.${sourceName}.${table.name}`;
@@ -265,7 +299,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         columns: columnsOf(table.columns), loader: String(entry.loader ?? ''), meta: { ...entry.meta, ...table.meta },
         tags: [...(entry.tags ?? []), ...(table.tags ?? [])], config: { enabled: (table.config?.enabled ?? entry.config?.enabled) !== false, ...entry.config, ...table.config },
         freshness: table.freshness ?? entry.freshness ?? null, loadedAtField: table.loaded_at_field ?? entry.loaded_at_field ?? null,
-        fqn: [pkg, ...dirParts, sourceName, String(table.name)], path: file, originalFilePath: file, location: { file, line },
+        fqn: [pkg, ...dirParts, sourceName, String(table.name)], path: file, originalFilePath: file, location: { file, line: text ? lineOf(text, String(table.name), line + 1) : line },
       });
     }
   }
@@ -483,11 +517,16 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   }
 
   // ---- dependencies: every ref and source must exist ----
+  const userMacros = registry.all().filter((m) => m.packageName !== 'dbt');
   const sourceNames = [...sources.values()].map((s) => `${s.sourceName}.${s.name}`);
   for (const node of nodes.values()) {
     const deps = new Set<string>();
     for (const call of node.refs) {
       const found = resolveRef(call, node.packageName);
+      if (!found && !call.package && call.version === undefined && externalRelation(call.name)) {
+        if (!(node.externalRefs ??= []).includes(call.name)) node.externalRefs.push(call.name);
+        continue;
+      }
       if (!found) {
         const label = `ref(${call.package ? `'${call.package}', ` : ''}'${call.name}'${call.version !== undefined ? `, v=${call.version}` : ''})`;
         const versionHint = call.version !== undefined && refIndex.has(call.name) ? `'${call.name}' has no version ${call.version}. ` : '';
@@ -511,8 +550,8 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
     }
     node.dependsOn.nodes = [...deps];
     const source = templates.get(node.uniqueId)?.source ?? '';
-    for (const macro of registry.all()) {
-      if (macro.packageName !== 'dbt' && source.includes(macro.name)) node.dependsOn.macros.push(macro.uniqueId);
+    for (const macro of userMacros) {
+      if (source.includes(macro.name)) node.dependsOn.macros.push(macro.uniqueId);
     }
   }
 
@@ -530,7 +569,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
     macros: new Map(registry.all().map((m) => [m.uniqueId, m])), docs,
     onRunStart: root.onRunStart, onRunEnd: root.onRunEnd, unused, dispatch: root.dispatch, projectConfig: root.raw, warnings,
   };
-  const internals: ProjectInternals = { registry, templates, varsFor, resolveRef, relationOf, makeRelation, docs: docLookup };
+  const internals: ProjectInternals = { registry, templates, varsFor, resolveRef, relationOf, makeRelation, docs: docLookup, externalRelation };
   setInternals(project, internals);
   return project;
 
@@ -559,12 +598,45 @@ export function nodeDict(node: DbtNode): Record<string, unknown> {
 }
 
 /** Renders a node's template; engine errors (not Weir's) become WeirErrors that name the file. */
-export function renderNode(scope: ReturnType<typeof createDbtScope>, template: Template, file: string): string {
+export function renderNode(scope: ReturnType<typeof createDbtScope>, template: Template, file: string, knownNames?: () => string[]): string {
   try {
     return renderIn(scope, template);
   } catch (error) {
+    if (!isWeirError(error) && error instanceof Error && /not a function/i.test(error.message)) {
+      const located = undefinedCall(scope, template.source, file, knownNames);
+      if (located) throw located;
+    }
     throw wrapRenderError(error, { file }, 'while rendering');
   }
+}
+
+const JINJA_WORDS = new Set(['if', 'elif', 'else', 'for', 'in', 'not', 'and', 'or', 'is', 'set', 'macro', 'call', 'filter', 'test', 'do', 'return', 'with', 'block', 'loop', 'caller', 'super', 'varargs', 'kwargs']);
+
+/**
+ * The engine says only "cannot call something that is not a function": find the call to a name that is neither
+ * a macro nor a context function, and say where it is, with the closest known names.
+ *
+ * @example
+ * // models/x.sql line 2: `{{ mony('amount') }}`
+ * // → "models/x.sql:2:6: 'mony' is not a macro or a dbt function. Did you mean 'money'?"
+ */
+function undefinedCall(scope: ReturnType<typeof createDbtScope>, source: string, file: string, knownNames?: () => string[]): WeirError | undefined {
+  const local = new Set([...source.matchAll(/\{%-?\s*(?:macro|set)\s+([A-Za-z_]\w*)/g)].map((m) => m[1]!));
+  for (const block of source.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
+    const text = block[0];
+    // Skip string literals: a call-looking word inside quotes is data.
+    const code = text.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, (m) => ' '.repeat(m.length));
+    for (const call of code.matchAll(/(?<![.\w])([A-Za-z_]\w*)\s*\(/g)) {
+      const name = call[1]!;
+      if (JINJA_WORDS.has(name) || local.has(name) || scope.env.variables.has(name)) continue;
+      const { line, column } = lineColumn(source, block.index! + call.index!);
+      return new WeirError(`'${name}' is not a macro or a dbt function`, {
+        code: 'DBT_UNDEFINED_MACRO', location: { file, line, column },
+        hint: `${didYouMean(name, knownNames?.() ?? [])} Define it with {% macro ${name}(…) %} in macros/, or install the package that provides it.`.trim(),
+      });
+    }
+  }
+  return undefined;
 }
 
 export function wrapRenderError(error: unknown, location: SourceLocation, when: string): unknown {

@@ -14,6 +14,8 @@ export interface ProjectInternals {
   relationOf(node: DbtNode): JsRelation;
   makeRelation(database: string | null, schema: string | null, identifier: string, type?: string | null): JsRelation;
   docs(name: string, pkg?: string): string | undefined;
+  /** The relation of a Weir asset outside the project that `ref(name)` points at, if any. */
+  externalRelation(name: string): JsRelation | undefined;
 }
 
 const internals = new WeakMap<DbtProject, ProjectInternals>();

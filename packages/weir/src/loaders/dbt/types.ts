@@ -78,6 +78,8 @@ interface DbtNodeBase {
   refs: DbtRefCall[];
   sources: Array<[string, string]>;
   dependsOn: { nodes: string[]; macros: string[] };
+  /** Names of Weir (TypeScript) assets this node refs, outside the dbt project. */
+  externalRefs?: string[];
   /** The file (and line) to point at in errors. */
   location: SourceLocation;
   checksum: string;

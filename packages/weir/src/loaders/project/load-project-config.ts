@@ -19,8 +19,8 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     throw new WeirError(`project folder ${root} does not exist`, { code: 'PROJECT_NOT_FOUND', hint: 'Pass an existing folder with --project, or create one with `weir init DIR`.' });
   }
   if (!existsSync(configFile)) {
-    const dbt = existsSync(join(root, 'dbt_project.yml')) ? ' This is a dbt project; dbt projects are supported from the SQL-models release on.' : '';
-    throw new WeirError(`no ${PROJECT_FILE} in ${root}`, { code: 'PROJECT_NOT_FOUND', hint: `Run \`weir init ${dir}\` to create a project there, or pass --project DIR.${dbt}` });
+    if (existsSync(join(root, DBT_PROJECT_FILE))) return dbtFolderConfig(root);
+    throw new WeirError(`no ${PROJECT_FILE} in ${root}`, { code: 'PROJECT_NOT_FOUND', hint: `Run \`weir init ${dir}\` to create a project there (or add a dbt_project.yml), or pass --project DIR.` });
   }
   const text = readFileSync(configFile, 'utf8');
   const lineCounter = new LineCounter();
@@ -39,7 +39,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     const key = issue.path.join('.') || '(top level)';
     throw new WeirError(`${PROJECT_FILE}: '${key}' is invalid: ${issue.message}`, {
       code: 'INVALID_PROJECT_FILE', location: { file: configFile, line: lineOf(doc, lineCounter, issue.path as Array<string | number>) },
-      hint: 'Allowed keys: name, description, warehouse, metadata, definitions, concurrency, settings.',
+      hint: 'Allowed keys: name, description, warehouse, metadata, definitions, concurrency, settings, dbt (project_dir, target, profiles_dir, vars, audit).',
     });
   }
   const file = parsed.data;
@@ -74,6 +74,36 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     settings,
     secretSettings,
     settingSources,
+    ...(file.dbt ? {
+      dbt: {
+        projectDir: resolve(root, file.dbt.project_dir), target: file.dbt.target, profilesDir: file.dbt.profiles_dir ? resolve(root, file.dbt.profiles_dir) : undefined,
+        vars: file.dbt.vars ?? {}, audit: file.dbt.audit, warehouseSet: (doc.toJS() as Record<string, unknown>)?.warehouse !== undefined,
+      },
+    } : {}),
+  };
+}
+
+export const DBT_PROJECT_FILE = 'dbt_project.yml';
+
+/**
+ * A folder with dbt_project.yml and no weir.yaml is a Weir project: named after the dbt project, metadata in
+ * `.weir/`, the warehouse being the DuckDB file of the profile target (set when the dbt project is loaded).
+ */
+function dbtFolderConfig(root: string): ProjectConfig {
+  const configFile = join(root, DBT_PROJECT_FILE);
+  let name = 'dbt_project';
+  try {
+    const raw = parseDocument(readFileSync(configFile, 'utf8')).toJS() as { name?: unknown } | null;
+    if (typeof raw?.name === 'string' && raw.name) name = raw.name.replace(/[^A-Za-z0-9_-]/g, '_');
+  } catch {
+    // dbt_project.yml errors are reported with their line when the dbt project loads.
+  }
+  return {
+    name, root, configFile,
+    warehousePath: resolve(root, '.weir/warehouse.duckdb'),
+    metadataPath: resolve(root, '.weir/metadata.sqlite'),
+    definitionGlobs: [], concurrency: 4, settings: {}, secretSettings: [], settingSources: {},
+    dbt: { projectDir: root, vars: {}, warehouseSet: false },
   };
 }
 

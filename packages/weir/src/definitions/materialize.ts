@@ -1,0 +1,32 @@
+/**
+ * How an asset's computed SQL becomes its published relation. TypeScript assets use the default ('table',
+ * write-audit-publish); SQL models (dbt) pick one per model. Data only: `engine/` carries each strategy out.
+ */
+
+/** When an asset's checks run relative to publishing it. */
+export type AuditMode =
+  /** Checks run on the staged relation; only passing data is published (Weir's default). */
+  | 'staged'
+  /** Publish first, then run the checks on the published relation (dbt's `build` behaviour). */
+  | 'publish_then_test';
+
+export interface IncrementalOptions {
+  uniqueKey?: string[];
+  /** Default: 'delete+insert' with a unique key, else 'append' (as dbt-duckdb). */
+  strategy?: 'append' | 'delete+insert' | 'merge';
+  onSchemaChange?: 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
+}
+
+/**
+ * @example
+ * { kind: 'view' }                                                       // staged as a view, then create or replace
+ * { kind: 'incremental', incremental: { uniqueKey: ['id'], strategy: 'merge' } }
+ * { kind: 'ephemeral' }                                                  // no relation: inlined by its readers
+ */
+export interface MaterializeSpec {
+  kind: 'table' | 'view' | 'incremental' | 'ephemeral';
+  incremental?: IncrementalOptions;
+  audit?: AuditMode;
+  /** The database (DuckDB catalog) the relation lives in, when it is not the warehouse's default one. */
+  database?: string;
+}

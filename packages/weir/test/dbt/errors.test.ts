@@ -1,0 +1,69 @@
+// Errors a SQL person understands: Jinja and ref errors at load with file:line:col and a suggestion; a warehouse
+// error names the model file, the compiled line and its text, and earlier published tables stay intact.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadProject } from '../../src/loaders/index.js';
+import { isWeirError, type WeirError } from '../../src/shared/errors.js';
+import { PROFILE, num, removeProjects, withBuild, writeProject } from './dbt-helper.js';
+
+after(removeProjects);
+
+async function loadError(dir: string): Promise<WeirError> {
+  const error = await loadProject(dir).then(() => undefined, (e: unknown) => e);
+  assert.ok(isWeirError(error), `expected a WeirError, got ${String(error)}`);
+  return error;
+}
+
+const project = (models: Record<string, string>) => writeProject({
+  'dbt_project.yml': 'name: err\nprofile: err\nmodels:\n  err:\n    +materialized: table\n',
+  'profiles.yml': PROFILE('err'),
+  'models/orders.sql': 'select 1 as id, 10 as amount\n',
+  ...models,
+});
+
+describe('dbt errors', () => {
+  it("an unknown ref names models/x.sql:LINE:COL and suggests the closest name, TypeScript assets included", async () => {
+    const error = await loadError(project({ 'models/revenue.sql': "select *\nfrom {{ ref('orderz') }}\n" }));
+    assert.equal(error.code, 'DBT_UNKNOWN_REF');
+    assert.match(error.message, /^models\/revenue\.sql:2:9: ref\('orderz'\) matches no model or seed\. Did you mean 'orders'\?/);
+  });
+
+  it('a Jinja syntax error points at the line and column of the tag', async () => {
+    const error = await loadError(project({ 'models/broken.sql': "select 1\n{% if true %}\nas x\n{% endfor %}\n" }));
+    assert.equal(error.code, 'DBT_JINJA_SYNTAX');
+    assert.match(error.message, /^models\/broken\.sql:4:1: Jinja syntax error/);
+  });
+
+  it('a call to an unknown macro names its line and column and the closest macro', async () => {
+    const error = await loadError(project({
+      'macros/cents.sql': '{% macro to_cents(column) %}({{ column }} * 100){% endmacro %}\n',
+      'models/revenue.sql': "select\n  {{ to_cent('amount') }} as cents\nfrom {{ ref('orders') }}\n",
+    }));
+    assert.equal(error.code, 'DBT_UNDEFINED_MACRO');
+    assert.match(error.message, /^models\/revenue\.sql:2:6: 'to_cent' is not a macro or a dbt function\. Did you mean 'to_cents'\?/);
+  });
+
+  it('a postgres target is "not yet" supported, clearly', async () => {
+    const dir = writeProject({ 'dbt_project.yml': 'name: pg\nprofile: pg\n', 'profiles.yml': 'pg:\n  target: prod\n  outputs:\n    prod:\n      type: postgres\n      host: localhost\n' });
+    const error = await loadError(dir);
+    assert.equal(error.code, 'DBT_ADAPTER_NOT_SUPPORTED');
+    assert.match(error.message, /target 'prod' is of type 'postgres', which Weir does not yet support/);
+  });
+
+  it('a warehouse error points at the model file and the compiled line, shows it, and keeps earlier tables', async () => {
+    const dir = project({ 'models/revenue.sql': "select\n  id,\n  amount * 2 as doubled\nfrom {{ ref('orders') }}\n" });
+    await withBuild(dir, {}, async (built) => assert.equal(built.status, 'SUCCESS'));
+    writeProject({ 'models/revenue.sql': "select\n  id,\n  amount * 2 as doubled,\n  amont as typo\nfrom {{ ref('orders') }}\n" }, dir);
+    await withBuild(dir, {}, async (built) => {
+      assert.equal(built.status, 'FAILURE');
+      const failure = built.events.find((e) => e.type === 'STEP_FAILURE' && e.stepKey === 'revenue');
+      assert.ok(failure && failure.type === 'STEP_FAILURE');
+      const message = failure.data.error.message;
+      assert.match(message, /^models\/revenue\.sql: SQL error in model 'revenue' at compiled line 4 \(target\/compiled\/err\/models\/revenue\.sql:4\): Binder Error: Referenced column "amont" not found/);
+      assert.match(message, /The line reads: amont as typo\./);
+      assert.doesNotMatch(message, /\n\s+at /);
+      // The last good table is still there.
+      assert.equal(num(await built.query('select doubled as n from main.revenue')), 20);
+    });
+  });
+});

@@ -1,0 +1,173 @@
+// The real `weir` CLI on a dbt project folder: `weir build` / `weir run`, the `weir dbt` verbs, dbt's flags,
+// target/ artefacts in dbt's shapes, and errors as one paragraph.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { TempDirs, stackLines, weir, writeProject } from './cli-helper.js';
+
+const temp = new TempDirs();
+after(() => temp.cleanup());
+
+const PROFILES = [
+  'jaffle:',
+  '  target: dev',
+  '  outputs:',
+  '    dev:',
+  '      type: duckdb',
+  '      path: dev.duckdb',
+  '      threads: 2',
+  '    ci:',
+  '      type: duckdb',
+  "      path: \"{{ env_var('JAFFLE_CI_DB', 'ci.duckdb') }}\"",
+  '      schema: ci',
+  '    pg:',
+  '      type: postgres',
+  '      host: localhost',
+  '',
+].join('\n');
+
+function jaffle(): string {
+  return writeProject(temp.make('weir-dbt-e2e-'), {
+    'dbt_project.yml': [
+      'name: jaffle', 'profile: jaffle', 'vars:', '  min_amount: 0',
+      'on-run-start:', "  - \"create table if not exists {{ target.schema }}.run_log (event varchar)\"", "  - \"insert into {{ target.schema }}.run_log values ('start')\"",
+      'on-run-end:', "  - \"insert into {{ target.schema }}.run_log values ('end {{ results | length }} {% for r in results if r.status == 'pass' %}p{% endfor %}')\"",
+      'models:', '  jaffle:', '    +materialized: table', '    staging:', '      +materialized: view', '      +tags: [staging]', '',
+    ].join('\n'),
+    'profiles.yml': PROFILES,
+    'seeds/raw_orders.csv': 'id,customer_id,amount,status\n1,1,10,paid\n2,1,20,paid\n3,2,5,open\n',
+    'models/staging/stg_orders.sql': "select * from {{ ref('raw_orders') }} where amount >= {{ var('min_amount') }}\n",
+    'models/customers.sql': "select customer_id, sum(amount) as total from {{ ref('stg_orders') }} group by 1\n",
+    // A source (the table on-run-start creates) with a test: a node of the graph, observed and tested in builds.
+    'models/sources.yml': 'version: 2\nsources:\n  - name: meta\n    schema: main\n    tables:\n      - name: run_log\n        columns:\n          - name: event\n            tests: [not_null]\n',
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: stg_orders\n    columns:\n      - name: id\n        tests: [unique, not_null]\n      - name: status\n        tests:\n          - accepted_values:\n              values: [paid, open]\n',
+  });
+}
+
+async function query(file: string, sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(file);
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe('weir on a dbt project', () => {
+  it('weir build = dbt build: seeds, models, tests; hooks; artefacts in target/; warehouse = the profile target file', async () => {
+    const dir = jaffle();
+    const result = await weir(['build', '--project', dir]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /stg_orders/);
+    for (const file of ['target/manifest.json', 'target/run_results.json', 'target/compiled/jaffle/models/customers.sql', 'target/run/jaffle/models/customers.sql', '.weir/metadata.sqlite']) {
+      assert.ok(existsSync(join(dir, file)), file);
+    }
+    const runResults = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8'));
+    assert.equal(runResults.metadata.dbt_schema_version, 'https://schemas.getdbt.com/dbt/run-results/v6.json');
+    const statuses = Object.fromEntries(runResults.results.map((r: { unique_id: string; status: string }) => [r.unique_id, r.status]));
+    assert.equal(statuses['model.jaffle.customers'], 'success');
+    assert.equal(statuses['seed.jaffle.raw_orders'], 'success');
+    assert.equal(statuses['test.jaffle.not_null_stg_orders_id.2d4f2a2bd1'] ?? Object.entries(statuses).find(([k]) => k.startsWith('test.jaffle.not_null_stg_orders_id'))?.[1], 'pass');
+    const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+    assert.match(manifest.nodes['model.jaffle.customers'].compiled_code, /from "dev"\."main"\."stg_orders"/);
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select event from main.run_log order by event desc'), [{ event: 'start' }, { event: 'end 7 pppp' }]);
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select customer_id, total from main.customers order by 1'), [{ customer_id: 1, total: 30 }, { customer_id: 2, total: 5 }]);
+    // weir run is the same command; weir assets lists the models as assets.
+    assert.equal((await weir(['run', '--project-dir', dir])).code, 0);
+    const assets = await weir(['assets', '--project', dir, '--json']);
+    const keys = JSON.parse(assets.stdout).map((a: { key: string; kinds: string[] }) => `${a.key}:${a.kinds.join('+')}`);
+    assert.deepEqual(keys, ['meta/run_log:duckdb+dbt source', 'raw_orders:duckdb+seed', 'stg_orders:duckdb+sql model', 'customers:duckdb+sql model']);
+  });
+
+  it('weir dbt verbs: run, seed, test, ls, compile, parse, with --select, --vars, --target, --profiles-dir, --full-refresh', async () => {
+    const dir = jaffle();
+    assert.equal((await weir(['dbt', 'seed', '--project', dir])).code, 0);
+    const run = await weir(['dbt', 'run', '--project', dir, '--vars', '{min_amount: 10}', '--threads', '1', '--full-refresh']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select customer_id, total from main.customers order by 1'), [{ customer_id: 1, total: 30 }]);
+    const runResults = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8'));
+    assert.deepEqual(runResults.results.map((r: { unique_id: string }) => r.unique_id).sort(), ['model.jaffle.customers', 'model.jaffle.stg_orders']);
+    const test = await weir(['dbt', 'test', '--project', dir]);
+    assert.equal(test.code, 0, test.stdout + test.stderr);
+    assert.match(test.stdout, /4 tests, 0 failed/);
+    assert.match(test.stdout, /source_not_null_meta_run_log_event +meta\/run_log +✔ PASS/);
+    const ls = await weir(['dbt', 'ls', '--project', dir, '-s', 'tag:staging', '--output', 'name']);
+    // The model first (graph order), then the tests attached to it.
+    assert.deepEqual(ls.stdout.trim().split('\n'), ['stg_orders', 'unique_stg_orders_id', 'not_null_stg_orders_id', 'accepted_values_stg_orders_status__paid__open']);
+    const compile = await weir(['dbt', 'compile', '--project', dir, '-s', 'customers']);
+    assert.equal(compile.code, 0, compile.stderr);
+    assert.match(compile.stdout, /^select customer_id, sum\(amount\) as total from "dev"\."main"\."stg_orders" group by 1/);
+    assert.equal((await weir(['dbt', 'parse', '--project', dir])).code, 0);
+    // Another target, and profiles.yml from another folder.
+    const ci = await weir(['dbt', 'build', '--project', dir, '--target', 'ci', '-s', '+customers'], { env: { JAFFLE_CI_DB: join(dir, 'other.duckdb') } });
+    assert.equal(ci.code, 0, ci.stdout + ci.stderr);
+    assert.deepEqual(await query(join(dir, 'other.duckdb'), 'select count(*) as n from ci.customers'), [{ n: 2 }]);
+    const profiles = writeProject(temp.make(), { 'profiles.yml': PROFILES.replace('path: dev.duckdb', 'path: elsewhere.duckdb') });
+    assert.equal((await weir(['dbt', 'seed', '--project', dir, '--profiles-dir', profiles])).code, 0);
+    assert.ok(existsSync(join(dir, 'elsewhere.duckdb')));
+  });
+
+  it('a failing test exits 1, keeps the published table and says where the failing rows are', async () => {
+    const dir = jaffle();
+    assert.equal((await weir(['build', '--project', dir])).code, 0);
+    writeProject(dir, { 'seeds/raw_orders.csv': 'id,customer_id,amount,status\n1,1,10,paid\n1,1,20,lost\n' });
+    const result = await weir(['build', '--project', dir]);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /unique_stg_orders_id/);
+    assert.match(result.stdout, /customers +skipped|skipped/);
+    assert.deepEqual(stackLines(result.stderr + result.stdout), []);
+    const statuses = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string; status: string }) => `${r.unique_id.split('.').slice(0, 3).join('.')}:${r.status}`);
+    assert.ok(statuses.includes('test.jaffle.unique_stg_orders_id:fail'), statuses.join(' '));
+    assert.ok(statuses.includes('model.jaffle.customers:skipped'), statuses.join(' '));
+    // stg_orders is a view: its last good definition stays, the failing one is kept as a view named __audit.
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select count(*) as n from main.customers'), [{ n: 2 }]);
+    // dbt test on the published relations: the old view reads the new seed, so unique fails there too.
+    const test = await weir(['dbt', 'test', '--project', dir, '-s', 'stg_orders']);
+    assert.equal(test.code, 1);
+    assert.match(test.stdout, /unique_stg_orders_id +stg_orders +✘ FAIL +1/);
+    // --fail-fast stops at the first failure: nothing after it starts.
+    const fast = await weir(['build', '--project', dir, '--fail-fast', '--threads', '1']);
+    assert.equal(fast.code, 1);
+    assert.match(fast.stdout, /cancel/i);
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), "select count(*) as n from duckdb_views() where view_name = 'stg_orders__audit'"), [{ n: 1 }]);
+  });
+
+  it('sources: a failing source test skips the models reading the source; weir assets shows the source and its edges', async () => {
+    const dir = jaffle();
+    writeProject(dir, {
+      'models/sources.yml': 'version: 2\nsources:\n  - name: shop\n    schema: landing\n    tables:\n      - name: payments\n        columns:\n          - name: id\n            data_tests: [unique]\n',
+      'models/payments.sql': "select * from {{ source('shop', 'payments') }}\n",
+    });
+    await query(join(dir, 'dev.duckdb'), 'create schema landing; create table landing.payments as select * from (values (1), (2)) t(id)');
+    const ok = await weir(['build', '--project', dir]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const assets = JSON.parse((await weir(['assets', '--project', dir, '--json'])).stdout) as Array<{ key: string; type: string; downstream: string[]; checks: string[]; status: string }>;
+    const source = assets.find((a) => a.key === 'shop/payments')!;
+    assert.deepEqual([source.type, source.downstream, source.checks, source.status], ['external', ['payments'], ['source_unique_shop_payments_id'], 'observed']);
+    await query(join(dir, 'dev.duckdb'), 'insert into landing.payments values (2)');
+    const failed = await weir(['dbt', 'build', '--project', dir, '-s', 'source:shop+']);
+    assert.equal(failed.code, 1);
+    assert.deepEqual(stackLines(failed.stderr + failed.stdout), []);
+    const statuses = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string; status: string }) => `${r.unique_id.split('.').slice(0, 3).join('.')}:${r.status}`);
+    assert.ok(statuses.includes('test.jaffle.source_unique_shop_payments_id:fail'), statuses.join(' '));
+    assert.ok(statuses.includes('model.jaffle.payments:skipped'), statuses.join(' '));
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select count(*) as n from main.payments'), [{ n: 2 }]);
+  });
+
+  it('errors are one paragraph: an unknown ref with its line and a suggestion, a postgres target "not yet"', async () => {
+    const dir = jaffle();
+    writeProject(dir, { 'models/revenue.sql': "select *\nfrom {{ ref('customerz') }}\n" });
+    const result = await weir(['build', '--project', dir]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^error models\/revenue\.sql:2:9: ref\('customerz'\) matches no model or seed\. Did you mean 'customers'\?/);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+    const pg = await weir(['dbt', 'ls', '--project', jaffle(), '--target', 'pg']);
+    assert.equal(pg.code, 1);
+    assert.match(pg.stderr, /target 'pg' is of type 'postgres', which Weir does not yet support for dbt projects/);
+    assert.deepEqual(stackLines(pg.stderr), []);
+  });
+});
