@@ -2,7 +2,7 @@
 // prints their output. `npm run bench` from the repository root. Builds the library first.
 //
 //   node bench/run-all.mjs [--quick] [--no-build]
-//   --quick: smaller graphs, fewer repetitions, no profile (~3 minutes); --no-build: use packages/weir/dist as it is.
+//   --quick: smaller graphs, fewer repetitions, no profile; --no-build: use packages/weir/dist as it is.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO, loadNote } from './lib.mjs';
@@ -12,6 +12,11 @@ const BENCHMARKS = [
   ['engine-overhead.mjs', quick ? ['--quick'] : []],
   ['sequential-light.mjs', quick ? ['--reps', '1'] : []],
   ['wine-shop.mjs', quick ? ['--reps', '2', '--no-profile'] : []],
+  ['api-runs.mjs', quick ? ['--runs', '20000', '--reps', '50'] : ['--http']],
+  ['dbt-1000.mjs', quick ? ['--models', '300'] : []],
+  // In headless Chromium: they need the built UI (npm install builds it) and /usr/bin/chromium.
+  ['ui-lineage.mjs', quick ? ['--sizes', '1000'] : []],
+  ['ui-run-page.mjs', quick ? ['--steps', '200'] : []],
 ];
 
 if (!process.argv.includes('--no-build')) {

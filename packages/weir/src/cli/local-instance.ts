@@ -2,11 +2,14 @@
  * The composition root for one project on the embedded default: SQLite for metadata, DuckDB for data.
  * Only the CLI (and testing helpers) know these concrete backends; the engine sees interfaces.
  */
-import { loadProject, loadProjectConfig, type LoadedProject } from '../loaders/index.js';
+import { loadProject, loadProjectConfig, type LoadedProject, type LoadProjectOptions } from '../loaders/index.js';
 import { buildAssetGraph, type AssetGraph } from '../graph/index.js';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import type { Storage } from '../storage/storage.js';
+import { dirname, join } from 'node:path';
 import type { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
+import { readCatalogSnapshot, writeCatalogSnapshot } from '../connectors/duckdb/catalog-snapshot.js';
+import type { WarehouseAccess } from '../engine/warehouse-access.js';
 
 export interface LocalInstance {
   loaded: LoadedProject;
@@ -14,22 +17,44 @@ export interface LocalInstance {
   storage: Storage;
   /** Opened on first use: commands that only read metadata never lock the warehouse. */
   warehouse(): Promise<DuckDbWarehouse>;
+  /** The warehouse as the engine uses it: opened by the first step that needs it, not before. */
+  data: WarehouseAccess;
   close(): Promise<void>;
 }
 
-export async function openLocalInstance(projectDir: string): Promise<LocalInstance> {
-  const loaded = await loadProject(projectDir);
+export async function openLocalInstance(projectDir: string, options: LoadProjectOptions = {}): Promise<LocalInstance> {
+  const loaded = await loadProject(projectDir, process.env, options);
   const graph = buildAssetGraph(loaded.definitions);
   const storage = await openSqliteStorage(loaded.definitions.project.metadataPath);
+  const { warehousePath, metadataPath } = loaded.definitions.project;
+  // The catalog is remembered beside the metadata; an in-memory warehouse has nothing to remember.
+  const snapshotPath = warehousePath === ':memory:' || metadataPath === ':memory:' ? undefined : join(dirname(metadataPath), 'warehouse-catalog.json');
   let warehouse: Promise<DuckDbWarehouse> | undefined;
+  let remembered: ReadonlySet<string> | undefined | null = null; // null: not read yet
+  // DuckDB's native module is loaded only by commands that touch data.
+  const open = () => (warehouse ??= import('../connectors/duckdb/duckdb-warehouse.js').then(({ DuckDbWarehouse }) => DuckDbWarehouse.open(warehousePath)));
   return {
     loaded,
     graph,
     storage,
-    // DuckDB's native module is loaded only by commands that touch data.
-    warehouse: () => (warehouse ??= import('../connectors/duckdb/duckdb-warehouse.js').then(({ DuckDbWarehouse }) => DuckDbWarehouse.open(loaded.definitions.project.warehousePath))),
+    warehouse: open,
+    data: {
+      connect: async () => (await open()).connect(),
+      async hasTable(schema, table) {
+        if (!warehouse && snapshotPath) {
+          if (remembered === null) remembered = readCatalogSnapshot(snapshotPath, warehousePath);
+          if (remembered) return remembered.has(`${schema}.${table}`);
+        }
+        return (await open()).hasTable(schema, table);
+      },
+    },
     async close() {
-      if (warehouse) await (await warehouse.catch(() => undefined))?.close();
+      const opened = warehouse && (await warehouse.catch(() => undefined));
+      if (opened) {
+        const tables = snapshotPath ? await opened.listTables().catch(() => undefined) : undefined;
+        opened.close();
+        if (tables) writeCatalogSnapshot(snapshotPath!, warehousePath, tables);
+      }
       await storage.close();
     },
   };

@@ -7,4 +7,6 @@ export interface Definitions {
   project: ProjectConfig;
   assets: readonly AssetDefinition[];
   externals: readonly ExternalAssetDefinition[];
+  /** From `defineResources()` in the definition files: what asset functions get as `ctx.resources`. */
+  resources?: Readonly<Record<string, unknown>>;
 }

@@ -7,5 +7,7 @@ export * from './check.js';
 export * from './definitions.js';
 export * from './external-asset.js';
 export * from './io.js';
+export * from './materialize.js';
 export * from './project.js';
+export * from './resources.js';
 export * from './loading-project.js';

@@ -29,12 +29,20 @@ export class ActiveRun {
   private readonly skipped = new Map<string, SkippedStep>();
   private readonly byKey = new Map<string, PlannedStep>();
   private readonly downstream = new Map<string, string[]>();
+  // Upstream steps not yet done, per pending step; at 0 the step is ready. Kept up to date as steps finish, so
+  // finding what may start costs the ready steps, not the whole plan (a 1,000-step run asks after every step).
+  private readonly waitingOn = new Map<string, number>();
+  private readonly ready = new Set<string>();
+  private readonly planIndex = new Map<string, number>();
 
   constructor(plan: ExecutionPlan) {
     this.plan = plan;
-    for (const step of plan.steps) {
+    for (const [index, step] of plan.steps.entries()) {
       this.pending.add(step.key);
       this.byKey.set(step.key, step);
+      this.planIndex.set(step.key, index);
+      this.waitingOn.set(step.key, step.upstream.length);
+      if (!step.upstream.length) this.ready.add(step.key);
       for (const up of step.upstream) {
         const list = this.downstream.get(up) ?? [];
         list.push(step.key);
@@ -43,29 +51,37 @@ export class ActiveRun {
     }
   }
 
-  /** Pending steps whose upstream steps have all succeeded, in plan order. */
+  /** Pending steps whose upstream steps have all succeeded (or were reused), in plan order. */
   startable(): PlannedStep[] {
-    return this.plan.steps.filter((s) => this.pending.has(s.key) && s.upstream.every((up) => this.isDone(up)));
+    return [...this.ready].sort((a, b) => this.planIndex.get(a)! - this.planIndex.get(b)!).map((key) => this.byKey.get(key)!);
   }
 
-  private isDone(key: string): boolean {
-    return this.succeeded.has(key) || this.skipped.get(key)?.reason === 'unchanged';
+  /** A step is done: its downstream steps wait on one step less. */
+  private release(key: string): void {
+    for (const down of this.downstream.get(key) ?? []) {
+      const left = this.waitingOn.get(down)! - 1;
+      this.waitingOn.set(down, left);
+      if (left === 0 && this.pending.has(down)) this.ready.add(down);
+    }
   }
 
   start(key: string): void {
     this.move(key, 'pending');
+    this.ready.delete(key);
     this.running.add(key);
   }
 
   succeed(key: string): void {
     this.move(key, 'running');
     this.succeeded.add(key);
+    this.release(key);
   }
 
   /** Marks a started step as skipped because its output is unchanged; downstream may start. */
   reuse(key: string): void {
     this.move(key, 'running');
     this.skipped.set(key, { key, reason: 'unchanged', blockedBy: [] });
+    this.release(key);
   }
 
   /** Marks the step failed and returns every pending step downstream, now skipped, with the reason. */
@@ -82,6 +98,7 @@ export class ActiveRun {
     for (const step of this.plan.steps) {
       if (!this.pending.has(step.key)) continue;
       this.pending.delete(step.key);
+      this.ready.delete(step.key);
       const entry: SkippedStep = { key: step.key, reason: 'canceled', blockedBy: [] };
       this.skipped.set(step.key, entry);
       skipped.push(entry);
@@ -96,6 +113,7 @@ export class ActiveRun {
       const key = queue.shift()!;
       if (!this.pending.has(key)) continue;
       this.pending.delete(key);
+      this.ready.delete(key);
       const entry: SkippedStep = { key, reason, blockedBy: [root] };
       this.skipped.set(key, entry);
       skipped.push(entry);

@@ -3,6 +3,7 @@
  * or an upstream changed since), failed (its last run step failed) or check failed.
  */
 import type { Definitions } from '../definitions/definitions.js';
+import { statSync } from 'node:fs';
 import type { Storage, StoredCheckEvaluation, StoredMaterialization, StoredObservation } from '../storage/storage.js';
 
 export type AssetStatus = 'never' | 'fresh' | 'stale' | 'check_failed' | 'observed' | 'missing';
@@ -31,7 +32,17 @@ export async function assetStates(definitions: Definitions, storage: Storage): P
   const states = new Map<string, AssetState>();
   for (const external of definitions.externals) {
     const observation = observations.get(external.key);
-    states.set(external.key, { key: external.key, status: observation ? 'observed' : 'never', observation, checks: [], staleBecause: [] });
+    // An observed relation (a dbt source) has checks: a blocking one that failed since the last observation shows.
+    const externalChecks = external.checks?.length ? [...checks.values()].filter((c) => c.assetKey === external.key) : [];
+    const checkFailed = externalChecks.some((c) => c.blocking && (!observation || c.timestamp >= observation.timestamp));
+    const state: AssetState = { key: external.key, status: checkFailed ? 'check_failed' : observation ? 'observed' : 'never', observation, checks: externalChecks, staleBecause: [] };
+    if (observation && changedSinceObserved(observation)) {
+      // The file was replaced or edited since the last run read it: what depends on it is stale already, before any
+      // run hashes it again. Size and modification time are enough to tell, and cost a stat, not a read.
+      state.staleBecause.push('file changed since observed');
+      currentVersion.set(external.key, `${observation.hash}~changed`);
+    }
+    states.set(external.key, state);
   }
   const byKey = new Map(definitions.assets.map((a) => [a.key, a]));
   const resolve = (key: string, visiting = new Set<string>()): AssetState | undefined => {
@@ -61,4 +72,11 @@ export async function assetStates(definitions: Definitions, storage: Storage): P
   };
   for (const asset of definitions.assets) resolve(asset.key);
   return states;
+}
+
+/** Whether an observed input file is no longer the one observed (another size or modification time, or gone). */
+function changedSinceObserved(observation: StoredObservation): boolean {
+  if (!observation.path.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(observation.path)) return false; // a relation, not a file
+  const stat = statSync(observation.path, { throwIfNoEntry: false });
+  return !stat || stat.size !== observation.bytes || Math.trunc(stat.mtimeMs) !== Math.trunc(observation.modifiedAt);
 }

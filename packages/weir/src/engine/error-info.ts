@@ -3,7 +3,7 @@ import type { ErrorInfo } from '../events/index.js';
 import { isWeirError, formatLocation } from '../shared/errors.js';
 
 // Weir's own frames and Node's internals are noise in a user's stack.
-const INTERNAL_FRAME = /node:internal|[\\/]packages[\\/]weir[\\/](src|dist)[\\/]|[\\/]node_modules[\\/](weir|@duckdb|tsx|esbuild)[\\/]/;
+const INTERNAL_FRAME = /node:internal|[\\/]packages[\\/]weir[\\/](src|dist|bundle)[\\/]|[\\/]node_modules[\\/](weir|@duckdb|tsx|esbuild)[\\/]/;
 
 export function toErrorInfo(error: unknown, projectRoot?: string): ErrorInfo {
   if (!(error instanceof Error)) return { message: String(error) };

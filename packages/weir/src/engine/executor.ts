@@ -9,17 +9,17 @@ import type { ExternalAssetDefinition } from '../definitions/external-asset.js';
 import type { Logger } from '../definitions/asset-context.js';
 import { EventType, RunStatus, type ErrorInfo, type EventDataByType, type LogLevel, type NewEvent } from '../events/index.js';
 import type { Storage, StoredMaterialization } from '../storage/storage.js';
-import type { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
+import type { WarehouseAccess } from './warehouse-access.js';
 import { formatDuration } from '../shared/duration.js';
 import { stringifyJson } from '../shared/json.js';
 import { ActiveRun, type FailReason, type SkippedStep } from './active-run.js';
-import { runAssetAttempt, StepAborted, tableExists } from './asset-step.js';
+import { runAssetAttempt, StepAborted } from './asset-step.js';
 import { installConsoleCapture } from './console-capture.js';
 import { computeDataVersion, type UpstreamVersion } from './data-version.js';
 import { toErrorInfo } from './error-info.js';
 import type { EventSink } from './event-sink.js';
 import type { ExecutionPlan, PlannedStep } from './execution-plan.js';
-import { observeExternalFile } from './observe-step.js';
+import { auditExternalRelation, observationMessage, observeExternalFile, observeExternalRelation } from './observe-step.js';
 import { filePathOf, inputValueOf, relationOf } from './published-location.js';
 import { SessionPool } from './session-pool.js';
 
@@ -28,7 +28,7 @@ export interface ExecuteRunOptions {
   definitions: Definitions;
   plan: ExecutionPlan;
   storage: Storage;
-  warehouse: DuckDbWarehouse;
+  warehouse: WarehouseAccess;
   sink: EventSink;
   concurrency?: number;
   /** Aborting it cancels the run: running steps are interrupted, pending ones skipped. */
@@ -185,26 +185,41 @@ class RunExecution {
     const latest = this.latest.get(definition.key);
     if (!latest || latest.dataVersion !== dataVersion) return false;
     if (definition.io.kind === 'file') return existsSync(filePathOf(this.project, definition.io.path, definition.key));
-    const session = await this.pool.acquire();
-    try {
-      return await tableExists(session, definition.io.schema, definition.io.name);
-    } finally {
-      this.pool.release(session);
-    }
+    return this.options.warehouse.hasTable(definition.io.schema, definition.io.name);
   }
 
   private async runObserve(step: PlannedStep): Promise<StepEnd> {
     const started = performance.now();
+    const definition = this.externals.get(step.key)!;
     await this.emit(EventType.STEP_START, step.key, `Observing input ${step.key}`, { attempt: 1, kind: 'observe' });
+    // A relation (a dbt source) is observed in the warehouse and its checks run on it there; a file is hashed.
+    const session = definition.relation ? await this.pool.acquire() : undefined;
     try {
-      const observation = await observeExternalFile(this.project, this.externals.get(step.key)!);
-      const record = await this.emit(EventType.ASSET_OBSERVATION, step.key, `Observed ${step.key}: ${observation.bytes} bytes, sha256 ${observation.hash.slice(0, 12)}`, observation);
+      const signal = this.runController.signal;
+      const observation = session ? await observeExternalRelation(session, definition, { signal }) : await observeExternalFile(this.project, definition);
+      const record = await this.emit(EventType.ASSET_OBSERVATION, step.key, observationMessage(observation), observation);
       this.versions.set(step.key, { assetKey: step.key, dataVersion: observation.hash, eventId: record.id });
+      const failed = session ? await auditExternalRelation(definition, {
+        session, signal,
+        relationOfKey: (key) => {
+          const target = this.assets.get(key) ?? this.externals.get(key);
+          return target ? relationOf(this.project, target) : key;
+        },
+        onCheck: async (evaluation) => { await this.emit(EventType.ASSET_CHECK_EVALUATION, step.key, evaluation.message, evaluation); },
+      }) : [];
       const durationMs = Math.round(performance.now() - started);
+      if (failed.length) {
+        const names = failed.map((f) => f.checkName).join(', ');
+        return this.stepFailed(step.key, 1, durationMs, 'check_failed', { message: `blocking check${failed.length > 1 ? 's' : ''} failed: ${names}. Weir does not write inputs: what reads ${step.key} is skipped.`, code: 'CHECK_FAILED' });
+      }
       await this.emit(EventType.STEP_SUCCESS, step.key, `${step.key} observed in ${formatDuration(durationMs)}`, { attempt: 1, durationMs });
       return { outcome: 'succeeded' };
     } catch (error) {
-      return this.stepFailed(step.key, 1, Math.round(performance.now() - started), 'error', toErrorInfo(error, this.project.root));
+      const durationMs = Math.round(performance.now() - started);
+      if (this.runController.signal.aborted) return this.stepFailed(step.key, 1, durationMs, 'canceled', { message: 'cancelled while observing', code: 'CANCELED' });
+      return this.stepFailed(step.key, 1, durationMs, 'error', toErrorInfo(error, this.project.root));
+    } finally {
+      if (session) this.pool.release(session);
     }
   }
 
@@ -226,7 +241,7 @@ class RunExecution {
       try {
         const outcome = await runAssetAttempt({
           project: this.project, runId: this.options.runId, definition, attempt, session, inputValues, upstream, dataVersion,
-          resources: this.options.resources ?? {}, signal: controller.signal, log, logLine: line,
+          resources: this.options.resources ?? this.options.definitions.resources ?? {}, signal: controller.signal, log, logLine: line,
           relationOfKey: (key) => {
             const target = this.assets.get(key) ?? this.externals.get(key);
             return target ? relationOf(this.project, target) : key;
@@ -238,7 +253,9 @@ class RunExecution {
         const durationMs = Math.round(performance.now() - started);
         if (outcome.kind === 'check_failed') {
           const names = outcome.failed.map((f) => f.checkName).join(', ');
-          const kept = outcome.auditRelation ? ` The failing data is kept in ${outcome.auditRelation}; the published data is unchanged.` : ' The published data is unchanged.';
+          const kept = outcome.published
+            ? ' It was published before its checks ran (publish-then-test, as dbt does); downstream steps are skipped.'
+            : outcome.auditRelation ? ` The failing data is kept in ${outcome.auditRelation}; the published data is unchanged.` : ' The published data is unchanged.';
           return this.stepFailed(step.key, attempt, durationMs, 'check_failed', { message: `blocking check${outcome.failed.length > 1 ? 's' : ''} failed: ${names}.${kept}`, code: 'CHECK_FAILED' });
         }
         const m = outcome.materialization;

@@ -4,4 +4,5 @@ export { planRun, type ExecutionPlan, type PlannedStep } from './execution-plan.
 export { executeRun, type RunResult } from './executor.js';
 export { EventSink, type EventListener } from './event-sink.js';
 export { launchRun, projectRedactor, type LaunchRunOptions, type LaunchedRun } from './launch-run.js';
+export type { WarehouseAccess } from './warehouse-access.js';
 export { computeDataVersion } from './data-version.js';

@@ -33,18 +33,20 @@ export interface PublishTableSpec {
  */
 export async function publishTable(session: DuckDbSession, spec: PublishTableSpec): Promise<void> {
   const { schema, staging, table } = spec;
-  // No duckdb_tables() scans here: they cost a row per table in the catalog, per step (O(n²) over a run).
-  // A missing staging table makes the rename fail, and the transaction's rollback keeps the published table.
+  // No catalog queries here (duckdb_tables(), duckdb_views()): each costs a row per object in the catalog, per
+  // step. A missing staging table makes the rename fail, and the transaction's rollback keeps the published table.
+  const swap = (drop: 'table if exists' | 'view') => session.transaction(async () => {
+    await session.run(`drop ${drop} ${qualified(schema, table)}`);
+    await session.run(`alter table ${qualified(schema, staging)} rename to ${quoteIdent(table)}`);
+  });
   try {
-    await session.transaction(async () => {
-      // The asset may have been a view before (a SQL model switched materialization); duckdb_views() is cheap.
-      const views = await session.query<{ n: number }>(
-        'select count(*)::integer as n from duckdb_views() where lower(schema_name) = lower(?) and lower(view_name) = lower(?) and not temporary',
-        [schema, table],
-      );
-      await session.run(`drop ${views[0]?.n ? 'view' : 'table if exists'} ${qualified(schema, table)}`);
-      await session.run(`alter table ${qualified(schema, staging)} rename to ${quoteIdent(table)}`);
-    });
+    try {
+      await swap('table if exists');
+    } catch (error) {
+      // The asset was a view before (a SQL model switched materialization): DuckDB refuses to drop it as a table.
+      if (!/is of type View/i.test((error as Error).message)) throw error;
+      await swap('view');
+    }
   } catch (error) {
     if (/does not exist/i.test((error as Error).message) && (error as Error).message.includes(staging)) {
       throw new WeirError(`cannot publish ${schema}.${table}: its staging table ${schema}.${staging} does not exist`, {

@@ -2,7 +2,7 @@
 import type { SourceLocation } from './errors.js';
 
 // Frames from Weir's own files are skipped: the first other frame is the user's declaration.
-const OWN_FRAME = /[\\/](packages[\\/]weir|node_modules[\\/]weir)[\\/](src|dist)[\\/]|node:internal|node_modules[\\/]tsx[\\/]/;
+const OWN_FRAME = /[\\/](packages[\\/]weir|node_modules[\\/]weir)[\\/](src|dist|bundle)[\\/]|node:internal|node_modules[\\/]tsx[\\/]/;
 
 /**
  * The file, line and column of the first stack frame outside Weir itself.

@@ -30,6 +30,8 @@ export interface MaterializeOptions {
   concurrency?: number;
   skipUnchanged?: boolean;
   signal?: AbortSignal;
+  /** What asset functions get as `ctx.resources`: stand-ins for the project's `defineResources()`. */
+  resources?: Record<string, unknown>;
   /** Reuse the stores of an earlier materialize() (to test history, staleness, reuse). */
   reuse?: MaterializeResult;
 }
@@ -52,7 +54,7 @@ export async function materialize(options: MaterializeOptions): Promise<Material
     metadataPath: join(root, '.weir', 'metadata.sqlite'), definitionGlobs: [], concurrency: options.concurrency ?? 4,
     settings: options.settings ?? {}, secretSettings: [], settingSources: {},
   };
-  const definitions = { project, assets: options.assets, externals: options.externals ?? [] };
+  const definitions = { project, assets: options.assets, externals: options.externals ?? [], resources: options.resources ?? {} };
   const graph = buildAssetGraph(definitions);
   const storage = options.reuse?.storage ?? (await openSqliteStorage(project.metadataPath));
   const warehouse = options.reuse?.warehouse ?? (await DuckDbWarehouse.open(project.warehousePath));

@@ -1,5 +1,6 @@
-// Helpers for the end-to-end tests: run the real `weir` CLI as a child process (compiled JS in packages/weir/dist,
+// Helpers for the end-to-end tests: run the real `weir` CLI as a child process (the compiled bundle in packages/weir/bundle,
 // built by `npm test` or `node packages/weir/scripts/build.mjs`), temporary folders, and projects copied or written.
+import { createServer } from 'node:net';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +18,8 @@ export const REAL_EXPORTS = process.env.WEIR_REAL_EXPORTS ?? resolve(REPO_ROOT, 
 export const REAL_EXPORT_FILES = ['Fichier_erp.xlsx', 'fichier_liaison.xlsx', 'Fichier_web.xlsx'] as const;
 export const hasRealExports = () => REAL_EXPORT_FILES.every((f) => existsSync(join(REAL_EXPORTS, f)));
 
-if (!existsSync(join(REPO_ROOT, 'packages/weir/dist/cli/main.js'))) {
-  throw new Error('packages/weir/dist is missing: run `node packages/weir/scripts/build.mjs` (or `npm test`, which builds first).');
+if (!existsSync(join(REPO_ROOT, 'packages/weir/bundle/cli__main.js'))) {
+  throw new Error('packages/weir/bundle is missing: run `node packages/weir/scripts/build.mjs` (or `npm test`, which builds first).');
 }
 
 export interface CliResult {
@@ -191,4 +192,14 @@ export async function duckQuery(sql: string, warehouse?: string): Promise<Record
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a server the test starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

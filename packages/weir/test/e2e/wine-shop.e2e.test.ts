@@ -184,12 +184,14 @@ describe('wine shop on generated exports (seed 3)', () => {
 
   describe('after the web export changes', () => {
     let assets: Map<string, AssetJson>;
+    let beforeObserving: Map<string, AssetJson>;
     const webDownstream = ['web_raw', 'web_with_sku', 'web_clean', 'merged', 'ordinary_wines', 'premium_wines', 'revenue', 'revenue_report'];
 
     before(async () => {
       const other = join(temp.make('weir-wine-seed4-'), 'data');
       await node([join(WINE_SHOP_EXAMPLE, 'scripts/generate-data.mjs'), '--out', other, '--seed', '4']);
       copyFileSync(join(other, 'Fichier_web.xlsx'), join(dataDir, 'Fichier_web.xlsx'));
+      beforeObserving = new Map((await weirJson<AssetJson[]>(['assets', '--project', project], { env })).map((a) => [a.key, a]));
       // Observe the inputs only: the new hash of Fichier_web.xlsx is recorded, nothing is recomputed.
       const observe = await weir(['run', '-s', 'resource_type:external', '--project', project], { env });
       assert.equal(observe.code, 0, observe.stdout + observe.stderr);
@@ -200,6 +202,13 @@ describe('wine shop on generated exports (seed 3)', () => {
       assert.equal(assets.get('web_raw')!.status, 'stale');
       assert.deepEqual(assets.get('web_raw')!.staleBecause, ['web_export']);
       for (const key of ['erp_raw', 'erp_clean', 'liaison_raw', 'liaison_clean']) assert.equal(assets.get(key)!.status, 'fresh', key);
+    });
+
+    it('weir assets shows it before any run reads the new file (its size or modification time changed)', () => {
+      assert.deepEqual(beforeObserving.get('web_export')!.staleBecause, ['file changed since observed']);
+      assert.equal(beforeObserving.get('web_raw')!.status, 'stale');
+      assert.deepEqual(beforeObserving.get('web_raw')!.staleBecause, ['web_export']);
+      assert.equal(beforeObserving.get('erp_raw')!.status, 'fresh');
     });
 
     it('everything downstream of it is stale too', () => {

@@ -50,12 +50,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   process.on('SIGTERM', onSigint);
   let display: RunDisplay | undefined;
   try {
-    const warehouse = await instance.warehouse();
     const result = await launchRun({
       definitions: instance.loaded.definitions,
       graph: instance.graph,
       storage: instance.storage,
-      warehouse,
+      warehouse: instance.data,
       select: options.select,
       exclude: options.exclude,
       concurrency: options.concurrency,
@@ -83,7 +82,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
 }
 
-async function printSummary(storage: import('../../storage/storage.js').Storage, runId: string, status: string, durationMs: number, reused: number, root: string): Promise<void> {
+export async function printSummary(storage: import('../../storage/storage.js').Storage, runId: string, status: string, durationMs: number, reused: number, root: string): Promise<void> {
   const [checks, materializations, events] = await Promise.all([
     storage.events.checkEvaluationsForRun(runId),
     storage.events.materializationsForRun(runId),

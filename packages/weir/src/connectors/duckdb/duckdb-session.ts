@@ -2,7 +2,10 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { QueryRunner } from '../../definitions/asset-context.js';
 import { WeirError } from '../../shared/errors.js';
+import { QueryAbortedError } from './query-aborted.js';
 import { jsonValueConverter, toDuckDbParam, type JsonValue } from './json-value-converter.js';
+
+export { QueryAbortedError };
 
 export interface QueryOptions {
   /** Aborting interrupts the running DuckDB query; the call then rejects with an `AbortError`. */
@@ -24,17 +27,6 @@ export interface RelationDescription {
 export interface RowBatch {
   columns: ColumnDescription[];
   rows: JsonValue[][];
-}
-
-/**
- * The error a query rejects with when its signal aborts. `name` is `AbortError`, as for `fetch`, so
- * callers can tell a cancel from a failure; `cause` is the signal's reason.
- */
-export class QueryAbortedError extends Error {
-  constructor(reason: unknown) {
-    super(reason instanceof Error && reason.message ? `Query aborted: ${reason.message}` : 'Query aborted', { cause: reason });
-    this.name = 'AbortError';
-  }
 }
 
 /**

@@ -1,13 +1,16 @@
 /** Imports compiled definition modules and collects the asset and external definitions they export. */
+import { statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { WeirError, isWeirError, type SourceLocation } from '../../shared/errors.js';
 import { brandOf } from '../../definitions/brand.js';
 import type { AssetDefinition } from '../../definitions/asset.js';
 import type { ExternalAssetDefinition } from '../../definitions/external-asset.js';
+import type { ResourcesDefinition } from '../../definitions/resources.js';
 
 export interface CollectedDefinitions {
   assets: AssetDefinition[];
   externals: ExternalAssetDefinition[];
+  resources: ResourcesDefinition[];
 }
 
 function collect(value: unknown, into: CollectedDefinitions, seen: Set<unknown>, depth = 0): void {
@@ -19,6 +22,9 @@ function collect(value: unknown, into: CollectedDefinitions, seen: Set<unknown>,
   } else if (brand === 'external') {
     seen.add(value);
     into.externals.push(value as ExternalAssetDefinition);
+  } else if (brand === 'resources') {
+    seen.add(value);
+    into.resources.push(value as ResourcesDefinition);
   } else if (Array.isArray(value)) {
     for (const item of value) collect(item, into, seen, depth + 1);
   } else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
@@ -40,12 +46,14 @@ export function userFrame(error: unknown, userFiles: string[]): SourceLocation |
 }
 
 export async function loadDefinitionModules(modules: string[], sourceFiles: string[]): Promise<CollectedDefinitions> {
-  const collected: CollectedDefinitions = { assets: [], externals: [] };
+  const collected: CollectedDefinitions = { assets: [], externals: [], resources: [] };
   const seen = new Set<unknown>();
   for (const [index, modulePath] of modules.entries()) {
     let exports: Record<string, unknown>;
     try {
-      exports = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+      // `?v=<mtime>`: a recompiled module has a new URL, so a process that loads the project again (`weir dev`
+      // reloading on change) gets the new code; Node caches ES modules by URL for the life of the process.
+      exports = (await import(`${pathToFileURL(modulePath).href}?v=${statSync(modulePath).mtimeMs}`)) as Record<string, unknown>;
     } catch (error) {
       if (isWeirError(error)) throw error;
       const location = userFrame(error, sourceFiles) ?? { file: sourceFiles[index] ?? modulePath };
