@@ -11,6 +11,7 @@ const commands = {
   runs: () => import('./commands/runs-command.js'),
   dev: () => import('./commands/dev-command.js'),
   dbt: () => import('./commands/dbt-command.js'),
+  build: () => import('./commands/build-command.js'),
 };
 
 /** dbt's flags, shared by `weir run`/`weir build` and every `weir dbt` verb. */
@@ -61,7 +62,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       .option('--skip-unchanged', 'reuse assets whose code and inputs did not change since their last materialization')
       .option('--json', 'print events as JSON lines')
       .action(action(async (opts: DbtFlagValues & { concurrency?: number; skipUnchanged?: boolean; json?: boolean }, cmd: Command) =>
-        (await commands.dbt()).dbtCommand({ project: projectOf(cmd), verb: 'build', allAssets: true, ...opts })));
+        (await commands.build()).buildCommand({ project: projectOf(cmd), verb: 'build', allAssets: true, ...opts })));
   }
   const dbt = program.command('dbt').description("dbt's verbs on a dbt project (a folder with dbt_project.yml, or weir.yaml's dbt:)");
   const verbs: Array<[string, string, boolean]> = [

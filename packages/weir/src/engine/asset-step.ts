@@ -137,15 +137,38 @@ async function runHooks(attempt: AssetAttempt, hooks: string[] | undefined, whic
   }
 }
 
-async function produce(attempt: AssetAttempt, staging: { schema: string; table: string; quoted: string }, outputPath?: string): Promise<AssetResultObject> {
+interface Produced {
+  result: AssetResultObject;
+  /** Known when DuckDB reported it (a CREATE TABLE AS returns its row count): saves a count(*). */
+  rowCount?: number;
+  /** Built straight into the published table (see `direct` in produce()). */
+  direct: boolean;
+}
+
+/**
+ * Calls the function and writes what it returned into the staging table. With `direct` (a table asset with no
+ * checks), SQL goes straight into the published table with CREATE OR REPLACE TABLE … AS: with nothing to audit, the
+ * staging table would add nothing but statements, and DuckDB replaces the table atomically (a failed or cancelled
+ * query leaves the old one), so the last good data is as safe as with write-audit-publish.
+ */
+async function produce(attempt: AssetAttempt, staging: { schema: string; table: string; quoted: string }, outputPath?: string, direct?: string): Promise<Produced> {
   const { definition, session, signal, project } = attempt;
   const result = await callCompute(attempt, staging.quoted, outputPath);
   await runHooks(attempt, result.preHooks, 'pre-hook');
   const sources = [result.sql !== undefined, result.rows !== undefined, result.load !== undefined].filter(Boolean).length;
   if (sources > 1) throw new WeirError(`asset '${definition.key}' returned more than one of sql, rows and load${where(definition)}`, { code: 'BAD_ASSET_RESULT', hint: 'Return exactly one of them.' });
   if (result.sql !== undefined) {
+    const create = async (into: string) => Number((await session.query<{ Count: number }>(`create ${into} as ${result.sql}`, undefined, { signal }))[0]?.Count ?? 0);
     try {
-      await session.run(`create table ${staging.quoted} as ${result.sql}`, undefined, { signal });
+      if (direct) {
+        try {
+          return { result, rowCount: await create(`or replace table ${direct}`), direct: true };
+        } catch (error) {
+          // The published relation is a view (a model that changed materialization): stage, and let publish swap it.
+          if (signal.aborted || !/of type View/i.test((error as Error).message)) throw error;
+        }
+      }
+      return { result, rowCount: await create(`table ${staging.quoted}`), direct: false };
     } catch (error) {
       if (signal.aborted) throw new StepAborted(abortReason(signal));
       if (definition.origin === 'sql') throw sqlModelError(definition, result.sql, error);
@@ -163,7 +186,7 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
       code: 'BAD_ASSET_RESULT', hint: 'Return a SQL query, load.excel(path), or rows — or write the table yourself with `create table ${ctx.target} as …`.',
     });
   }
-  return result;
+  return { result, direct: false };
 }
 
 /** Runs the checks on the staged data; emits each evaluation as it completes. */
@@ -238,10 +261,18 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
     if (attempt.attempt > 1) await session.run(`drop table if exists ${stagingQuoted}`);
     // A raw file asset writes ctx.outputPath itself: its folder must exist before the function runs.
     if (io.kind === 'file' && io.format === 'raw') await mkdir(dirname(stagedFile!), { recursive: true });
-    const result = await produce(attempt, { ...staging, quoted: stagingQuoted }, io.kind === 'file' && io.format === 'raw' ? stagedFile : undefined);
+    const direct = io.kind === 'table' && definition.checks.length === 0 ? qualified(schema, io.name) : undefined;
+    const produced = await produce(attempt, { ...staging, quoted: stagingQuoted }, io.kind === 'file' && io.format === 'raw' ? stagedFile : undefined, direct);
+    const { result } = produced;
     const metadata = result.metadata ?? {};
     const isRawFile = io.kind === 'file' && io.format === 'raw';
-    const shape = isRawFile ? { rowCount: null, columns: [] } : await describeRelation(session, stagingQuoted, { signal: attempt.signal });
+    if (produced.direct && io.kind === 'table') {
+      published = true;
+      const shape = await describeRelation(session, direct!, { signal: attempt.signal, rowCount: produced.rowCount });
+      await runHooks(attempt, result.postHooks, 'post-hook');
+      return { kind: 'published', materialization: materializationOf(attempt, started, { kind: 'table', location: `${schema}.${io.name}` }, shape, metadata, null, result.sql) };
+    }
+    const shape = isRawFile ? { rowCount: null, columns: [] } : await describeRelation(session, stagingQuoted, { signal: attempt.signal, rowCount: produced.rowCount });
     if (publishThenTest && io.kind === 'table') {
       // dbt's order, on request: publish, then test what was published; a failure blocks downstream only.
       await publishTable(session, { schema, staging: staging.table, table: io.name });

@@ -15,8 +15,7 @@ import { interpolateSettings, loadProjectConfig, PROJECT_FILE } from './project/
 import { compileDefinitions } from './typescript/compile-definitions.js';
 import { loadDefinitionModules } from './typescript/load-definitions-modules.js';
 import { setLoadingProject } from '../definitions/loading-project.js';
-import { loadDbtProject } from './dbt/load-dbt-project.js';
-import { dbtAssets, warehouseFileOf, type DbtAssets, type ExternalAssetRelation } from './dbt/dbt-assets.js';
+import type { DbtAssets, ExternalAssetRelation } from './dbt/dbt-assets.js';
 import type { DbtProject } from './dbt/types.js';
 
 /** dbt's command-line options, as `weir build` / `weir dbt …` take them. */
@@ -80,7 +79,7 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
   }
   let dbt: LoadedDbt | undefined;
   if (project.dbt) {
-    const loaded = loadDbtInto(project, assets, options.dbt ?? {});
+    const loaded = await loadDbtInto(project, assets, options.dbt ?? {});
     project = loaded.project;
     dbt = loaded.dbt;
     assets = [...assets, ...dbt.assets.assets];
@@ -96,7 +95,9 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
   };
 }
 
-function loadDbtInto(config: ProjectConfig, tsAssets: readonly AssetDefinition[], invocation: DbtInvocation): { project: ProjectConfig; dbt: LoadedDbt } {
+async function loadDbtInto(config: ProjectConfig, tsAssets: readonly AssetDefinition[], invocation: DbtInvocation): Promise<{ project: ProjectConfig; dbt: LoadedDbt }> {
+  // Loaded only for projects with dbt: the parser and its Jinja engine are most of the loader's code.
+  const [{ loadDbtProject }, { dbtAssets, warehouseFileOf }] = await Promise.all([import('./dbt/load-dbt-project.js'), import('./dbt/dbt-assets.js')]);
   const settings = config.dbt!;
   const byKey = new Map(tsAssets.map((a) => [a.key, a]));
   const external = new Map<string, ExternalAssetRelation>();

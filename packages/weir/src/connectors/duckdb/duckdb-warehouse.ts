@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { WeirError } from '../../shared/errors.js';
 import type { DuckDbSession } from './duckdb-session.js';
+import { duckDbApi } from './node-api.js';
 
 const IN_MEMORY = ':memory:';
 
@@ -122,7 +123,7 @@ export class DuckDbWarehouse {
 
 async function createInstance(path: string): Promise<DuckDBInstance> {
   try {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { DuckDBInstance } = duckDbApi();
     const instance = await DuckDBInstance.create(path, INSTANCE_OPTIONS);
     if (path !== IN_MEMORY) {
       // Closing would otherwise checkpoint (fold the WAL into the file): 100-160 ms at the end of every command,

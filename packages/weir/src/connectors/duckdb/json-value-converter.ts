@@ -1,19 +1,12 @@
 /** Converts DuckDB values to JSON-safe JavaScript values, and JavaScript parameters to DuckDB values. */
-import {
-  DuckDBBlobValue,
-  DuckDBTimestampValue,
-  DuckDBTypeId,
-  JsonDuckDBValueConverter,
-  arrayFromArrayValue,
-  arrayFromListValue,
-  bigintFromBigIntValue,
-  doubleFromDecimalValue,
-  objectArrayFromMapValue,
-  objectFromStructValue,
-  objectFromUnionValue,
-  type DuckDBValue,
-  type DuckDBValueConverter,
-} from '@duckdb/node-api';
+import type { DuckDBValue, DuckDBValueConverter } from '@duckdb/node-api';
+import { duckDbApi } from './node-api.js';
+
+// This module is loaded with the first session, once the warehouse (and so DuckDB) is open.
+const {
+  DuckDBBlobValue, DuckDBTimestampValue, DuckDBTypeId, JsonDuckDBValueConverter, arrayFromArrayValue, arrayFromListValue,
+  bigintFromBigIntValue, doubleFromDecimalValue, objectArrayFromMapValue, objectFromStructValue, objectFromUnionValue,
+} = duckDbApi();
 
 /** A value that survives `JSON.stringify` and means the same thing on both sides. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

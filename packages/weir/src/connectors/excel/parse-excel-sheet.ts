@@ -5,7 +5,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { workbookReader } from './exceljs-parts.js';
 import { WeirError, isWeirError } from '../../shared/errors.js';
 import { ColumnTypeInference, type InferredType } from './column-type-inference.js';
 import { excelCellValue, type CellValue } from './excel-cell-value.js';
@@ -89,7 +90,8 @@ export async function parseExcelSheet(source: ExcelSource, sink: SheetSink, opti
   }) as typeof input.pipe;
   input.on('error', failure.trip);
 
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const WorkbookReader = workbookReader();
+  const reader = new WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     // Styles are needed to tell dates from numbers; hyperlinks are ignored so links read as their text.

@@ -1,7 +1,8 @@
 /** Streams a DuckDB query's rows into an .xlsx file, one sheet, typed cells and a bold header. */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { workbookWriter } from './exceljs-parts.js';
 import { WeirError } from '../../shared/errors.js';
 import type { ColumnDescription, DuckDbSession } from '../duckdb/duckdb-session.js';
 import type { JsonValue } from '../duckdb/json-value-converter.js';
@@ -37,7 +38,8 @@ type ColumnKind = 'number' | 'date' | 'timestamp' | 'other';
  */
 export async function writeExcelFromQuery(session: DuckDbSession, sql: string, path: string, options: ExcelWriteOptions = {}): Promise<ExcelWriteResult> {
   await mkdir(dirname(path), { recursive: true });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  const WorkbookWriter = workbookWriter();
+  const workbook = new WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(options.sheet ?? 'Sheet1');
   let rowCount = 0;
   let kinds: ColumnKind[] | undefined;
