@@ -19,11 +19,31 @@ export interface LocalInstance {
   warehouse(): Promise<DuckDbWarehouse>;
   /** The warehouse as the engine uses it: opened by the first step that needs it, not before. */
   data: WarehouseAccess;
+  /** With `tolerateLoadError`: why the definitions did not load (the instance then serves none until they do). */
+  loadError?: unknown;
   close(): Promise<void>;
 }
 
-export async function openLocalInstance(projectDir: string, options: LoadProjectOptions = {}): Promise<LocalInstance> {
-  const loaded = await loadProject(projectDir, process.env, options);
+export interface OpenLocalInstanceOptions extends LoadProjectOptions {
+  /**
+   * For `weir dev`: when weir.yaml is fine but the definitions do not load (a syntax error, a cycle), open the
+   * instance anyway with no assets and say why, so the server can start, show the error and reload once it is fixed.
+   */
+  tolerateLoadError?: boolean;
+}
+
+export async function openLocalInstance(projectDir: string, options: OpenLocalInstanceOptions = {}): Promise<LocalInstance> {
+  let loaded: LoadedProject;
+  let loadError: unknown;
+  try {
+    loaded = await loadProject(projectDir, process.env, options);
+  } catch (error) {
+    if (!options.tolerateLoadError) throw error;
+    // weir.yaml itself must load: without it there is no project to serve (this throws its own clear error).
+    const project = loadProjectConfig(projectDir);
+    loaded = { definitions: { project, assets: [], externals: [], resources: {} }, cached: false, sourceFiles: [], loadMs: 0 };
+    loadError = error;
+  }
   const graph = buildAssetGraph(loaded.definitions);
   const storage = await openSqliteStorage(loaded.definitions.project.metadataPath);
   const { warehousePath, metadataPath } = loaded.definitions.project;
@@ -37,6 +57,7 @@ export async function openLocalInstance(projectDir: string, options: LoadProject
     loaded,
     graph,
     storage,
+    ...(loadError !== undefined ? { loadError } : {}),
     warehouse: open,
     data: {
       connect: async () => (await open()).connect(),

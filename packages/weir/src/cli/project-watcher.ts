@@ -31,6 +31,8 @@ const STDERR_TAIL_CHARS = 2000;
 export interface ProjectWatcherOptions {
   /** The project as loaded at start-up: what is served until the first successful reload. */
   initial: LoadedProject;
+  /** Why the start-up load failed, when `initial` is the empty stand-in served until the files are fixed. */
+  initialError?: ProjectLoadError;
   debounceMs?: number;
   checkTimeoutMs?: number;
   /** Called after each reload attempt, for the terminal. */
@@ -64,6 +66,7 @@ export function watchProject(options: ProjectWatcherOptions): ProjectWatcher {
   const listeners = new Set<(change: ProjectChange) => void>();
   let snapshot: ProjectSnapshot = {
     definitions: options.initial.definitions, graph: buildAssetGraph(options.initial.definitions), version: 1, loadedAt: now(),
+    ...(options.initialError ? { loadError: options.initialError } : {}),
   };
   let watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;

@@ -141,3 +141,37 @@ describe('weir dev reloads definitions on change', () => {
     assert.equal(run.body.materializations[0].rowCount, 1);
   });
 });
+
+describe('weir dev on a project that is broken when it starts', () => {
+  it('starts anyway, shows the error with its file and line, and serves the assets once the file is fixed', async () => {
+    const project = join(temp.make(), 'p');
+    assert.equal((await weir(['init', project])).code, 0);
+    writeFileSync(join(project, 'definitions/extra.ts'), BROKEN);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const dev = spawnWeir(['dev', project, '--port', String(port)]);
+    let output = '';
+    dev.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    dev.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => dev.on('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 150 && !/serving \S+ at http/.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(output, /extra\.ts:3.*serving anyway/s, output);
+      assert.match(output, /serving \S+ at http/, output);
+      const api = async (path: string) => (await (await fetch(`${base}${path}`)).json()) as any;
+      const broken = await api('/api/project');
+      assert.equal(broken.loadError.file, 'definitions/extra.ts');
+      assert.equal(broken.loadError.line, 3);
+      assert.deepEqual((await api('/api/assets')).assets, [], 'no definitions until the file is fixed');
+
+      writeFileSync(join(project, 'definitions/extra.ts'), FIXED);
+      const fixed = await until(() => api('/api/project'), (r) => r.loadError === null);
+      assert.equal(fixed.version, 2);
+      const keys = (await api('/api/assets')).assets.map((a: { key: string }) => a.key);
+      assert.ok(keys.includes('extra') && keys.includes('orders'), keys.join(', '));
+    } finally {
+      dev.kill('SIGINT');
+      assert.equal(await exited, 0, output);
+    }
+  });
+});

@@ -6,6 +6,8 @@ import { assertBindingAllowed, createApp, DEFAULT_HOST, DEFAULT_PORT, inProcessL
 import type { ProjectChange } from '../../server/index.js';
 import { openLocalInstance } from '../local-instance.js';
 import { watchProject } from '../project-watcher.js';
+import { describeLoadError } from '../project-load-error.js';
+import { projectRedactor } from '../../engine/launch-run.js';
 import { style } from '../output/style.js';
 import { recordServingProcess } from '../serving-process.js';
 import { existsSync } from 'node:fs';
@@ -20,10 +22,13 @@ export async function devCommand(options: { project: string; host?: string; port
   const host = options.host ?? DEFAULT_HOST;
   const token = process.env.WEIR_TOKEN || undefined;
   assertBindingAllowed(host, token);
-  const instance = await openLocalInstance(options.project);
+  const instance = await openLocalInstance(options.project, { tolerateLoadError: true });
   const log = (error: unknown) => process.stderr.write(`${style.red('error')} ${(error as Error)?.message ?? String(error)}\n`);
+  const root = instance.loaded.definitions.project.root;
+  const initialError = instance.loadError === undefined ? undefined : describeLoadError(instance.loadError, root, projectRedactor(instance.loaded.definitions));
+  if (initialError) process.stderr.write(`${style.red('error')} ${initialError.message} ${style.dim('(serving anyway: the UI shows the error until the files are fixed)')}\n`);
   // Runs read the snapshot when they launch and keep it: a reload never changes a run in flight.
-  const watcher = watchProject({ initial: instance.loaded, onChange: reportChange });
+  const watcher = watchProject({ initial: instance.loaded, initialError, onChange: reportChange });
   const project = watcher.snapshot;
   const launcher = inProcessLauncher({ project, storage: instance.storage, warehouse: () => instance.warehouse(), onRunError: (_id, error) => log(error) });
   const app = createApp({ project, storage: instance.storage, launcher, subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token }, onError: log,
