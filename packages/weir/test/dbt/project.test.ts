@@ -139,4 +139,29 @@ describe('dbt projects in the graph', () => {
     assert.ok(isWeirError(error));
     assert.match(error.message, /weir\.yaml:3: weir\.yaml: 'dbt\.project_dir' is invalid/);
   });
+
+  it('renders Jinja in dbt_project.yml configs (+enabled from a var) and finds packages dbt deps installed, transitive ones too', async () => {
+    const dir = writeProject({
+      'dbt_project.yml': 'name: shop\nprofile: shop\nseeds:\n  shop:\n    big:\n      +enabled: "{{ var(\'load_source_data\', false) }}"\nmodels:\n  shop:\n    +materialized: "{{ \'table\' if target.name == \'dev\' else \'view\' }}"\n',
+      'profiles.yml': PROFILE('shop'),
+      'packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.3\n  - git: "https://github.com/dbt-labs/dbt-audit-helper.git"\n    revision: main\n',
+      'seeds/big/raw.csv': 'id\n1\n2\n',
+      'seeds/small.csv': 'id\n7\n',
+      'models/m.sql': "select {{ dbt_utils.answer() }} as a, {{ audit_helper.one() }} as b from {{ ref('small') }}\n",
+      // As `dbt deps` lays them out: each package under its project name, its own packages beside it.
+      'dbt_packages/dbt_utils/dbt_project.yml': 'name: dbt_utils\n',
+      'dbt_packages/dbt_utils/macros/answer.sql': '{% macro answer() %}42{% endmacro %}\n',
+      'dbt_packages/audit_helper/dbt_project.yml': 'name: audit_helper\n',
+      'dbt_packages/audit_helper/packages.yml': 'packages:\n  - package: dbt-labs/dbt_utils\n    version: [">=1.0.0"]\n',
+      'dbt_packages/audit_helper/macros/one.sql': '{% macro one() %}{{ dbt_utils.answer() }} - 41{% endmacro %}\n',
+    });
+    const off = await loadProject(dir);
+    assert.deepEqual(off.definitions.assets.map((a) => a.key).sort(), ['m', 'small'], 'seeds/big is disabled unless load_source_data');
+    await withBuild(dir, { dbt: { vars: { load_source_data: true } } }, async (built) => {
+      assert.equal(built.status, 'SUCCESS');
+      assert.deepEqual(built.loaded.definitions.assets.map((a) => a.key).sort(), ['m', 'raw', 'small']);
+      assert.equal(await built.relationType('main', 'm'), 'table', '+materialized rendered from target.name');
+      assert.deepEqual(await built.query('select a, b from main.m'), [{ a: 42, b: 1 }]);
+    });
+  });
 });

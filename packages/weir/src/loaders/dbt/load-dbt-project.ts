@@ -231,6 +231,34 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
     ...extra,
   });
 
+  // dbt renders dbt_project.yml's config values with Jinja when it parses (`+enabled: "{{ var('load', false) }}"`,
+  // `+schema: "{{ env_var('SCHEMA') }}"`): strings holding `{{` are rendered here, per package (its vars), and a
+  // rendered True/False becomes a boolean, as dbt's native rendering gives.
+  const configScopes = new Map<string, ReturnType<typeof createDbtScope>>();
+  const renderConfigLayer = (layer: Record<string, unknown>, pkgName: string, file: string): Record<string, unknown> => {
+    if (!Object.values(layer).some((v) => typeof v === 'string' && v.includes('{{'))) return layer; // the usual case
+    let scope = configScopes.get(pkgName);
+    if (!scope) {
+      scope = createDbtScope({
+        phase: 'parse', projectName: root.name, packageName: pkgName, registry, target, vars: varsFor(pkgName),
+        file, source: '', makeRelation, docs: docLookup, config: () => ({}),
+        ref: (call) => makeRelation(target.database, target.schema, call.name), source_: (src, t) => makeRelation(target.database, src, t),
+      });
+      configScopes.set(pkgName, scope);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(layer)) {
+      // Hooks are rendered when their model runs ({{ this }}), as dbt does: never here.
+      const isHook = /^\+?(pre|post)[-_]hook$/.test(key);
+      if (isHook || typeof value !== 'string' || !value.includes('{{')) { out[key] = value; continue; }
+      const rendered = renderNode(scope, compileTemplate(value, file), file).trim();
+      out[key] = /^true$/i.test(rendered) ? true : /^false$/i.test(rendered) ? false : rendered;
+    }
+    return out;
+  };
+  const projectConfigs = (tree: unknown, fqn: string[], pkg: DbtProjectFile) =>
+    folderConfigs(tree, fqn).map((layer) => renderConfigLayer(layer, pkg.name, display(pkg, 'dbt_project.yml')));
+
   /** Runs generate_schema_name / generate_alias_name / generate_database_name (user overrides included). */
   // One scope per package, reused for every node (the macros only read their arguments, `target` and `config`).
   const namingScopes = new Map<string, ReturnType<typeof createDbtScope>>();
@@ -318,8 +346,8 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
       const dirParts = toPosix(dirname(f.rel)).split('/').filter((p) => p && p !== '.');
       const fqn = [pkg.name, ...dirParts, name, ...(version ? [`v${version.v}`] : [])];
       const folder = [
-        ...(pkg !== root ? folderConfigs(pkg.models, fqn) : []),
-        ...folderConfigs(root.models, fqn),
+        ...(pkg !== root ? projectConfigs(pkg.models, fqn, pkg) : []),
+        ...projectConfigs(root.models, fqn, root),
       ];
       const ymlConfig = { ...patch?.entry.config, ...version?.entry.config };
       const columns = { ...columnsOf(patch?.entry.columns), ...columnsOf(version?.entry.columns) };
@@ -387,7 +415,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         const dirParts = toPosix(dirname(rel)).split('/').filter((p) => p && p !== '.');
         const fqn = [pkg.name, ...dirParts, name];
         const patch = seedPatches.get(`${pkg.name}.${name}`);
-        const config = resolveConfig('seed', [...(pkg !== root ? folderConfigs(pkg.seeds, fqn) : []), ...folderConfigs(root.seeds, fqn), patch?.entry.config]);
+        const config = resolveConfig('seed', [...(pkg !== root ? projectConfigs(pkg.seeds, fqn, pkg) : []), ...projectConfigs(root.seeds, fqn, root), patch?.entry.config]);
         if (!config.enabled) continue;
         const node: DbtSeedNode = {
           uniqueId: `seed.${pkg.name}.${name}`, resourceType: 'seed', name, packageName: pkg.name, path: toPosix(rel), originalFilePath, absolutePath,
@@ -411,7 +439,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
       const spec = genericTestSpec(entry, targetSpec, columnName, location);
       const pkgFile = byName.get(where.pkg)!;
       const fqn = [where.pkg, ...where.dirParts, spec.name];
-      const config = resolveConfig('test', [...folderConfigs(root.tests, fqn), spec.config]);
+      const config = resolveConfig('test', [...projectConfigs(root.tests, fqn, root), spec.config]);
       if (!config.enabled) continue;
       const metadata = { name: spec.testName, namespace: spec.namespace, kwargs: spec.kwargs };
       const uniqueId = `test.${where.pkg}.${spec.name}.${testHash(spec.name, metadata)}`;
@@ -496,7 +524,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         const rawCode = readFileSync(absolutePath, 'utf8');
         const dirParts = toPosix(dirname(rel)).split('/').filter((p) => p && p !== '.');
         const fqn = [pkg.name, ...dirParts, name];
-        const folder = folderConfigs(root.tests, fqn);
+        const folder = projectConfigs(root.tests, fqn, root);
         const node: DbtTestNode = {
           uniqueId: `test.${pkg.name}.${name}`, resourceType: 'test', name, packageName: pkg.name, path: toPosix(rel), originalFilePath, absolutePath,
           fqn, rawCode, description: '', columns: {}, config: resolveConfig('test', folder), tags: [], meta: {}, database: target.database,

@@ -85,12 +85,13 @@ export function readProjectFile(dir: string): DbtProjectFile {
  * The packages a project depends on (packages.yml or dependencies.yml). `local:` packages are read from disk;
  * hub and git packages only when `dbt deps` already installed them under dbt_packages/.
  */
-export function readPackages(project: DbtProjectFile, seen = new Set<string>()): DbtProjectFile[] {
+export function readPackages(project: DbtProjectFile, seen = new Set<string>(), rootInstallDir?: string): DbtProjectFile[] {
   const file = ['packages.yml', 'dependencies.yml'].map((f) => join(project.dir, f)).find((f) => existsSync(f));
   if (!file) return [];
   const display = relative(process.cwd(), file) || file;
   const entries = (readYaml(file, display).packages ?? []) as Array<Record<string, unknown>>;
-  const installDir = join(project.dir, String(project.raw['packages-install-path'] ?? 'dbt_packages'));
+  // `dbt deps` installs every package, its packages' packages too, flat in the root project's install folder.
+  const installDir = rootInstallDir ?? join(project.dir, String(project.raw['packages-install-path'] ?? 'dbt_packages'));
   const out: DbtProjectFile[] = [];
   for (const entry of entries) {
     let dir: string | undefined;
@@ -100,7 +101,10 @@ export function readPackages(project: DbtProjectFile, seen = new Set<string>()):
       const spec = String(entry.package ?? entry.git ?? entry.tarball ?? entry.private ?? '?');
       const guess = spec.replace(/\.git$/, '').split(/[/:]/).pop() ?? spec;
       const installed = existsSync(installDir) ? readdirSync(installDir).filter((d) => statSync(join(installDir, d)).isDirectory()) : [];
-      const match = installed.find((d) => d === guess || d === guess.replace(/-/g, '_') || d === guess.replace(/^dbt[-_]/, ''));
+      // `dbt deps` names the folder after the package's own project name: dbt-labs/dbt_utils -> dbt_utils,
+      // github.com/dbt-labs/dbt-audit-helper.git -> audit_helper.
+      const candidates = [guess, guess.replace(/-/g, '_'), guess.replace(/^dbt[-_]/, ''), guess.replace(/^dbt[-_]/, '').replace(/-/g, '_')];
+      const match = installed.find((d) => candidates.includes(d));
       if (!match) {
         throw new WeirError(`package '${spec}' is not installed, and Weir cannot download dbt packages yet`, {
           code: 'DBT_PACKAGE_NOT_SUPPORTED', location: { file: display },
@@ -115,7 +119,7 @@ export function readPackages(project: DbtProjectFile, seen = new Set<string>()):
     const pkg = readProjectFile(dir);
     if (seen.has(pkg.name)) continue;
     seen.add(pkg.name);
-    out.push(pkg, ...readPackages(pkg, seen));
+    out.push(pkg, ...readPackages(pkg, seen, installDir));
   }
   return out;
 }
