@@ -14,7 +14,7 @@ describe('cancelling a run with SIGINT', () => {
       'weir.yaml': 'name: cancel_me\n',
       'definitions/slow.ts': `import { asset } from 'weir';
 export const quick = asset({ key: 'quick' }, () => 'select 42 as answer');
-export const slow = asset({ key: 'slow', deps: [quick] }, () => 'select count(*) as n from range(30000000000)');
+export const slow = asset({ key: 'slow', deps: [quick] }, () => 'select count(*) as n from range(30000000000) t(i) where hash(i) % 7 = 0');
 export const after = asset({ key: 'after_slow', inputs: { slow } }, ({ slow }) => \`select * from \${slow}\`);
 `,
     });

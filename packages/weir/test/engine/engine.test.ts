@@ -126,7 +126,7 @@ describe('engine', () => {
   });
 
   it('a timeout interrupts the running DuckDB query and publishes nothing', async () => {
-    const slow = asset({ key: 'slow', timeout: 300 }, () => 'select count(*) as n from range(20000000000) a');
+    const slow = asset({ key: 'slow', timeout: 300 }, () => 'select count(*) as n from range(20000000000) a(i) where hash(i) % 7 = 0');
     const started = Date.now();
     const result = await materialize({ assets: [slow] });
     open.push(result);
@@ -138,7 +138,7 @@ describe('engine', () => {
 
   it('cancelling interrupts running steps, skips pending ones and records the run as cancelled', async () => {
     const controller = new AbortController();
-    const slow = asset({ key: 'slow' }, () => 'select count(*) as n from range(20000000000) a');
+    const slow = asset({ key: 'slow' }, () => 'select count(*) as n from range(20000000000) a(i) where hash(i) % 7 = 0');
     const after = asset({ key: 'after', inputs: { slow } }, ({ slow }) => `select * from ${slow}`);
     setTimeout(() => controller.abort(), 300);
     const started = Date.now();

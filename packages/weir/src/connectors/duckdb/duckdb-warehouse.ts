@@ -13,9 +13,10 @@ const IN_MEMORY = ':memory:';
 const INSTANCE_OPTIONS: Record<string, string> = {
   autoinstall_known_extensions: 'false',
   autoload_known_extensions: 'false',
-  // See createInstance: changes stay in the WAL across processes until it reaches this size.
-  checkpoint_threshold: '4MB',
 };
+// With checkpointOnClose: false (see WarehouseOptions), changes stay in the WAL across processes until it reaches
+// this size; DuckDB's default (16 MB) otherwise.
+const WAL_KEPT_THRESHOLD = '4MB';
 
 // DuckDB's file lock is per process (fcntl), so a second DuckDBInstance on the same file in the SAME
 // process opens without error and the two would corrupt each other's writes. Instances are therefore
@@ -49,9 +50,10 @@ export class DuckDbWarehouse {
    * @example
    * await DuckDbWarehouse.open(':memory:')
    * await DuckDbWarehouse.open('/srv/weir/warehouse.duckdb')
+   * await DuckDbWarehouse.open('/p/.weir/warehouse.duckdb', { checkpointOnClose: false })
    */
-  static async open(path: string): Promise<DuckDbWarehouse> {
-    if (path === IN_MEMORY) return new DuckDbWarehouse(path, await createInstance(path));
+  static async open(path: string, options: WarehouseOptions = {}): Promise<DuckDbWarehouse> {
+    if (path === IN_MEMORY) return new DuckDbWarehouse(path, await createInstance(path, options));
     const absolute = resolve(path);
     const shared = openInstances.get(absolute);
     if (shared) {
@@ -59,7 +61,7 @@ export class DuckDbWarehouse {
       return new DuckDbWarehouse(absolute, shared.instance);
     }
     await mkdir(dirname(absolute), { recursive: true });
-    const instance = await createInstance(absolute);
+    const instance = await createInstance(absolute, options);
     openInstances.set(absolute, { instance, holders: 1 });
     return new DuckDbWarehouse(absolute, instance);
   }
@@ -121,14 +123,22 @@ export class DuckDbWarehouse {
   }
 }
 
-async function createInstance(path: string): Promise<DuckDBInstance> {
+export interface WarehouseOptions {
+  /**
+   * Fold the WAL into the file when closing (DuckDB's default; true unless said otherwise). Skipping it saves
+   * 100-160 ms at the end of every command against ~15 ms to replay a 1 MB WAL at the next open, and loses nothing
+   * (each commit is synced to the WAL; DuckDB checkpoints by itself past checkpoint_threshold). The file alone is
+   * then not the whole database: whoever copies it must copy its .wal too (or run CHECKPOINT first).
+   */
+  checkpointOnClose?: boolean;
+}
+
+async function createInstance(path: string, options: WarehouseOptions): Promise<DuckDBInstance> {
   try {
     const { DuckDBInstance } = duckDbApi();
-    const instance = await DuckDBInstance.create(path, INSTANCE_OPTIONS);
-    if (path !== IN_MEMORY) {
-      // Closing would otherwise checkpoint (fold the WAL into the file): 100-160 ms at the end of every command,
-      // against ~15 ms to replay a 1 MB WAL at the next open. The WAL is as durable as the file (each commit is
-      // synced), and DuckDB checkpoints by itself once the WAL passes checkpoint_threshold.
+    const keepWal = path !== IN_MEMORY && options.checkpointOnClose === false;
+    const instance = await DuckDBInstance.create(path, keepWal ? { ...INSTANCE_OPTIONS, checkpoint_threshold: WAL_KEPT_THRESHOLD } : INSTANCE_OPTIONS);
+    if (keepWal) {
       const connection = await instance.connect();
       try {
         await connection.run('PRAGMA disable_checkpoint_on_shutdown');
