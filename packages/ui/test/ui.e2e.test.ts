@@ -200,18 +200,26 @@ describe('web UI', () => {
 
     await page.goto(`${server.url}/#/runs`);
     const range = page.locator('[data-testid="runs-range"]');
+    const firstRun = () => page.locator('table.data tbody tr td:first-child').first().innerText();
+    // The range label follows the URL at once; the rows follow when their page has loaded: wait for the rows.
+    const rowsChangedFrom = (previous: string) => page.waitForFunction(
+      (prev) => { const cell = document.querySelector('table.data tbody tr td'); return !!cell && (cell as HTMLElement).innerText !== prev; }, previous);
     await range.filter({ hasText: /^1–25 of/ }).waitFor();
+    const firstPageRun = await firstRun();
     await page.click('text=Older →');
     await range.filter({ hasText: /^26–50 of/ }).waitFor();
+    await rowsChangedFrom(firstPageRun);
     const second = page.url();
-    const firstRun = () => page.locator('table.data tbody tr td:first-child').first().innerText();
     const secondPageRun = await firstRun();
     await page.click('text=Older →');
     await range.filter({ hasText: /^51–/ }).waitFor();
+    await rowsChangedFrom(secondPageRun);
+    const thirdPageRun = await firstRun();
     await page.reload();
     await range.filter({ hasText: /^51–/ }).waitFor();
     await page.click('text=← Newer');
     await range.filter({ hasText: /^26–50 of/ }).waitFor();
+    await rowsChangedFrom(thirdPageRun);
     assert.equal(page.url(), second);
     assert.equal(await firstRun(), secondPageRun);
     await page.goBack();
