@@ -93,9 +93,24 @@ export async function insertEvent(trx: Kysely<WeirDb>, newEvent: NewEvent): Prom
       break;
     default:
       // Step and log events change no derived state: the run log and Gantt chart read them from `events`.
+      // (An event type handled above must be in WITH_DERIVED_STATE, or append() would write it without a transaction.)
+      if (changesDerivedState(event.type)) throw new Error(`insertEvent: ${event.type} is marked as changing derived state but has no case`);
       break;
   }
   return { ...event, id } as EventRecord;
+}
+
+const WITH_DERIVED_STATE = new Set<string>([
+  EventType.RUN_START, EventType.RUN_SUCCESS, EventType.RUN_FAILURE, EventType.RUN_CANCELED, EventType.RUN_CANCELING,
+  EventType.ASSET_MATERIALIZATION, EventType.ASSET_OBSERVATION, EventType.ASSET_CHECK_EVALUATION,
+]);
+
+/**
+ * Whether insertEvent writes more than the event row. An event that does not (step starts and ends, log lines: most
+ * of them) is one INSERT, atomic by itself, and needs no transaction around it.
+ */
+export function changesDerivedState(type: string): boolean {
+  return WITH_DERIVED_STATE.has(type);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { EventRecord, NewEvent } from '../../events/index.js';
 import type {
   EventLog, EventQuery, EventsAfterPage, EventsAfterQuery, HistoryQuery, StoredCheckEvaluation, StoredMaterialization, StoredObservation,
 } from '../storage.js';
-import { insertEvent } from './insert-event.js';
+import { changesDerivedState, insertEvent } from './insert-event.js';
 import { toEventRecord, toStoredCheckEvaluation, toStoredMaterialization, toStoredObservation } from './row-mappers.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -29,6 +29,9 @@ export class SqlEventLog implements EventLog {
   constructor(private readonly db: Kysely<WeirDb>) {}
 
   append(event: NewEvent): Promise<EventRecord> {
+    // One INSERT is atomic by itself: BEGIN and COMMIT only when derived tables change with it (a run of 1,000 steps
+    // appends ~2,000 step events that way, four statements fewer each).
+    if (!changesDerivedState(event.type)) return insertEvent(this.db, event);
     return this.db.transaction().execute((trx) => insertEvent(trx, event));
   }
 
