@@ -82,12 +82,6 @@ function where(definition: AssetDefinition): string {
   return definition.location ? ` (${formatLocation(definition.location)})` : '';
 }
 
-/** Whether a table exists in the warehouse (exact schema and name). */
-export async function tableExists(session: DuckDbSession, schema: string, table: string): Promise<boolean> {
-  const rows = await session.query<{ n: number }>('select count(*)::integer as n from information_schema.tables where table_schema = ? and table_name = ?', [schema, table]);
-  return (rows[0]?.n ?? 0) > 0;
-}
-
 async function rowsIntoTable(session: DuckDbSession, rows: Array<Record<string, unknown>>, target: string): Promise<void> {
   if (!rows.length) throw new WeirError('the function returned an empty array of rows', { code: 'BAD_ASSET_RESULT', hint: 'Return at least one row, or SQL (`select … where false`) to publish an empty table with columns.' });
   // DuckDB infers types from JSON exactly as it does for a JSON file, which keeps numbers numbers.
@@ -181,7 +175,7 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
   } else if (result.load !== undefined) {
     const load: Loadable = { ...result.load, path: filePathOf(project, result.load.path, `asset '${definition.key}'`) };
     await loadIntoTable(session, load, { schema: staging.schema, table: staging.table }, { signal, onWarning: (m: string) => attempt.log.warn(m) });
-  } else if (!(definition.io.kind === 'file' && definition.io.format === 'raw') && !(await tableExists(session, staging.schema, staging.table))) {
+  } else if (!(definition.io.kind === 'file' && definition.io.format === 'raw') && (await session.relationExists(staging.schema, staging.table)) !== 'table') {
     throw new WeirError(`asset '${definition.key}' produced nothing${where(definition)}`, {
       code: 'BAD_ASSET_RESULT', hint: 'Return a SQL query, load.excel(path), or rows — or write the table yourself with `create table ${ctx.target} as …`.',
     });

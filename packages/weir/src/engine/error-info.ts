@@ -1,9 +1,10 @@
 /** Turns anything thrown by user code into the ErrorInfo stored in events: message, the user's frames, location. */
 import type { ErrorInfo } from '../events/index.js';
 import { isWeirError, formatLocation } from '../shared/errors.js';
+import { WEIR_OWN_FILE } from '../shared/source-location.js';
 
-// Weir's own frames and Node's internals are noise in a user's stack.
-const INTERNAL_FRAME = /node:internal|[\\/]packages[\\/]weir[\\/](src|dist|bundle)[\\/]|[\\/]node_modules[\\/](weir|@duckdb|tsx|esbuild)[\\/]/;
+// Weir's own frames, its libraries' and Node's internals are noise in a user's stack.
+const INTERNAL_FRAME = new RegExp(`node:internal|${WEIR_OWN_FILE.source}|[\\\\/]node_modules[\\\\/](weir|@duckdb|tsx|esbuild)[\\\\/]`);
 
 export function toErrorInfo(error: unknown, projectRoot?: string): ErrorInfo {
   if (!(error instanceof Error)) return { message: String(error) };

@@ -1,8 +1,11 @@
 /** Finds where a user called a Weir constructor, so validation errors can point at the declaration. */
 import type { SourceLocation } from './errors.js';
 
+/** A path inside Weir itself, whichever way it runs: sources, dist/ or the CLI bundle, in the repository or installed. */
+export const WEIR_OWN_FILE = /[\\/](packages[\\/]weir|node_modules[\\/]weir)[\\/](src|dist|bundle)[\\/]/;
+
 // Frames from Weir's own files are skipped: the first other frame is the user's declaration.
-const OWN_FRAME = /[\\/](packages[\\/]weir|node_modules[\\/]weir)[\\/](src|dist|bundle)[\\/]|node:internal|node_modules[\\/]tsx[\\/]/;
+const OWN_FRAME = new RegExp(`${WEIR_OWN_FILE.source}|node:internal|node_modules[\\\\/]tsx[\\\\/]`);
 
 /**
  * The file, line and column of the first stack frame outside Weir itself.

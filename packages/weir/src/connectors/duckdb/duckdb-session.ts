@@ -138,16 +138,20 @@ export class DuckDbSession implements QueryRunner {
   }
 
   /**
-   * Row count and columns of a table, view or any relation SQL can select from.
+   * Row count and columns of a table, view or any relation SQL can select from, in one statement (this runs once per
+   * step). Pass `rowCount` when it is known already (DuckDB returns it from CREATE TABLE AS): the columns alone.
    *
    * @example
    * await session.describe('"main"."revenue"')
    * // { rowCount: 12, columns: [{ name: 'month', type: 'DATE' }, { name: 'total', type: 'DOUBLE' }] }
    */
-  async describe(relation: string, options: QueryOptions = {}): Promise<RelationDescription> {
-    const columns = await this.query<{ column_name: string; column_type: string }>(`describe select * from ${relation}`, [], options);
-    const [count] = await this.query<{ n: number }>(`select count(*) as n from ${relation}`, [], options);
-    return { rowCount: count?.n ?? 0, columns: columns.map((c) => ({ name: c.column_name, type: c.column_type })) };
+  async describe(relation: string, options: QueryOptions & { rowCount?: number } = {}): Promise<RelationDescription> {
+    const { rowCount, ...queryOptions } = options;
+    const count = rowCount === undefined ? `(select count(*) from ${relation})` : 'null';
+    const rows = await this.query<{ column_name: string; column_type: string; n: number | null }>(
+      `select column_name, column_type, ${count} as n from (describe select * from ${relation})`, [], queryOptions,
+    );
+    return { rowCount: rowCount ?? Number(rows[0]?.n ?? 0), columns: rows.map((r) => ({ name: r.column_name, type: r.column_type })) };
   }
 
   /**

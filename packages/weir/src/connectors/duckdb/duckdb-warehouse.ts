@@ -82,12 +82,11 @@ export class DuckDbWarehouse {
     return session;
   }
 
-  /** Whether `schema.table` exists (exact names), on a connection of its own. */
+  /** Whether `schema.table` exists as a table, on a connection of its own. */
   async hasTable(schema: string, table: string): Promise<boolean> {
     const session = await this.connect();
     try {
-      const rows = await session.query<{ n: number }>('select count(*)::integer as n from duckdb_tables() where schema_name = ? and table_name = ?', [schema, table]);
-      return (rows[0]?.n ?? 0) > 0;
+      return (await session.relationExists(schema, table)) === 'table';
     } finally {
       session.close();
     }
