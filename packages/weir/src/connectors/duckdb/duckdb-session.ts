@@ -7,6 +7,8 @@ import { jsonValueConverter, toDuckDbParam, type JsonValue } from './json-value-
 
 export { QueryAbortedError };
 
+const INTERRUPT_REPEAT_MS = 20;
+
 export interface QueryOptions {
   /** Aborting interrupts the running DuckDB query; the call then rejects with an `AbortError`. */
   signal?: AbortSignal;
@@ -89,8 +91,7 @@ export class DuckDbSession implements QueryRunner {
     const connection = this.#open();
     const { signal } = options;
     if (signal?.aborted) throw new QueryAbortedError(signal.reason);
-    const onAbort = () => connection.interrupt();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopInterrupting = this.#interruptOnAbort(signal);
     try {
       const result = await connection.stream(sql, params?.map(toDuckDbParam));
       const names = result.columnNames();
@@ -102,7 +103,7 @@ export class DuckDbSession implements QueryRunner {
       if (signal?.aborted) throw new QueryAbortedError(signal.reason);
       throw error;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      stopInterrupting();
     }
   }
 
@@ -190,16 +191,34 @@ export class DuckDbSession implements QueryRunner {
   // and the connection is free again when we reject; rejecting before it settles would leave it busy.
   async #cancellable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
     if (signal?.aborted) throw new QueryAbortedError(signal.reason);
-    const onAbort = () => this.#connection.interrupt();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopInterrupting = this.#interruptOnAbort(signal);
     try {
       return await work();
     } catch (error) {
       if (signal?.aborted) throw new QueryAbortedError(signal.reason);
       throw missingExtensionError(error) ?? error;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      stopInterrupting();
     }
+  }
+
+  /**
+   * Interrupts this connection's query when `signal` aborts, and again every few milliseconds until the returned
+   * function is called: an interrupt that lands before DuckDB has started the query (still queued on libuv's thread
+   * pool) is lost, since DuckDB clears the flag when a query begins, and the query would then run to its end.
+   */
+  #interruptOnAbort(signal: AbortSignal | undefined): () => void {
+    if (!signal) return () => {};
+    let repeat: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      this.#connection.interrupt();
+      repeat = setInterval(() => this.#connection.interrupt(), INTERRUPT_REPEAT_MS);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => {
+      clearInterval(repeat);
+      signal.removeEventListener('abort', onAbort);
+    };
   }
 }
 
