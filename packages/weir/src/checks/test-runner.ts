@@ -28,7 +28,7 @@ export async function openTestRunner(): Promise<TestRunner> {
     run: (sql, params) => session.run(sql, params),
     close: () => warehouse.close(),
     target: (table, options = {}) => ({
-      assetKey: table.replace(/__stage.*$/, ''),
+      assetKey: table.replace(/__(weir_)?stage.*$/, ''),
       runner,
       relation: `"main"."${table}"`,
       resolveRelation: (assetKey: string) => `"main"."${assetKey}"`,

@@ -14,7 +14,7 @@ import type { CheckEvaluationData, MaterializationData } from '../events/index.j
 import { WeirError, formatLocation } from '../shared/errors.js';
 import { quoteIdent, qualified } from '../connectors/duckdb/quote-identifier.js';
 import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
-import { describeRelation, exportTable, loadIntoTable, publishFile, publishTable, stagingFilePath, stagingTableName } from '../io/index.js';
+import { describeRelation, exportTable, loadIntoTable, publishFile, publishTable, stagingFilePath, stagingTableName, auditTableName } from '../io/index.js';
 import { evaluateCheck } from '../checks/index.js';
 import { withStepConsole } from './console-capture.js';
 import { filePathOf } from './published-location.js';
@@ -281,7 +281,7 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
       let auditRelation: string | undefined;
       if (!isRawFile) {
         // Keep the failing data inspectable under a stable name; the published table is untouched.
-        const auditTable = `${baseName}__audit`;
+        const auditTable = auditTableName(baseName);
         await session.run(`drop table if exists ${qualified(schema, auditTable)}`);
         await session.run(`alter table ${stagingQuoted} rename to ${quoteIdent(auditTable)}`);
         auditRelation = `${schema}.${auditTable}`;
@@ -296,7 +296,7 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
       location = `${schema}.${io.name}`;
     } else {
       if (!isRawFile) {
-        await exportTable(session, stagingQuoted, { format: io.format as 'parquet' | 'csv' | 'xlsx' | 'json', path: stagedFile!, sheet: io.sheet });
+        await exportTable(session, stagingQuoted, { format: io.format as 'parquet' | 'csv' | 'xlsx' | 'json', path: stagedFile!, finalPath, sheet: io.sheet });
         await session.run(`drop table if exists ${stagingQuoted}`);
       }
       await publishFile(stagedFile!, finalPath!);

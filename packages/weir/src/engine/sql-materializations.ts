@@ -11,7 +11,7 @@ import type { MaterializeSpec } from '../definitions/materialize.js';
 import type { CheckEvaluationData, MaterializationData } from '../events/index.js';
 import { WeirError } from '../shared/errors.js';
 import { qualified, quoteIdent } from '../connectors/duckdb/quote-identifier.js';
-import { describeRelation, publishTable, stagingTableName } from '../io/index.js';
+import { describeRelation, publishTable, stagingTableName, auditTableName } from '../io/index.js';
 import { incrementalApplySql, type Column } from '../loaders/dbt/materializations.js';
 import type { AssetAttempt, AttemptOutcome } from './asset-step.js';
 import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
@@ -143,7 +143,7 @@ async function runView(spec: MaterializeSpec, ctx: StrategyContext): Promise<Att
       staged = true;
       const failed = await ctx.audit(staging);
       if (failed.length) {
-        const auditName = `${io.name}__audit`;
+        const auditName = auditTableName(io.name);
         await session.run(`drop view if exists ${qualified(io.schema, auditName)}`);
         await session.run(`drop table if exists ${qualified(io.schema, auditName)}`);
         await session.run(`alter view ${staging} rename to ${quoteIdent(auditName)}`);
@@ -177,7 +177,7 @@ async function columnsOf(ctx: StrategyContext, relation: string): Promise<Column
 /**
  * Incremental: the first build (or a full refresh) is a staged table like any other; later runs stage the new
  * rows, then merge them into the target and run the checks on the target inside one transaction, committed only
- * if no blocking check failed. On failure the new rows are kept as `<table>__audit`.
+ * if no blocking check failed. On failure the new rows are kept as `<table>__weir_audit`.
  */
 async function runIncremental(spec: MaterializeSpec, ctx: StrategyContext): Promise<AttemptOutcome> {
   const { attempt } = ctx;
@@ -253,7 +253,7 @@ async function runIncremental(spec: MaterializeSpec, ctx: StrategyContext): Prom
 
 async function keepAsAudit(ctx: StrategyContext, io: { schema: string; name: string }, stagingName: string, failed: CheckEvaluationData[], keep: () => void): Promise<AttemptOutcome> {
   const { session } = ctx.attempt;
-  const auditName = `${io.name}__audit`;
+  const auditName = auditTableName(io.name);
   const staging = qualified(io.schema, stagingName);
   await session.run(`drop table if exists ${qualified(io.schema, auditName)}`);
   await session.run(`alter table ${staging} rename to ${quoteIdent(auditName)}`);

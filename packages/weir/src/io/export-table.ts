@@ -10,6 +10,8 @@ export interface ExportOptions {
   path: string;
   /** xlsx: the sheet name (default `Sheet1`). */
   sheet?: string;
+  /** The path the file is published to, when `path` is a staged file: its extension decides JSON's layout. */
+  finalPath?: string;
   signal?: AbortSignal;
 }
 
@@ -29,7 +31,7 @@ export async function exportTable(session: DuckDbSession, relation: string, opti
     const { writeExcelFromQuery } = await import('../connectors/excel/write-excel-from-query.js');
     await writeExcelFromQuery(session, `select * from ${relation}`, path, { sheet: options.sheet, signal });
   } else {
-    await session.run(`copy (select * from ${relation}) to ${quoteLiteral(path)} (${copyOptions(format, path)})`, [], { signal });
+    await session.run(`copy (select * from ${relation}) to ${quoteLiteral(path)} (${copyOptions(format, options.finalPath ?? path)})`, [], { signal });
   }
   return (await stat(path)).size;
 }

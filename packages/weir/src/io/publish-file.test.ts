@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { publishFile, stagingFilePath } from './publish-file.js';
+import { publishFile } from './publish-file.js';
+import { stagingFilePath } from './reserved-names.js';
 
 describe('publishFile', () => {
   let dir: string;
@@ -14,7 +15,7 @@ describe('publishFile', () => {
   after(async () => rm(dir, { recursive: true, force: true }));
 
   test('stagingFilePath sits next to the final path and keeps the extension', () => {
-    assert.equal(stagingFilePath('out/revenue.xlsx', '01JD3K5V8Q-7c2e9a41'), 'out/.revenue.stage_01jd3k5v.xlsx');
+    assert.equal(stagingFilePath('out/revenue.xlsx', '01JD3K5V8Q-7c2e9a41'), 'out/.revenue.xlsx.weir-stage-01jd3k5v');
     assert.equal(dirname(stagingFilePath('/a/b/c.parquet', 'r')), '/a/b');
   });
 

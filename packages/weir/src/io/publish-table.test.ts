@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { isWeirError } from '../shared/errors.js';
 import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
 import { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
-import { dropTable, publishTable, stagingTableName } from './publish-table.js';
+import { dropTable, publishTable } from './publish-table.js';
+import { stagingTableName } from './reserved-names.js';
 
 describe('publishTable', () => {
   let warehouse: DuckDbWarehouse;
@@ -17,8 +18,8 @@ describe('publishTable', () => {
   after(() => warehouse.close());
 
   test('stagingTableName is scoped to the run', () => {
-    assert.equal(stagingTableName('revenue', '01JD3K5V8Q-7c2e9a41'), 'revenue__stage_01jd3k5v');
-    assert.equal(stagingTableName('revenue', 'a1b2-c3d4-e5f6'), 'revenue__stage_a1b2c3d4');
+    assert.equal(stagingTableName('revenue', '01JD3K5V8Q-7c2e9a41'), 'revenue__weir_stage_01jd3k5v');
+    assert.equal(stagingTableName('revenue', 'a1b2-c3d4-e5f6'), 'revenue__weir_stage_a1b2c3d4');
   });
 
   test('swaps the staging table in; a dependent view sees the new data', async () => {

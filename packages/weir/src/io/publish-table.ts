@@ -3,18 +3,6 @@ import { WeirError } from '../shared/errors.js';
 import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
 import { qualified, quoteIdent } from '../connectors/duckdb/quote-identifier.js';
 
-/**
- * The staging table an asset is built into before its checks pass. It lives in the TARGET schema:
- * DuckDB 1.5 cannot move a table between schemas (no ALTER TABLE … SET SCHEMA), only rename it.
- *
- * @example
- * stagingTableName('revenue', '01JD3K5V8Q-7c2e9a41') // 'revenue__stage_01jd3k5v'
- */
-export function stagingTableName(table: string, runId: string): string {
-  const suffix = runId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8).toLowerCase();
-  return `${table}__stage_${suffix}`;
-}
-
 export interface PublishTableSpec {
   schema: string;
   staging: string;
@@ -28,8 +16,8 @@ export interface PublishTableSpec {
  * is left as it was.
  *
  * @example
- * await publishTable(session, { schema: 'main', staging: 'revenue__stage_01jd3k5v', table: 'revenue' })
- * // begin; drop table if exists "main"."revenue"; alter table "main"."revenue__stage_01jd3k5v" rename to "revenue"; commit
+ * await publishTable(session, { schema: 'main', staging: 'revenue__weir_stage_01jd3k5v', table: 'revenue' })
+ * // begin; drop table if exists "main"."revenue"; alter table "main"."revenue__weir_stage_01jd3k5v" rename to "revenue"; commit
  */
 export async function publishTable(session: DuckDbSession, spec: PublishTableSpec): Promise<void> {
   const { schema, staging, table } = spec;
@@ -62,7 +50,7 @@ export async function publishTable(session: DuckDbSession, spec: PublishTableSpe
  * Drops a table if it exists, e.g. a staging table after a failed or cancelled step.
  *
  * @example
- * await dropTable(session, { schema: 'main', table: 'revenue__stage_01jd3k5v' })
+ * await dropTable(session, { schema: 'main', table: 'revenue__weir_stage_01jd3k5v' })
  */
 export async function dropTable(session: DuckDbSession, target: { schema: string; table: string }): Promise<void> {
   await session.run(`drop table if exists ${qualified(target.schema, target.table)}`);

@@ -36,7 +36,7 @@ describe('dbt materializations', () => {
       assert.equal(await built.relationType('main', 'swappable'), 'table');
       for (const name of ['base', 'view_model', 'table_model', 'swappable']) assert.equal(num(await built.query(`select count(*) as n from "dev"."main"."${name}"`)), 10, name);
       // No staging relation is left behind.
-      assert.equal(num(await built.query("select count(*) as n from duckdb_tables() where table_name like '%__stage_%'")), 0);
+      assert.equal(num(await built.query("select count(*) as n from duckdb_tables() where table_name like '%__weir_stage_%'")), 0);
       const seed = built.loaded.definitions.assets.find((a) => a.key === 'base')!;
       assert.deepEqual([seed.origin, [...seed.kinds]], ['sql', ['duckdb', 'seed']]);
       const ms = await built.storage.events.materializationsForRun(built.runId);

@@ -67,7 +67,7 @@ describe('dbt tests as checks', () => {
     });
   });
 
-  it('a failing error test keeps the last good table, keeps the failing data as <table>__audit and blocks downstream', async () => {
+  it('a failing error test keeps the last good table, keeps the failing data as <table>__weir_audit and blocks downstream', async () => {
     const dir = shop(GOOD);
     await withBuild(dir, {}, async (built) => assert.equal(built.status, 'SUCCESS'));
     writeProject({ 'dbt_project.yml': "name: shop\nprofile: shop\nvars:\n  orders_sql: \"select 1 as id, 'paid' as status, 9 as customer_id, 10 as amount union all select 1, 'lost', 1, -3\"\n" }, dir);
@@ -85,10 +85,10 @@ describe('dbt tests as checks', () => {
       assert.deepEqual([warn.passed, warn.severity, warn.blocking], [false, 'warn', false]);
       // Published data untouched, failing data inspectable, downstream skipped.
       assert.deepEqual(await built.query('select id, status from main.orders order by id'), [{ id: 1, status: 'paid' }, { id: 2, status: 'legacy' }]);
-      assert.equal(num(await built.query('select count(*) as n from main.orders__audit')), 2);
+      assert.equal(num(await built.query('select count(*) as n from main.orders__weir_audit')), 2);
       assert.ok(built.skipped.includes('report'));
       const failure = built.events.find((e) => e.type === 'STEP_FAILURE' && e.stepKey === 'orders')!;
-      assert.match(failure.message, /kept in main\.orders__audit/);
+      assert.match(failure.message, /kept in main\.orders__weir_audit/);
     });
   });
 
@@ -115,7 +115,7 @@ describe('dbt tests as checks', () => {
       assert.equal(built.status, 'FAILURE');
       assert.equal(num(await built.query('select count(*) as n from main.orders')), 2);
       assert.ok(built.skipped.includes('report'));
-      assert.equal((await built.query("select count(*) as n from duckdb_tables() where table_name = 'orders__audit'"))[0]!.n, 0);
+      assert.equal((await built.query("select count(*) as n from duckdb_tables() where table_name = 'orders__weir_audit'"))[0]!.n, 0);
     });
   });
 
@@ -134,10 +134,10 @@ describe('dbt tests as checks', () => {
     await withBuild(dir, {}, async (built) => {
       assert.equal(built.status, 'FAILURE');
       assert.deepEqual(await built.query('select id from main.a_view'), [{ id: 1 }]);
-      assert.equal(await built.relationType('main', 'a_view__audit'), 'view');
-      // Incremental: merged and tested inside a transaction, rolled back; the new rows are kept as inc__audit.
+      assert.equal(await built.relationType('main', 'a_view__weir_audit'), 'view');
+      // Incremental: merged and tested inside a transaction, rolled back; the new rows are kept as inc__weir_audit.
       assert.deepEqual(await built.query('select count(*) as n, count(id) as ids from main.inc'), [{ n: 2, ids: 2 }]);
-      assert.deepEqual(await built.query('select id from main.inc__audit'), [{ id: null }]);
+      assert.deepEqual(await built.query('select id from main.inc__weir_audit'), [{ id: null }]);
     });
   });
 });

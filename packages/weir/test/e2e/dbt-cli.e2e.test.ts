@@ -123,7 +123,7 @@ describe('weir on a dbt project', () => {
     const statuses = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string; status: string }) => `${r.unique_id.split('.').slice(0, 3).join('.')}:${r.status}`);
     assert.ok(statuses.includes('test.jaffle.unique_stg_orders_id:fail'), statuses.join(' '));
     assert.ok(statuses.includes('model.jaffle.customers:skipped'), statuses.join(' '));
-    // stg_orders is a view: its last good definition stays, the failing one is kept as a view named __audit.
+    // stg_orders is a view: its last good definition stays, the failing one is kept as a view named __weir_audit.
     assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select count(*) as n from main.customers'), [{ n: 2 }]);
     // dbt test on the published relations: the old view reads the new seed, so unique fails there too.
     const test = await weir(['dbt', 'test', '--project', dir, '-s', 'stg_orders']);
@@ -133,7 +133,7 @@ describe('weir on a dbt project', () => {
     const fast = await weir(['build', '--project', dir, '--fail-fast', '--threads', '1']);
     assert.equal(fast.code, 1);
     assert.match(fast.stdout, /cancel/i);
-    assert.deepEqual(await query(join(dir, 'dev.duckdb'), "select count(*) as n from duckdb_views() where view_name = 'stg_orders__audit'"), [{ n: 1 }]);
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), "select count(*) as n from duckdb_views() where view_name = 'stg_orders__weir_audit'"), [{ n: 1 }]);
   });
 
   it('sources: a failing source test skips the models reading the source; weir assets shows the source and its edges', async () => {

@@ -119,7 +119,7 @@ describe('wine shop on damaged real exports', { skip: real ? false : SKIP }, () 
     erpCleanAfterA = (await weirJson<AssetJson[]>(['assets', '--project', project])).find((a) => a.key === 'erp_clean')!;
     assert.equal(erpCleanAfterA.lastMaterialization!.rowCount, 825, 'last materialization is still the good one');
     await assertPublishedUntouched();
-    const [audit] = await duckQuery('select count(*)::int as n from w.main.erp_clean__audit', join(project, '.weir/warehouse.duckdb'));
+    const [audit] = await duckQuery('select count(*)::int as n from w.main.erp_clean__weir_audit', join(project, '.weir/warehouse.duckdb'));
     assert.equal(audit!.n, 826, 'the failing data is kept for inspection');
   });
 

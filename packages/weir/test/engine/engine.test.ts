@@ -70,7 +70,7 @@ describe('engine', () => {
     assert.equal(check.passed, false);
     assert.equal(check.message, 'source_rows: 4 rows, expected 3');
     assert.deepEqual(await second.query('select count(*)::int as n from main.source'), [{ n: 3 }], 'published table untouched');
-    assert.deepEqual(await second.query('select count(*)::int as n from main.source__audit'), [{ n: 4 }], 'failing data kept');
+    assert.deepEqual(await second.query('select count(*)::int as n from main.source__weir_audit'), [{ n: 4 }], 'failing data kept');
     const skipped = second.events.find((e) => e.type === 'STEP_SKIPPED');
     assert.equal(skipped?.stepKey, 'downstream');
     assert.match(skipped!.message, /upstream source failed its checks/);
