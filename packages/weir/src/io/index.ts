@@ -3,7 +3,7 @@ export { loadIntoTable, type LoadOptions, type LoadResult } from './load-into-ta
 export { exportTable, type ExportOptions } from './export-table.js';
 export { dropTable, publishTable, type PublishTableSpec } from './publish-table.js';
 export { publishFile } from './publish-file.js';
-export * from './reserved-names.js';
+export * from '../shared/reserved-names.js';
 export { describeRelation } from './describe-relation.js';
 export type { ColumnDescription, RelationDescription } from '../connectors/duckdb/duckdb-session.js';
 export type { TableTarget } from '../connectors/excel/read-excel-into-table.js';

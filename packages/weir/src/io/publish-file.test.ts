@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { publishFile } from './publish-file.js';
-import { stagingFilePath } from './reserved-names.js';
+import { stagingFilePath } from '../shared/reserved-names.js';
 
 describe('publishFile', () => {
   let dir: string;

@@ -5,7 +5,7 @@ import { isWeirError } from '../shared/errors.js';
 import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
 import { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
 import { dropTable, publishTable } from './publish-table.js';
-import { stagingTableName } from './reserved-names.js';
+import { stagingTableName } from '../shared/reserved-names.js';
 
 describe('publishTable', () => {
   let warehouse: DuckDbWarehouse;
