@@ -1,7 +1,7 @@
 /** The only code that calls fetch: typed calls to the JSON API under /api, and one hook for 401s (sign-in). */
 import type {
   ApiProject, AssetDetail, AssetList, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
-  RunDetail, RunListQuery, RunPage, Session,
+  RunDetail, RunListQuery, RunPage, Selection, Session,
 } from './types.ts';
 
 /** An answer of 4xx or 5xx, with the API's stable error code and its message (which names what to fix). */
@@ -65,6 +65,8 @@ export const api = {
   overview: (query: { days?: number; runs?: number } = {}) =>
     request<Overview>(`/api/overview${queryString({ ...query, utcOffsetMinutes: -new Date().getTimezoneOffset() })}`),
   lineage: () => request<Lineage>('/api/lineage'),
+  /** The keys a selection picks, resolved by the server's parser (the CLI's `--select` grammar). */
+  selection: (select: string, signal?: AbortSignal) => request<Selection>(`/api/selection${queryString({ select })}`, { signal }),
   assets: () => request<AssetList>('/api/assets'),
   asset: (key: string, query: { limit?: number; cursor?: number; checkLimit?: number } = {}) =>
     request<AssetDetail>(`/api/assets/${assetPath(key)}${queryString(query)}`),

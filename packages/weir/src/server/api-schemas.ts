@@ -351,6 +351,14 @@ export const lineageSchema = named('Lineage', z.object({
 }));
 export type Lineage = z.infer<typeof lineageSchema>;
 
+export const selectionSchema = named('Selection', z.object({
+  /** The keys the selection picks, upstream before downstream: what `weir run --select` (and a launch) would run. */
+  keys: z.array(z.string()),
+  /** Selectors that match no asset (a launch of this selection answers 400), each with a suggestion. */
+  unmatched: z.array(z.object({ selector: z.string(), message: z.string() })),
+}), "A selection resolved with the CLI's parser (dbt syntax: `+orders`, `tag:daily,group:sales`, `@report`).");
+export type Selection = z.infer<typeof selectionSchema>;
+
 export const checkOverviewSchema = named('CheckOverview', z.object({
   /** Failing first, then warnings, never evaluated, passed; by asset and name within each. */
   checks: z.array(z.object({
@@ -523,6 +531,11 @@ export const overviewQuerySchema = z.object({
 });
 
 const selectionValue = z.union([z.string(), z.array(z.string())]);
+/** `?select=+orders&exclude=tag:slow`: the selection as the CLI's `--select` and `--exclude` take it. */
+export const selectionQuerySchema = z.object({
+  select: z.string().max(10_000).optional(),
+  exclude: z.string().max(10_000).optional(),
+});
 export const launchRequestSchema = named('LaunchRequest', z.strictObject({
   /** dbt-style selection (`revenue+`, `tag:monthly`); everything when absent. */
   select: selectionValue.optional(),

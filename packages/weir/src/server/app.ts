@@ -14,6 +14,7 @@ import { addOverviewRoutes } from './routes/overview-routes.js';
 import { addProjectRoutes } from './routes/project-routes.js';
 import { addRunActionRoutes } from './routes/run-action-routes.js';
 import { addRunRoutes } from './routes/run-routes.js';
+import { addSelectionRoutes } from './routes/selection-routes.js';
 import { addSessionRoutes } from './routes/session-routes.js';
 
 /** The API's version in the OpenAPI document; bump on a breaking change. */
@@ -49,6 +50,7 @@ export function createApp(deps: ServerDeps): Hono {
   addOverviewRoutes(api);
   addAssetRoutes(api);
   addLineageRoutes(api);
+  addSelectionRoutes(api);
   addCheckRoutes(api);
   // The stream routes go before `/api/runs/:id…` ones only for readability: Hono matches by the whole path.
   addEventStreamRoutes(api);

@@ -2,9 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { layoutCache, type KeyValueStorage } from './layout-cache.ts';
+import { edgesUnderBoxes, type Rect } from './route-geometry.ts';
 import {
-  COLLAPSED_GROUP_HEIGHT, COLLAPSED_GROUP_WIDTH, indexGroups, initiallyOpen, layoutLineage, NODE_WIDTH,
-  type ElkGraph, type LayoutEngine, type LayoutGraph,
+  COLLAPSED_GROUP_HEIGHT, COLLAPSED_GROUP_WIDTH, groupId, indexGroups, NODE_HEIGHT, initiallyOpen, layoutLineage, NODE_WIDTH,
+  type ElkGraph, type LayoutEngine, type LayoutGraph, type LineageLayout,
 } from './lineage-layout.ts';
 
 const graph: LayoutGraph = {
@@ -41,7 +42,7 @@ describe('lineage layout', () => {
     assert.equal(raw!.width, COLLAPSED_GROUP_WIDTH);
     assert.equal(raw!.height, COLLAPSED_GROUP_HEIGHT);
     assert.ok(sales!.x >= raw!.x + raw!.width, 'downstream group to the right');
-    assert.deepEqual(layout.edges, [{ id: 'group:raw->group:sales', source: 'group:raw', target: 'group:sales', count: 2 }]);
+    assert.deepEqual(layout.edges.map(({ points: _, ...e }) => e), [{ id: 'group:raw->group:sales', source: 'group:raw', target: 'group:sales', count: 2 }]);
   });
 
   it('opens a group: its assets inside its box, layered left to right; edges from closed groups end on the box', async () => {
@@ -105,5 +106,45 @@ describe('lineage layout', () => {
     assert.deepEqual([...initiallyOpen(graph)], ['raw', 'sales']);
     const big: LayoutGraph = { nodes: Array.from({ length: 500 }, (_, i) => ({ key: `a${i}`, group: 'g' })), edges: [], groups: [{ name: 'g', assetKeys: [] }] };
     assert.equal(initiallyOpen(big).size, 0);
+  });
+
+  /** What an edge may not pass under: every drawn asset card and every closed group's box. */
+  function obstacles(layout: LineageLayout): Record<string, Rect> {
+    const boxes: Record<string, Rect> = {};
+    for (const n of layout.nodes) boxes[n.key] = { x: n.x, y: n.y, width: NODE_WIDTH, height: NODE_HEIGHT };
+    for (const g of layout.groups) if (!g.isOpen) boxes[groupId(g.name)] = g;
+    return boxes;
+  }
+  /** Seeded: `groups` groups of up to `size` assets, edges only downstream in a global order (a DAG), some across groups. */
+  function randomProject(groups: number, size: number, seed: number): LayoutGraph {
+    let state = seed;
+    const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const nodes: LayoutGraph['nodes'][number][] = [];
+    for (let g = 0; g < groups; g++) for (let i = 0; i < 2 + Math.floor(random() * (size - 1)); i++) nodes.push({ key: `g${g}_${i}`, group: `g${g}` });
+    const order = [...nodes].sort(() => random() - 0.5);
+    const edges: LayoutGraph['edges'][number][] = [];
+    order.forEach((n, t) => {
+      for (let k = 0; k < 2; k++) if (t && random() < 0.6) edges.push({ source: order[Math.floor(random() * t)]!.key, target: n.key });
+    });
+    const unique = [...new Map(edges.map((e) => [`${e.source}>${e.target}`, e])).values()];
+    return { nodes, edges: unique, groups: [...new Set(nodes.map((n) => n.group))].map((name) => ({ name, assetKeys: nodes.filter((n) => n.group === name).map((n) => n.key) })) };
+  }
+
+  it('routes every edge around the nodes it does not connect, open groups or closed, ELK or the large-group layout', async () => {
+    const engine = countingElk();
+    const big = randomProject(1, 180, 9); // above LARGE_GROUP: box-layout.ts inside
+    const cases: Array<[string, LayoutGraph, (g: LayoutGraph) => Set<string>]> = [
+      ['shop, all open', graph, (g) => new Set(g.groups.map((x) => x.name))],
+      ['shop, sales open', graph, () => new Set(['sales'])],
+      ['5 groups, all open', randomProject(5, 8, 1), (g) => new Set(g.groups.map((x) => x.name))],
+      ['7 groups, some open', randomProject(7, 10, 2), (g) => new Set(g.groups.filter((_, i) => i % 2).map((x) => x.name))],
+      ['4 groups, none open', randomProject(4, 6, 3), () => new Set()],
+      ['a large group', { ...big, groups: big.groups }, (g) => new Set(g.groups.map((x) => x.name))],
+    ];
+    for (const [name, g, openOf] of cases) {
+      const layout = await layoutLineage(engine, g, openOf(g));
+      assert.ok(layout.edges.every((e) => e.points.length >= 2), `${name}: every edge has a route`);
+      assert.deepEqual(edgesUnderBoxes(layout.edges, obstacles(layout)), [], name);
+    }
   });
 });

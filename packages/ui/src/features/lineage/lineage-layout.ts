@@ -3,8 +3,12 @@
  * box; see box-layout.ts); a group's inside is laid out with ELK's layered algorithm only when it is opened; every
  * layout is cached by a hash of the structure it depends on, so a status change never lays anything out again.
  * Pure: no React, no DOM; the ELK instance is passed in (a web worker in the browser, the bundled one in tests).
+ *
+ * Every edge comes with its route, and no route passes under a node it does not connect: inside a group, ELK's
+ * orthogonal routes (or box-layout.ts's slots); between groups, out of the source's layer gap, along the group's
+ * title band (which holds no node) to its border, along the groups' own route, and the same way in.
  */
-import { layoutBoxes } from './box-layout.ts';
+import { layoutBoxGraph, type Point } from './box-layout.ts';
 import type { LayoutCache } from './layout-cache.ts';
 
 /** What the layout needs of a node: the server's Lineage node has more. */
@@ -33,7 +37,20 @@ export interface ElkGraph {
   height?: number;
   layoutOptions?: Record<string, string>;
   children?: ElkGraph[];
-  edges?: { id: string; sources: string[]; targets: string[] }[];
+  edges?: ElkEdge[];
+}
+export interface ElkEdge {
+  id: string;
+  sources: string[];
+  targets: string[];
+  /** Filled in by ELK: the route, relative to the graph the edge is in. */
+  sections?: Array<{ startPoint: Point; endPoint: Point; bendPoints?: Point[] }>;
+}
+/** A routed edge between two ids (asset keys or group names), as box-layout.ts and ELK give them. */
+export interface EdgeRoute {
+  source: string;
+  target: string;
+  points: Point[];
 }
 
 export const NODE_WIDTH = 232;
@@ -57,13 +74,20 @@ export interface InnerLayout {
   height: number;
   /** Relative to the group box's top-left corner. */
   positions: Record<string, { x: number; y: number }>;
+  /** The group's inner edges, relative to the same corner. */
+  routes: EdgeRoute[];
+}
+/** The groups' boxes and the routes between them (cached together). */
+export interface OuterLayout {
+  boxes: Record<string, Box>;
+  routes: EdgeRoute[];
 }
 export interface LineageLayout {
   groups: Array<Box & { name: string; isOpen: boolean; size: number }>;
   /** Absolute positions of the assets in open groups. */
   nodes: Array<{ key: string; group: string; x: number; y: number }>;
   /** Node keys, or `group:<name>` for a closed group; one edge per pair, with how many asset edges it stands for. */
-  edges: Array<{ id: string; source: string; target: string; count: number }>;
+  edges: Array<{ id: string; source: string; target: string; count: number; points: Point[] }>;
   width: number;
   height: number;
 }
@@ -71,7 +95,7 @@ export interface LineageLayout {
 const BASE_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
-  'elk.edgeRouting': 'POLYLINE',
+  'elk.edgeRouting': 'ORTHOGONAL',
   'elk.layered.spacing.nodeNodeBetweenLayers': '64',
   'elk.spacing.nodeNode': '18',
   'elk.spacing.componentComponent': '40',
@@ -152,19 +176,22 @@ export function initiallyOpen(graph: LayoutGraph): Set<string> {
  * await layoutGroup(new ELK(), index, 'sales', cache) // { width: 780, height: 190, positions: { orders: { x: 20, y: 44 }, … } }
  */
 export async function layoutGroup(engine: EngineSource, index: GroupIndex, group: string, cache?: LayoutCache<InnerLayout>): Promise<InnerLayout> {
-  const key = `inner:${index.hashes.get(group)}`;
+  // `inner2`: layouts cached before edges had routes lack them.
+  const key = `inner2:${index.hashes.get(group)}`;
   const cached = cache?.get(key);
   if (cached) return cached;
   const keys = index.members.get(group) ?? [];
   const edges = index.inner.get(group) ?? [];
   const positions: InnerLayout['positions'] = {};
+  let routes: EdgeRoute[] = [];
   let width = 0;
   let height = 0;
   if (keys.length > LARGE_GROUP) {
-    const placed = layoutBoxes(keys.map((id) => ({ id, width: NODE_WIDTH, height: NODE_HEIGHT })), edges, {
+    const placed = layoutBoxGraph(keys.map((id) => ({ id, width: NODE_WIDTH, height: NODE_HEIGHT })), edges, {
       layerGap: 64, boxGap: 18, margin: { top: GROUP_HEADER, left: GROUP_PADDING },
     });
-    for (const [id, p] of Object.entries(placed)) {
+    routes = placed.routes;
+    for (const [id, p] of Object.entries(placed.boxes)) {
       positions[id] = { x: p.x, y: p.y };
       width = Math.max(width, p.x + p.width + GROUP_PADDING);
       height = Math.max(height, p.y + p.height + GROUP_PADDING);
@@ -180,10 +207,14 @@ export async function layoutGroup(engine: EngineSource, index: GroupIndex, group
       edges: edges.map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
     });
     for (const child of result.children ?? []) positions[child.id] = { x: child.x ?? 0, y: child.y ?? 0 };
+    routes = (result.edges ?? []).flatMap((edge, i) => {
+      const section = edge.sections?.[0];
+      return section ? [{ ...edges[i]!, points: [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] }] : [];
+    });
     width = result.width ?? 0;
     height = result.height ?? 0;
   }
-  const layout: InnerLayout = { width: Math.max(width, COLLAPSED_GROUP_WIDTH), height: Math.max(height, COLLAPSED_GROUP_HEIGHT), positions };
+  const layout: InnerLayout = { width: Math.max(width, COLLAPSED_GROUP_WIDTH), height: Math.max(height, COLLAPSED_GROUP_HEIGHT), positions, routes };
   cache?.set(key, layout);
   return layout;
 }
@@ -199,7 +230,7 @@ export async function layoutGroup(engine: EngineSource, index: GroupIndex, group
  */
 export async function layoutLineage(
   engine: EngineSource, graph: LayoutGraph, open: ReadonlySet<string>,
-  caches: { inner?: LayoutCache<InnerLayout>; outer?: LayoutCache<Record<string, Box>> } = {},
+  caches: { inner?: LayoutCache<InnerLayout>; outer?: LayoutCache<OuterLayout> } = {},
   index: GroupIndex = indexGroups(graph),
 ): Promise<LineageLayout> {
   const names = graph.groups.map((g) => g.name);
@@ -208,18 +239,19 @@ export async function layoutLineage(
   for (const name of openNames) inner.set(name, await layoutGroup(engine, index, name, caches.inner));
 
   const sizeOf = (name: string) => inner.get(name) ?? { width: COLLAPSED_GROUP_WIDTH, height: COLLAPSED_GROUP_HEIGHT };
-  const outerKey = `outer:${index.hash}:${hashStrings(openNames.flatMap((n) => [n, String(sizeOf(n).width), String(sizeOf(n).height)]))}`;
-  let boxes = caches.outer?.get(outerKey);
-  if (!boxes) {
+  const outerKey = `outer2:${index.hash}:${hashStrings(openNames.flatMap((n) => [n, String(sizeOf(n).width), String(sizeOf(n).height)]))}`;
+  let outer = caches.outer?.get(outerKey);
+  if (!outer) {
     const groupEdges = new Map<string, { source: string; target: string }>();
     for (const e of index.cross) {
       const source = index.groupOf.get(e.source)!;
       const target = index.groupOf.get(e.target)!;
       groupEdges.set(`${source}\u0000${target}`, { source, target });
     }
-    boxes = layoutBoxes(names.map((id) => ({ id, ...sizeOf(id) })), [...groupEdges.values()]);
-    caches.outer?.set(outerKey, boxes);
+    outer = layoutBoxGraph(names.map((id) => ({ id, ...sizeOf(id) })), [...groupEdges.values()]);
+    caches.outer?.set(outerKey, outer);
   }
+  const { boxes } = outer;
 
   const layout: LineageLayout = { groups: [], nodes: [], edges: [], width: 0, height: 0 };
   for (const name of names) {
@@ -238,6 +270,7 @@ export async function layoutLineage(
     const g = index.groupOf.get(key)!;
     return open.has(g) ? key : groupId(g);
   };
+  const route = edgeRouter(layout, inner, outer, index, open);
   const merged = new Map<string, LineageLayout['edges'][number]>();
   for (const e of [...graph.edges]) {
     if (!index.groupOf.has(e.source) || !index.groupOf.has(e.target)) continue;
@@ -247,8 +280,48 @@ export async function layoutLineage(
     const id = `${source}->${target}`;
     const edge = merged.get(id);
     if (edge) edge.count++;
-    else merged.set(id, { id, source, target, count: 1 });
+    else merged.set(id, { id, source, target, count: 1, points: route(e.source, e.target) });
   }
   layout.edges = [...merged.values()];
   return layout;
+}
+
+/**
+ * The route of an edge between two assets, as drawn: inside one open group, the group's own route; otherwise out
+ * of the source (its layer gap, then the group's title band), along the route between the two groups, and in.
+ */
+function edgeRouter(
+  layout: LineageLayout, inner: Map<string, InnerLayout>, outer: OuterLayout, index: GroupIndex, open: ReadonlySet<string>,
+): (source: string, target: string) => Point[] {
+  const groupBox = new Map(layout.groups.map((g) => [g.name, g]));
+  const nodeAt = new Map(layout.nodes.map((n) => [n.key, n]));
+  const innerRoutes = new Map<string, EdgeRoute>();
+  for (const [name, il] of inner) for (const r of il.routes) innerRoutes.set(`${name}\u0000${r.source}\u0000${r.target}`, r);
+  const outerRoutes = new Map(outer.routes.map((r) => [`${r.source}\u0000${r.target}`, r]));
+  const shift = (points: readonly Point[], by: Box) => points.map((p) => ({ x: p.x + by.x, y: p.y + by.y }));
+  return (source, target) => {
+    const a = index.groupOf.get(source)!;
+    const b = index.groupOf.get(target)!;
+    const boxA = groupBox.get(a)!;
+    const boxB = groupBox.get(b)!;
+    if (a === b) return shift(innerRoutes.get(`${a}\u0000${source}\u0000${target}`)?.points ?? [], boxA);
+    const between = outerRoutes.get(`${a}\u0000${b}`)?.points
+      ?? [{ x: boxA.x + boxA.width, y: boxA.y + boxA.height / 2 }, { x: boxB.x, y: boxB.y + boxB.height / 2 }];
+    const points: Point[] = [];
+    const u = open.has(a) ? nodeAt.get(source) : undefined;
+    if (u) {
+      const right = boxA.x + boxA.width;
+      const gapX = u.x + NODE_WIDTH + Math.min(32, (right - u.x - NODE_WIDTH) / 2);
+      const band = boxA.y + GROUP_HEADER / 2;
+      points.push({ x: u.x + NODE_WIDTH, y: u.y + NODE_HEIGHT / 2 }, { x: gapX, y: u.y + NODE_HEIGHT / 2 }, { x: gapX, y: band }, { x: right, y: band });
+    }
+    points.push(...between);
+    const v = open.has(b) ? nodeAt.get(target) : undefined;
+    if (v) {
+      const gapX = v.x - Math.min(32, (v.x - boxB.x) / 2);
+      const band = boxB.y + GROUP_HEADER / 2;
+      points.push({ x: boxB.x, y: band }, { x: gapX, y: band }, { x: gapX, y: v.y + NODE_HEIGHT / 2 }, { x: v.x, y: v.y + NODE_HEIGHT / 2 });
+    }
+    return points;
+  };
 }
