@@ -84,6 +84,8 @@ export interface UiServer {
 /** Serves `project` like `weir dev` does (API + built UI, definitions reloaded on demand); `port` reuses a port. */
 export async function startUiServer(project: string, options: { port?: number; security?: SecurityOptions } = {}): Promise<UiServer> {
   if (!existsSync(join(UI_DIST, 'index.html'))) throw new Error(`${UI_DIST} is missing: run \`npm run build --workspace packages/ui\` first.`);
+  // As bin/weir.js does: definition locations (and the source the asset page shows) are the user's .ts lines.
+  process.setSourceMapsEnabled(true);
   const instance = await openLocalInstance(project);
   // File watching is debounced; tests call reload() instead of waiting for it.
   const watcher = watchProject({ initial: instance.loaded, debounceMs: 60_000 });

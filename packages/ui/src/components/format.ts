@@ -36,6 +36,17 @@ export function formatCount(n: number | null | undefined): string {
   return n.toLocaleString();
 }
 
+/**
+ * A count with its noun, singular for one: what every "N things" in the UI uses.
+ *
+ * @example
+ * plural(1, 'step') // '1 step'; plural(2, 'step') // '2 steps'; plural(1200, 'row') // '1,200 rows'
+ * plural(0, 'match', 'matches') // '0 matches'
+ */
+export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? singular : pluralForm}`;
+}
+
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '–';
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

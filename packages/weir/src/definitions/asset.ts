@@ -77,6 +77,12 @@ export interface AssetDefinition {
   readonly location?: SourceLocation;
   /** Code shown in the UI: the function text, or the SQL for models. */
   readonly code?: string;
+  /**
+   * The declaration as the user wrote it (`export const orders = asset(…);`), cut out of their file by the loader;
+   * absent when it could not be read. `code` is the compiled function (renamed by the bundler), which `codeVersion`
+   * hashes.
+   */
+  readonly source?: string;
   /** How the computed SQL is published; absent means 'table' (write-audit-publish), what TypeScript assets use. */
   readonly materialize?: MaterializeSpec;
   readonly compute: AssetFn<Record<string, AssetRef>>;

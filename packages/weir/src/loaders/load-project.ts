@@ -13,6 +13,7 @@ import type { ProjectConfig } from '../definitions/project.js';
 import type { ResourcesDefinition } from '../definitions/resources.js';
 import { interpolateSettings, loadProjectConfig, PROJECT_FILE } from './project/load-project-config.js';
 import { compileDefinitions } from './typescript/compile-definitions.js';
+import { withDeclarationSource } from './typescript/declaration-source.js';
 import { loadDefinitionModules } from './typescript/load-definitions-modules.js';
 import { setLoadingProject } from '../definitions/loading-project.js';
 import type { DbtAssets, ExternalAssetRelation } from './dbt/dbt-assets.js';
@@ -71,7 +72,7 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
     const compiled = await compileDefinitions(project.root, entries, join(project.root, '.weir', 'cache'));
     setLoadingProject(project);
     const collected = await loadDefinitionModules(compiled.modules, entries);
-    assets = collected.assets;
+    assets = withDeclarationSource(collected.assets, compiled.inputs);
     externals = collected.externals;
     resources = mergeResources(collected.resources);
     cached = compiled.cached;

@@ -268,7 +268,7 @@ export const assetSummarySchema = named('AssetSummary', z.object({
   downstream: z.array(z.string()),
   checks: z.array(z.string()),
   origin: z.enum(['typescript', 'sql', 'yaml']).nullable(),
-  /** The function text, or the SQL of a model. */
+  /** The declaration as written in the user's file (`export const orders = asset(…);`), or the SQL of a model. */
   code: z.string().nullable(),
   /** Where it is declared, relative to the project root: `definitions/orders.ts:12:5`. */
   location: z.string().nullable(),

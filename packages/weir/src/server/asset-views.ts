@@ -52,7 +52,7 @@ export function assetSummary(node: AssetNode, state: AssetState | undefined, roo
     downstream: [...node.downstream],
     checks: defined.map((c) => c.name),
     origin: node.kind === 'asset' ? node.definition.origin : null,
-    code: node.kind === 'asset' ? node.definition.code ?? null : null,
+    code: node.kind === 'asset' ? node.definition.source ?? node.definition.code ?? null : null,
     location: location || null,
     output: node.kind === 'external' ? node.definition.path
       : node.definition.io.kind === 'table' ? `${node.definition.io.schema}.${node.definition.io.name}` : node.definition.io.path,

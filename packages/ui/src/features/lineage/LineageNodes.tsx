@@ -1,7 +1,7 @@
 /** The two node types of the lineage canvas: an asset card and a group box (open: a frame; closed: a summary card). */
 import { memo, type KeyboardEvent } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import { formatAgo, formatCount } from '../../components/format.ts';
+import { formatAgo, plural } from '../../components/format.ts';
 import { StatusDot } from '../../components/StatusBadge.tsx';
 import { labelOf, toneOf } from '../../components/status.ts';
 import type { LineageNode } from '../../api/types.ts';
@@ -64,7 +64,6 @@ export const AssetNodeView = memo(function AssetNodeView({ data }: NodeProps<Ass
       aria-label={`${asset.key}, ${labelOf(asset.status)}`} aria-keyshortcuts="Enter Space Shift+Space Escape"
       title={`${asset.key}: Enter opens, Space selects, Escape clears the selection`}
       onKeyDown={onAssetKeys(asset.key, data)}
-      onDoubleClick={() => data.onOpen(asset.key)}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="name" title={asset.key}>{asset.key}</div>
@@ -73,7 +72,7 @@ export const AssetNodeView = memo(function AssetNodeView({ data }: NodeProps<Ass
         <StatusDot status={asset.status} />
         <span>{labelOf(asset.status)}</span>
         <span className="muted">· {asset.lastMaterializedAt ? formatAgo(asset.lastMaterializedAt) : 'never'}</span>
-        {asset.rowCount !== null ? <span className="muted">· {formatCount(asset.rowCount)} rows</span> : null}
+        {asset.rowCount !== null ? <span className="muted">· {plural(asset.rowCount, 'row')}</span> : null}
       </div>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
@@ -90,7 +89,7 @@ export const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<Gro
       <div className="group-head">
         <button type="button" className="nodrag" onClick={() => data.onToggle(data.name)} aria-expanded={data.isOpen} aria-label={`${data.isOpen ? 'Close' : 'Open'} group ${data.name}`}>
           <span aria-hidden="true">{data.isOpen ? '▾' : '▸'}</span> {data.name}
-          <span className="count">{data.size} asset{data.size === 1 ? '' : 's'}</span>
+          <span className="count">{plural(data.size, 'asset')}</span>
         </button>
       </div>
       {data.isOpen ? null : (

@@ -2,23 +2,27 @@
  * The lineage page: every asset by group, laid out group-first (see lineage-layout.ts), coloured by status.
  * Status updates re-colour only: layouts depend on the structure hash and which groups are open, never on status.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { api } from '../../api/client.ts';
+import { onProjectChange } from '../../api/event-stream.ts';
 import { useApi, useLiveReload } from '../../api/use-api.ts';
 import type { Lineage } from '../../api/types.ts';
 import type { LoadError } from '../../app/load-error.ts';
 import { assetHref, navigate, runHref, type Route } from '../../app/router.tsx';
-import { formatAgo, formatCount } from '../../components/format.ts';
+import { formatAgo, formatCount, plural } from '../../components/format.ts';
 import { ErrorPanel } from '../../components/Panels.tsx';
 import { StatusBadge, StatusDot } from '../../components/StatusBadge.tsx';
 import { labelOf, toneColor } from '../../components/status.ts';
 import { elkEngine } from './elk-engine.ts';
 import { layoutCache, type KeyValueStorage } from './layout-cache.ts';
-import { groupId, indexGroups, initiallyOpen, layoutLineage, type Box, type InnerLayout, type LineageLayout } from './lineage-layout.ts';
-import { adjacency, selectKeys } from './lineage-selection.ts';
+import { adjacency } from './lineage-adjacency.ts';
+import { groupId, indexGroups, initiallyOpen, layoutLineage, NODE_HEIGHT, NODE_WIDTH, type InnerLayout, type LineageLayout, type OuterLayout } from './lineage-layout.ts';
+import { viewportShowing } from './lineage-viewport.ts';
 import { AssetNodeView, GroupNodeView, kindLabel, type AssetFlowNode, type GroupFlowNode } from './LineageNodes.tsx';
+import { RoutedEdge, type RoutedFlowEdge } from './RoutedEdge.tsx';
+import { useSelection } from './use-selection.ts';
 
 const storage: KeyValueStorage | undefined = (() => {
   try {
@@ -29,46 +33,61 @@ const storage: KeyValueStorage | undefined = (() => {
 })();
 // Module-level: layouts survive navigating away and back, and (through localStorage) reloads.
 const innerCache = layoutCache<InnerLayout>({ storage, capacity: 300 });
-const outerCache = layoutCache<Record<string, Box>>({ storage, capacity: 100 });
+const outerCache = layoutCache<OuterLayout>({ storage, capacity: 100 });
 const nodeTypes = { asset: AssetNodeView, assetGroup: GroupNodeView };
+const edgeTypes = { routed: RoutedEdge };
 const LIVE_TYPES = 'RUN_SUCCESS,RUN_FAILURE,RUN_CANCELED,ASSET_MATERIALIZATION,ASSET_CHECK_EVALUATION,ASSET_OBSERVATION';
 
 export function LineagePage({ route, loadError }: { route: Route; loadError?: LoadError }) {
-  if (loadError) {
-    return (
-      <main className="page">
-        <div className="page-head"><h1>Lineage</h1></div>
-        <div className="error-panel" role="alert" data-testid="load-error">
-          <strong>The project's definitions failed to load{loadError.file ? ` (${loadError.file}${loadError.line ? `:${loadError.line}` : ''}${loadError.column ? `:${loadError.column}` : ''})` : ''}</strong>
-          <p>{loadError.message}</p>
-          {loadError.hint ? <p>{loadError.hint}</p> : null}
-          <p className="muted" style={{ fontFamily: 'var(--font)' }}>Fix the file and save: the server reloads the definitions and this page shows the graph again.</p>
-        </div>
-      </main>
-    );
-  }
+  // While the definitions are broken the server serves the last good ones: the graph stays, under the banner.
   return (
     <ReactFlowProvider>
-      <LineageView route={route} />
+      <LineageView route={route} banner={loadError ? <LoadErrorBanner error={loadError} /> : null} />
     </ReactFlowProvider>
   );
 }
 
-function LineageView({ route }: { route: Route }) {
-  const lineage = useApi(() => api.lineage(), []);
-  useLiveReload(`/api/events/stream?types=${LIVE_TYPES}`, lineage.reload, { throttleMs: 700 });
-  if (lineage.error && !lineage.data) return <main className="page"><ErrorPanel error={lineage.error} title="Could not load the lineage" /></main>;
-  if (!lineage.data) return <div className="lineage" aria-busy="true"><div className="lineage-toolbar" /><div className="lineage-body" /></div>;
-  return <LineageCanvas lineage={lineage.data} route={route} />;
+/** A broken definition file, for someone in a browser: what is wrong, where, and that saving the fix is enough. */
+function LoadErrorBanner({ error }: { error: LoadError }) {
+  const where = error.file ? `${error.file}${error.line ? `:${error.line}` : ''}` : 'A definition file';
+  // The server's message starts with the location too; once is enough.
+  const message = error.file ? error.message.replace(/^\S+:\d+(?::\d+)?: /, '') : error.message;
+  return (
+    <div className="banner tone-failure load-error" role="alert" data-testid="load-error">
+      <strong>{where} has an error, so the project could not be reloaded.</strong>{' '}
+      <span>{message}</span>{error.hint && !message.includes(error.hint) ? <span> {error.hint}</span> : null}
+      <div>Fix the file and save; the page reloads. Until then the graph below is the last one that loaded.</div>
+    </div>
+  );
 }
 
-function LineageCanvas({ lineage, route }: { lineage: Lineage; route: Route }) {
+function LineageView({ route, banner }: { route: Route; banner: ReactNode }) {
+  const lineage = useApi(() => api.lineage(), []);
+  // Status changes during runs are throttled; a reload of the definitions is fetched at once (the graph is back
+  // as soon as the server has reloaded).
+  useLiveReload(`/api/events/stream?types=${LIVE_TYPES}`, lineage.reload, { throttleMs: 700 });
+  useEffect(() => onProjectChange(lineage.reload), [lineage.reload]);
+  if (lineage.error && !lineage.data) return <main className="page">{banner}<ErrorPanel error={lineage.error} title="Could not load the lineage" /></main>;
+  if (!lineage.data) return <div className="lineage" aria-busy="true">{banner}<div className="lineage-toolbar" /><div className="lineage-body" /></div>;
+  return <LineageCanvas lineage={lineage.data} route={route} banner={banner} />;
+}
+
+/** A key to show in the selection's placeholder: one with something upstream and downstream, else any. */
+function exampleKey(lineage: Lineage): string | undefined {
+  const targets = new Set(lineage.edges.map((e) => e.target));
+  const sources = new Set(lineage.edges.map((e) => e.source));
+  return lineage.nodes.find((n) => targets.has(n.key) && sources.has(n.key))?.key ?? lineage.nodes[0]?.key;
+}
+
+function LineageCanvas({ lineage, route, banner }: { lineage: Lineage; route: Route; banner: ReactNode }) {
   const flow = useReactFlow();
   // The structure for this hash: statuses in later answers with the same hash do not trigger a layout.
   const structure = useMemo(() => lineage, [lineage.hash]); // eslint-disable-line react-hooks/exhaustive-deps
   const index = useMemo(() => indexGroups(structure), [structure]);
   const adj = useMemo(() => adjacency(structure.edges), [structure]);
   const allKeys = useMemo(() => structure.nodes.map((n) => n.key), [structure]);
+  const example = useMemo(() => exampleKey(structure), [structure]);
+  const canvasRef = useRef<HTMLDivElement>(null);
   const byKey = useMemo(() => new Map(lineage.nodes.map((n) => [n.key, n])), [lineage]);
 
   const [open, setOpen] = useState<Set<string>>(() => initiallyOpen(structure));
@@ -88,8 +107,10 @@ function LineageCanvas({ lineage, route }: { lineage: Lineage; route: Route }) {
     const qs = query.toString();
     navigate(`/lineage${qs ? `?${qs}` : ''}`, { replace: true });
   }, [route.query]);
-  const selected = useMemo(() => selectKeys(selection, allKeys, adj), [selection, allKeys, adj]);
+  const selected = useSelection(selection, structure.hash);
   const selectedSet = useMemo(() => new Set(selected.keys), [selected]);
+  // "Materialize selected" launches the text the keys belong to, so never while a newer text is being resolved.
+  const isSelectionCurrent = selected.text === selection.trim();
   const matches = useMemo(() => {
     const q = search.trim().toLowerCase();
     return q ? allKeys.filter((k) => k.toLowerCase().includes(q)) : [];
@@ -159,7 +180,7 @@ function LineageCanvas({ lineage, route }: { lineage: Lineage; route: Route }) {
     return counts;
   }, [lineage]);
 
-  const hasSelection = selectedSet.size > 0;
+  const hasSelection = selection.trim() !== '';
   const nodes = useMemo<Node[]>(() => {
     if (!layout) return [];
     const out: Node[] = [];
@@ -190,11 +211,11 @@ function LineageCanvas({ lineage, route }: { lineage: Lineage; route: Route }) {
     return out;
   }, [layout, byKey, selectedSet, hasSelection, matchSet, statusCountsByGroup, index, toggleGroup, activate, openAsset]);
 
-  const edges = useMemo<Edge[]>(() => (layout?.edges ?? []).map((e) => {
+  const edges = useMemo<Edge[]>(() => (layout?.edges ?? []).map((e): RoutedFlowEdge => {
     const hl = hasSelection && selectedSet.has(e.source) && selectedSet.has(e.target);
     return {
-      id: e.id, source: e.source, target: e.target, selectable: false, focusable: false,
-      className: hl ? 'hl' : hasSelection ? 'dim' : undefined, label: e.count > 1 ? String(e.count) : undefined,
+      id: e.id, source: e.source, target: e.target, type: 'routed', selectable: false, focusable: false,
+      className: hl ? 'hl' : hasSelection ? 'dim' : undefined, data: { points: e.points, count: e.count },
     };
   }), [layout, hasSelection, selectedSet]);
 
@@ -212,6 +233,20 @@ function LineageCanvas({ lineage, route }: { lineage: Lineage; route: Route }) {
     });
   }, [layout, flow]);
 
+  // The side panel narrows the canvas: pan so the selected asset stays visible beside it, never under it.
+  useEffect(() => {
+    if (!focusKey || !layout) return;
+    const node = layout.nodes.find((n) => n.key === focusKey);
+    if (!node) return;
+    const frame = requestAnimationFrame(() => {
+      const canvas = canvasRef.current;
+      if (!canvas) return;
+      const next = viewportShowing({ x: node.x, y: node.y, width: NODE_WIDTH, height: NODE_HEIGHT }, flow.getViewport(), canvas.clientWidth, canvas.clientHeight);
+      if (next) void flow.setViewport(next, { duration: 250 });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [focusKey, layout, flow]);
+
   const goTo = (key: string) => {
     const group = index.groupOf.get(key);
     setFocusKey(key);
@@ -226,7 +261,7 @@ function LineageCanvas({ lineage, route }: { lineage: Lineage; route: Route }) {
     setIsLaunching(true);
     setLaunchError(null);
     try {
-      const { runId } = await api.launch(hasSelection ? { select: selection.trim() } : {});
+      const { runId } = await api.launch(hasSelection ? { select: selected.text } : {});
       navigate(runHref(runId));
     } catch (error) {
       setLaunchError((error as Error).message);
@@ -239,23 +274,28 @@ function LineageCanvas({ lineage, route }: { lineage: Lineage; route: Route }) {
   const assetCount = lineage.nodes.length;
   return (
     <div className="lineage" data-layout-ready={layout ? 'true' : 'false'} data-layout-ms={layoutMs ?? ''}>
+      {banner}
       <div className="lineage-toolbar">
         <div className="field">
           <label htmlFor="lineage-search">Find an asset</label>
-          <input id="lineage-search" type="search" placeholder="Name…" value={search} list="lineage-keys"
+          <input id="lineage-search" type="search" placeholder={example ? `Asset key, e.g. ${example}` : 'Asset key'} value={search} list="lineage-keys"
             onChange={(e) => setSearch(e.target.value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && matches[0]) goTo(matches.includes(search) ? search : matches[0]); }} />
           <datalist id="lineage-keys">{matches.slice(0, 50).map((k) => <option key={k} value={k} />)}</datalist>
         </div>
         <div className="field">
-          <label htmlFor="lineage-select">Selection (<code>+asset+</code>, <code>2+a</code>, <code>web_*</code>)</label>
-          <input id="lineage-select" className="selection-input" placeholder="+orders+" value={selection} onChange={(e) => setSelection(e.target.value)} />
+          <label htmlFor="lineage-select" title="The syntax of weir run --select: +key (upstream), key+ (downstream), 2+key, @key, tag:…, group:…, kind:…, owner:…, path:…, a,b (both), a b (either), * wildcards">
+            Selection (<code>+key+</code>, <code>tag:</code>, <code>group:</code>, as <code>weir run --select</code>)
+          </label>
+          <input id="lineage-select" className="selection-input" placeholder={example ? `+${example}+` : 'tag:daily'} value={selection}
+            aria-invalid={selected.error ? true : undefined} onChange={(e) => setSelection(e.target.value)} />
         </div>
         <div className="field">
           <label>&nbsp;</label>
           <div className="actions">
-            <button type="button" className="btn primary" onClick={launch} disabled={isLaunching || (hasSelection && !selected.keys.length)} data-testid="materialize">
-              {hasSelection ? `Materialize selected (${selected.keys.length})` : `Materialize all (${assetCount})`}
+            <button type="button" className="btn primary" onClick={launch} data-testid="materialize"
+              disabled={isLaunching || (hasSelection && (!isSelectionCurrent || !selected.keys.length || selected.error !== null || selected.unmatched.length > 0))}>
+              {hasSelection ? `Materialize selected (${isSelectionCurrent ? selected.keys.length : '…'})` : `Materialize all (${assetCount})`}
             </button>
             {hasSelection ? <button type="button" className="btn" onClick={clearSelection} aria-keyshortcuts="Escape" title="Clear the selection (Escape)">Clear</button> : null}
             <button type="button" className="btn" onClick={() => { pendingFit.current = 'all'; setOpen(new Set(structure.groups.map((g) => g.name))); }}>Open all</button>
@@ -269,18 +309,22 @@ function LineageCanvas({ lineage, route }: { lineage: Lineage; route: Route }) {
           ))}
         </div>
       </div>
-      {launchError || selected.unmatched.length ? (
-        <div className="banner tone-failure" role="alert">{launchError ?? `No asset matches ${selected.unmatched.join(', ')}`}</div>
+      {launchError || selected.error || selected.unmatched.length ? (
+        <div className="banner tone-failure" role="alert" data-testid="selection-error">{launchError ?? selected.error ?? selected.unmatched.join(' ')}</div>
       ) : null}
       <div className="lineage-body">
-        <div className="lineage-canvas">
+        <div className="lineage-canvas" ref={canvasRef}>
           <ReactFlow
-            nodes={nodes} edges={edges} nodeTypes={nodeTypes} minZoom={0.05} maxZoom={2} onlyRenderVisibleElements
+            nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes} minZoom={0.05} zoomOnDoubleClick={false} maxZoom={2} onlyRenderVisibleElements
             nodesConnectable={false} nodesDraggable={false} elementsSelectable={false} proOptions={{ hideAttribution: true }}
             // Space selects the focused asset and Backspace edits text: neither may pan or delete on the canvas.
             panActivationKeyCode={null} deleteKeyCode={null} selectionKeyCode={null} multiSelectionKeyCode={null}
             onNodeClick={(e, node) => { if (node.type === 'asset') activate(node.id, e.shiftKey); }}
-            onNodeDoubleClick={(_e, node) => { if (node.type === 'assetGroup') toggleGroup((node.data as { name: string }).name); }}
+            // React Flow's own double-click (the zoom's listener would swallow the card's): opens the asset's page.
+            onNodeDoubleClick={(_e, node) => {
+              if (node.type === 'asset') openAsset(node.id);
+              else if (node.type === 'assetGroup') toggleGroup((node.data as { name: string }).name);
+            }}
             onPaneClick={() => setFocusKey(null)}
           >
             <Background gap={24} size={1} />
@@ -288,7 +332,7 @@ function LineageCanvas({ lineage, route }: { lineage: Lineage; route: Route }) {
             {assetCount <= 3000 ? <MiniMap pannable zoomable nodeColor={(n) => n.type === 'asset' ? toneColor((n.data as { asset: { status: string } }).asset.status) : 'var(--border-strong)'} /> : null}
           </ReactFlow>
           <div className="lineage-status">
-            {assetCount.toLocaleString()} assets · {structure.groups.length} groups · {open.size} open{layoutMs !== null ? ` · layout ${Math.round(layoutMs)} ms` : ' · laying out…'}
+            {plural(assetCount, 'asset')} · {plural(structure.groups.length, 'group')} · {open.size} open{layoutMs !== null ? ` · layout ${Math.round(layoutMs)} ms` : ' · laying out…'}
           </div>
         </div>
         {focused ? (
