@@ -1,6 +1,13 @@
 /** Small SVG charts (no chart library): a line chart of values over time and a stacked bar chart by day. */
 import { useId, useState } from 'react';
-import { formatDateTime } from './format.ts';
+import { niceTicks, timeTicks, type TimeTick } from './chart-ticks.ts';
+import { formatDateTime, plural } from './format.ts';
+
+const TICK_FORMATS: Record<TimeTick['unit'], Intl.DateTimeFormat> = {
+  second: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }),
+  minute: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  day: new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' }),
+};
 
 export interface Point {
   t: number;
@@ -11,8 +18,10 @@ export interface Point {
 }
 
 /** Values over time; gaps for nulls; hover shows the point's label. */
-export function LineChart({ points, height = 120, format, color = 'var(--accent)', title }: {
+export function LineChart({ points, height = 120, format, color = 'var(--accent)', title, integer }: {
   points: Point[]; height?: number; format: (v: number) => string; color?: string; title: string;
+  /** Values are counts: ticks at whole numbers. */
+  integer?: boolean;
 }) {
   const [hover, setHover] = useState<number | null>(null);
   const id = useId();
@@ -23,8 +32,10 @@ export function LineChart({ points, height = 120, format, color = 'var(--accent)
   const ts = points.map((p) => p.t);
   const t0 = Math.min(...ts);
   const t1 = Math.max(...ts, t0 + 1);
-  const vMax = Math.max(...values, 1) * 1.1;
-  const vMin = Math.min(0, ...values);
+  const axis = niceTicks(Math.min(0, ...values), Math.max(...values), { intervals: 4, integer });
+  const vMax = axis.max;
+  const vMin = axis.min;
+  const xTicks = points.length > 1 ? timeTicks(t0, t1, { maxTicks: 4, utcOffsetMinutes: -new Date().getTimezoneOffset() }) : [];
   const x = (t: number) => pad.l + ((t - t0) / (t1 - t0)) * (width - pad.l - pad.r);
   const y = (v: number) => pad.t + (1 - (v - vMin) / (vMax - vMin)) * (height - pad.t - pad.b);
   const path = points.reduce((d, p, i) => (p.v === null ? d : `${d}${i && points[i - 1]?.v !== null ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`), '');
@@ -33,10 +44,9 @@ export function LineChart({ points, height = 120, format, color = 'var(--accent)
     <figure className="chart" aria-labelledby={id}>
       <figcaption id={id}>{title}</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" height={height} role="img" onMouseLeave={() => setHover(null)}>
-        {[0, 0.5, 1].map((f) => {
-          const v = vMin + f * (vMax - vMin);
+        {axis.ticks.map((v) => {
           return (
-            <g key={f}>
+            <g key={v}>
               <line x1={pad.l} x2={width - pad.r} y1={y(v)} y2={y(v)} className="grid" />
               <text x={pad.l - 6} y={y(v) + 4} textAnchor="end" className="axis">{format(v)}</text>
             </g>
@@ -51,10 +61,9 @@ export function LineChart({ points, height = 120, format, color = 'var(--accent)
         {shown && shown.v !== null ? (
           <text x={Math.min(x(shown.t), width - 120)} y={height - 4} className="axis strong">{`${format(shown.v)} · ${formatDateTime(shown.t)}`}</text>
         ) : (
-          <>
-            <text x={pad.l} y={height - 4} className="axis">{formatDateTime(t0)}</text>
-            <text x={width - pad.r} y={height - 4} textAnchor="end" className="axis">{formatDateTime(t1)}</text>
-          </>
+          xTicks.length ? xTicks.map((tick) => (
+            <text key={tick.t} x={x(tick.t)} y={height - 4} textAnchor="middle" className="axis">{TICK_FORMATS[tick.unit].format(tick.t)}</text>
+          )) : <text x={pad.l} y={height - 4} className="axis">{formatDateTime(t0)}</text>
         )}
       </svg>
     </figure>
@@ -70,21 +79,26 @@ export interface StackedBar {
 export function StackedBars({ bars, height = 140, title }: { bars: StackedBar[]; height?: number; title: string }) {
   const width = 560;
   const pad = { l: 28, r: 6, t: 8, b: 22 };
-  const max = Math.max(1, ...bars.map((b) => b.parts.reduce((s, p) => s + p.value, 0)));
+  const axis = niceTicks(0, Math.max(1, ...bars.map((b) => b.parts.reduce((s, p) => s + p.value, 0))), { intervals: 3, integer: true });
+  const max = axis.max;
   const slot = (width - pad.l - pad.r) / Math.max(1, bars.length);
   const y = (v: number) => pad.t + (1 - v / max) * (height - pad.t - pad.b);
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" height={height} role="img">
-        <line x1={pad.l} x2={width - pad.r} y1={y(0)} y2={y(0)} className="grid" />
-        <text x={pad.l - 6} y={y(max) + 8} textAnchor="end" className="axis">{max}</text>
+        {axis.ticks.map((v) => (
+          <g key={v}>
+            <line x1={pad.l} x2={width - pad.r} y1={y(v)} y2={y(v)} className="grid" />
+            <text x={pad.l - 6} y={y(v) + 4} textAnchor="end" className="axis">{v.toLocaleString()}</text>
+          </g>
+        ))}
         {bars.map((bar, i) => {
           let acc = 0;
           const total = bar.parts.reduce((s, p) => s + p.value, 0);
           return (
             <g key={bar.label}>
-              <title>{`${bar.label}: ${total} run${total === 1 ? '' : 's'}${bar.parts.filter((p) => p.value).map((p) => `, ${p.value} ${p.key.toLowerCase()}`).join('')}`}</title>
+              <title>{`${bar.label}: ${plural(total, 'run')}${bar.parts.filter((p) => p.value).map((p) => `, ${p.value} ${p.key.toLowerCase()}`).join('')}`}</title>
               {bar.parts.map((p) => {
                 const top = y(acc + p.value);
                 const h = y(acc) - top;

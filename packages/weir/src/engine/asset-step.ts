@@ -208,7 +208,9 @@ async function audit(attempt: AssetAttempt, relation: string, path?: string): Pr
 /** The materialization record of a published asset (shared by every strategy). */
 function materializationOf(attempt: AssetAttempt, started: number, storage: MaterializationData['storage'], shape: { rowCount: number | null; columns: MaterializationData['columns'] }, metadata: Record<string, unknown>, bytes: number | null, sql?: string): MaterializationData {
   const { definition } = attempt;
-  const recorded = definition.origin === 'sql' ? sql ?? definition.code : undefined;
+  // The SQL that ran, for the asset page: a model's (its compiled text), or what a TypeScript asset returned.
+  // Secrets in it are masked by the event sink, as everywhere in stored events.
+  const recorded = definition.origin === 'sql' ? sql ?? definition.code : sql;
   return {
     assetKey: definition.key,
     storage,

@@ -1,8 +1,8 @@
 /** One asset: definition, code or SQL, columns and how they changed, history plots, checks, upstream and downstream. */
 import { useState } from 'react';
-import { api } from '../../api/client.ts';
+import { api, ApiError } from '../../api/client.ts';
 import { useApi, useLiveReload } from '../../api/use-api.ts';
-import type { ApiCheckEvaluation, AssetDetail, AssetSummary } from '../../api/types.ts';
+import type { ApiCheckEvaluation, ApiMaterialization, AssetDetail, AssetSummary } from '../../api/types.ts';
 import { assetHref, href, navigate, runHref } from '../../app/router.tsx';
 import { LineChart } from '../../components/charts.tsx';
 import { formatAgo, formatBytes, formatCount, formatDateTime, formatDuration, formatValue, shortId } from '../../components/format.ts';
@@ -22,10 +22,27 @@ export function AssetPage({ assetKey }: { assetKey: string }) {
   const assets = useApi(() => api.assets(), []);
   const reload = () => { detail.reload(); assets.reload(); };
   useLiveReload(`/api/events/stream?types=${LIVE}`, reload, { throttleMs: 500 });
-  if (detail.error && !detail.data) return <main className="page"><ErrorPanel error={detail.error} title={`Asset ${assetKey}`} /></main>;
-  if (!detail.data) return <main className="page"><div className="page-head"><h1>{assetKey}</h1></div><Skeleton rows={10} /></main>;
+  // The hook keeps the last answer while it loads the next: never show another asset's page under this key.
+  const data = detail.data?.asset.key === assetKey ? detail.data : undefined;
+  if (detail.error && !data) {
+    if (detail.error instanceof ApiError && detail.error.status === 404) return <AssetNotFound assetKey={assetKey} message={detail.error.message} />;
+    return <main className="page"><ErrorPanel error={detail.error} title={`Asset ${assetKey}`} /></main>;
+  }
+  if (!data) return <main className="page"><div className="page-head"><h1>{assetKey}</h1></div><Skeleton rows={10} /></main>;
   const statusOf = new Map((assets.data?.assets ?? []).map((a) => [a.key, a.status]));
-  return <AssetView detail={detail.data} statusOf={statusOf} />;
+  return <AssetView key={assetKey} detail={data} statusOf={statusOf} />;
+}
+
+function AssetNotFound({ assetKey, message }: { assetKey: string; message: string }) {
+  return (
+    <main className="page" data-testid="asset-not-found">
+      <div className="page-head"><h1>Asset not found</h1></div>
+      <div className="error-panel" role="alert">
+        <p>{message || `No asset '${assetKey}' in this project.`}</p>
+        <p>It may have been renamed or removed from the definitions. <a href="#/lineage">Find it in the lineage</a>.</p>
+      </div>
+    </main>
+  );
 }
 
 function AssetView({ detail, statusOf }: { detail: AssetDetail; statusOf: Map<string, string> }) {
@@ -42,6 +59,9 @@ function AssetView({ detail, statusOf }: { detail: AssetDetail; statusOf: Map<st
   const materializations = useOlderHistory(detail.materializations.items, detail.materializations.nextCursor !== null,
     (before) => api.assetMaterializations(a.key, { before, limit: MATERIALIZATIONS_PAGE }), a.key);
   const history = [...materializations.items].reverse();
+  // The materialization whose SQL the code section shows: the one clicked in the table, else the latest.
+  const [shownEventId, setShownEventId] = useState<number | null>(null);
+  const shown = materializations.items.find((m) => m.eventId === shownEventId) ?? materializations.items[0];
   return (
     <main className="page">
       <div className="page-head">
@@ -80,10 +100,10 @@ function AssetView({ detail, statusOf }: { detail: AssetDetail; statusOf: Map<st
           </div>
         </Section>
       </div>
-      <CodeSection asset={a} compiledSql={detail.compiledSql} />
+      <CodeSection asset={a} materialization={shown} isLatest={shown === materializations.items[0]} />
       <div className="grid-2">
         <Section title="Row count">
-          <LineChart title="Rows per materialization" format={(v) => formatCount(Math.round(v))} points={history.map((m) => ({ t: m.timestamp, v: m.rowCount, label: shortId(m.runId) }))} />
+          <LineChart title="Rows per materialization" integer format={(v) => formatCount(Math.round(v))} points={history.map((m) => ({ t: m.timestamp, v: m.rowCount, label: shortId(m.runId) }))} />
         </Section>
         <Section title="Duration">
           <LineChart title="Materialization time" color="var(--tone-info)" format={formatDuration} points={history.map((m) => ({ t: m.timestamp, v: m.durationMs, label: shortId(m.runId) }))} />
@@ -102,8 +122,12 @@ function AssetView({ detail, statusOf }: { detail: AssetDetail; statusOf: Map<st
                 const c = m.columnChanges;
                 const changes = c ? [...c.added.map((x) => `+${x.name}`), ...c.removed.map((x) => `−${x.name}`), ...c.typeChanged.map((x) => `${x.name}: ${x.from}→${x.to}`)] : [];
                 return (
-                  <tr key={m.eventId}>
-                    <td className="nowrap">{formatDateTime(m.timestamp)}</td>
+                  <tr key={m.eventId} className={m.sql && m === shown ? 'row-selected' : undefined} aria-selected={m.sql ? m === shown : undefined}>
+                    <td className="nowrap">
+                      {m.sql ? (
+                        <button type="button" className="link-button" title="Show the SQL that ran" onClick={() => setShownEventId(m.eventId)}>{formatDateTime(m.timestamp)}</button>
+                      ) : formatDateTime(m.timestamp)}
+                    </td>
                     <td><a className="mono" href={runHref(m.runId)}>{shortId(m.runId)}</a></td>
                     <td className="num">{formatCount(m.rowCount)}</td>
                     <td className="num">{formatDuration(m.durationMs)}</td>
@@ -135,12 +159,24 @@ function KeyList({ title, keys, statusOf }: { title: string; keys: string[]; sta
   );
 }
 
-function CodeSection({ asset, compiledSql }: { asset: AssetSummary; compiledSql: string | null }) {
+/**
+ * The definition as written (the TypeScript declaration, or the model's SQL file), and for SQL the statement that
+ * ran for the materialization picked in the table (the latest by default): Jinja and refs resolved.
+ */
+function CodeSection({ asset, materialization, isLatest }: { asset: AssetSummary; materialization?: ApiMaterialization; isLatest: boolean }) {
+  const ran = materialization?.sql;
+  const ranLabel = materialization ? `SQL that ran (${isLatest ? 'latest, ' : ''}${formatDateTime(materialization.timestamp)})` : '';
   const tabs = [
     ...(asset.code ? [{ id: 'code', label: asset.origin === 'sql' ? 'SQL model' : 'Definition', text: asset.code }] : []),
-    ...(compiledSql ? [{ id: 'sql', label: 'Compiled SQL (last materialization)', text: compiledSql }] : []),
+    ...(ran ? [{ id: 'sql', label: ranLabel, text: ran }] : []),
   ];
   const [tab, setTab] = useState(tabs[0]?.id);
+  // Picking a materialization in the table shows what it ran.
+  const [lastShown, setLastShown] = useState(materialization?.eventId);
+  if (materialization?.eventId !== lastShown) {
+    setLastShown(materialization?.eventId);
+    if (ran && !isLatest) setTab('sql');
+  }
   const current = tabs.find((t) => t.id === tab) ?? tabs[0];
   if (!current) return null;
   return (
@@ -149,7 +185,10 @@ function CodeSection({ asset, compiledSql }: { asset: AssetSummary; compiledSql:
         {tabs.map((t) => <button key={t.id} type="button" role="tab" aria-selected={t.id === current.id} onClick={() => setTab(t.id)}>{t.label}</button>)}
       </div>
     }>
-      <pre className="code" role="tabpanel">{current.text}</pre>
+      {current.id === 'sql' && materialization ? (
+        <div className="muted" style={{ marginBottom: 6 }}>Run <a className="mono" href={runHref(materialization.runId)}>{shortId(materialization.runId)}</a>; pick another materialization below to see what it ran.</div>
+      ) : null}
+      <pre className="code" role="tabpanel" data-testid={`code-${current.id}`}>{current.text}</pre>
     </Section>
   );
 }

@@ -3,7 +3,7 @@ import { api } from '../../api/client.ts';
 import { useApi, useLiveReload } from '../../api/use-api.ts';
 import type { CheckOverview, CheckStatus } from '../../api/types.ts';
 import { assetHref, href, navigate, runHref, type Route } from '../../app/router.tsx';
-import { formatAgo, formatCount, formatValue, shortId } from '../../components/format.ts';
+import { formatAgo, formatCount, formatValue, plural, shortId } from '../../components/format.ts';
 import { Empty, ErrorPanel, Skeleton } from '../../components/Panels.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { labelOf, toneOf } from '../../components/status.ts';
@@ -25,7 +25,7 @@ export function ChecksPage({ route }: { route: Route }) {
   const rows = (data?.checks ?? []).filter((c) => (!only || c.status === only) && (!text || `${c.assetKey} ${c.name}`.toLowerCase().includes(text.toLowerCase())));
   return (
     <main className="page">
-      <div className="page-head"><h1>Checks</h1><span className="sub">{data ? `${data.checks.length} checks` : '\u00a0'}</span></div>
+      <div className="page-head"><h1>Checks</h1><span className="sub">{data ? plural(data.checks.length, 'check') : '\u00a0'}</span></div>
       <div className="stats">
         {STATUSES.map((s) => (
           <button key={s} type="button" className={`stat tone-${toneOf(s)}`} style={{ textAlign: 'left', cursor: 'pointer', font: 'inherit', color: 'inherit' }}
@@ -58,7 +58,7 @@ export function ChecksTable({ rows }: { rows: CheckOverview['checks'] }) {
             <td><StatusBadge status={c.status} /></td>
             <td><a href={assetHref(c.assetKey)} onClick={(e) => e.stopPropagation()}>{c.assetKey}</a></td>
             <td>{c.name}<div className="muted" style={{ fontSize: 12 }}>{c.type} · {c.severity}</div></td>
-            <td className="truncate" title={c.latest?.message}>{c.latest?.message ?? <span className="muted">never evaluated</span>}{c.latest?.failingRows ? <span className="muted"> · {formatCount(c.latest.failingRows)} failing rows</span> : null}</td>
+            <td className="truncate" title={c.latest?.message}>{c.latest?.message ?? <span className="muted">never evaluated</span>}{c.latest?.failingRows ? <span className="muted"> · {plural(c.latest.failingRows, 'failing row')}</span> : null}</td>
             <td className="mono">{formatValue(c.latest?.observed)}</td>
             <td className="mono">{formatValue(c.latest?.expected)}</td>
             <td className="nowrap">{formatAgo(c.latest?.timestamp)}</td>

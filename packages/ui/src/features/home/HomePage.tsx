@@ -3,7 +3,7 @@ import { api } from '../../api/client.ts';
 import { useApi, useLiveReload } from '../../api/use-api.ts';
 import { assetHref, href, runHref } from '../../app/router.tsx';
 import { StackedBars } from '../../components/charts.tsx';
-import { formatAgo, formatValue, shortId } from '../../components/format.ts';
+import { formatAgo, formatValue, plural, shortId } from '../../components/format.ts';
 import { Empty, ErrorPanel, Section, Skeleton } from '../../components/Panels.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { labelOf, toneColor } from '../../components/status.ts';
@@ -44,7 +44,7 @@ export function HomePage() {
         <Section title="Runs per day">
           {data ? (
             <>
-              <StackedBars title={`${sum()} runs since ${since}`} bars={data.runsPerDay.map((d) => ({
+              <StackedBars title={`${plural(sum() ?? 0, 'run')} since ${since}`} bars={data.runsPerDay.map((d) => ({
                 label: d.day.slice(5), parts: STACK.map((s) => ({ key: s, value: d.byStatus[s] ?? 0, color: toneColor(s) })),
               }))} />
               <div className="legend">{STACK.slice(0, 4).map((s) => <span key={s}><span className="dot" style={{ background: toneColor(s) }} />{labelOf(s)}</span>)}</div>

@@ -68,7 +68,7 @@ export const AssetNodeView = memo(function AssetNodeView({ data }: NodeProps<Ass
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="name" title={asset.key}>{asset.key}</div>
       <div className="meta"><span className="kind">{kindLabel(asset)}</span>{asset.origin ? <span>{asset.origin}</span> : null}</div>
-      <div className="status-line">
+      <div className="status-line" title={`${labelOf(asset.status)} · ${asset.lastMaterializedAt ? formatAgo(asset.lastMaterializedAt) : 'never'}${asset.rowCount !== null ? ` · ${plural(asset.rowCount, 'row')}` : ''}`}>
         <StatusDot status={asset.status} />
         <span>{labelOf(asset.status)}</span>
         <span className="muted">· {asset.lastMaterializedAt ? formatAgo(asset.lastMaterializedAt) : 'never'}</span>

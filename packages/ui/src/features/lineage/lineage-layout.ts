@@ -305,22 +305,26 @@ function edgeRouter(
     const boxA = groupBox.get(a)!;
     const boxB = groupBox.get(b)!;
     if (a === b) return shift(innerRoutes.get(`${a}\u0000${source}\u0000${target}`)?.points ?? [], boxA);
-    const between = outerRoutes.get(`${a}\u0000${b}`)?.points
-      ?? [{ x: boxA.x + boxA.width, y: boxA.y + boxA.height / 2 }, { x: boxB.x, y: boxB.y + boxB.height / 2 }];
-    const points: Point[] = [];
+    const between = (outerRoutes.get(`${a}\u0000${b}`)?.points
+      ?? [{ x: boxA.x + boxA.width, y: boxA.y + boxA.height / 2 }, { x: boxB.x, y: boxB.y + boxB.height / 2 }]).map((p) => ({ ...p }));
     const u = open.has(a) ? nodeAt.get(source) : undefined;
+    const v = open.has(b) ? nodeAt.get(target) : undefined;
+    const bandA = boxA.y + GROUP_HEADER / 2;
+    const bandB = boxB.y + GROUP_HEADER / 2;
+    // The groups' route leaves A and reaches B at mid-height; from a node inside, it leaves along the title band
+    // instead. The points moved are A's own row in its column (only A is there) and the gap beyond, free of boxes.
+    if (u) for (let i = 0, y = between[0]!.y; i < between.length - 1 && between[i]!.y === y; i++) between[i]!.y = bandA;
+    if (v) for (let i = between.length - 1, y = between[i]!.y; i > 0 && between[i]!.y === y; i--) between[i]!.y = bandB;
+    const points: Point[] = [];
     if (u) {
       const right = boxA.x + boxA.width;
       const gapX = u.x + NODE_WIDTH + Math.min(32, (right - u.x - NODE_WIDTH) / 2);
-      const band = boxA.y + GROUP_HEADER / 2;
-      points.push({ x: u.x + NODE_WIDTH, y: u.y + NODE_HEIGHT / 2 }, { x: gapX, y: u.y + NODE_HEIGHT / 2 }, { x: gapX, y: band }, { x: right, y: band });
+      points.push({ x: u.x + NODE_WIDTH, y: u.y + NODE_HEIGHT / 2 }, { x: gapX, y: u.y + NODE_HEIGHT / 2 }, { x: gapX, y: bandA });
     }
     points.push(...between);
-    const v = open.has(b) ? nodeAt.get(target) : undefined;
     if (v) {
       const gapX = v.x - Math.min(32, (v.x - boxB.x) / 2);
-      const band = boxB.y + GROUP_HEADER / 2;
-      points.push({ x: boxB.x, y: band }, { x: gapX, y: band }, { x: gapX, y: v.y + NODE_HEIGHT / 2 }, { x: v.x, y: v.y + NODE_HEIGHT / 2 });
+      points.push({ x: gapX, y: bandB }, { x: gapX, y: v.y + NODE_HEIGHT / 2 }, { x: v.x, y: v.y + NODE_HEIGHT / 2 });
     }
     return points;
   };
