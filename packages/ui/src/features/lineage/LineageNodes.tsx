@@ -100,7 +100,7 @@ export const GroupNodeView = memo(function GroupNodeView({ data }: NodeProps<Gro
           <div className="group-summary">
             {problems ? <span style={{ color: 'var(--tone-checkfail)' }}>{problems} failing</span> : null}
             {stale ? <span style={{ color: 'var(--tone-stale)' }}>{stale} stale</span> : null}
-            {!problems && !stale ? <span>{data.statusCounts.fresh ?? 0} fresh · {data.statusCounts.never ?? 0} never</span> : null}
+            {!problems && !stale ? <span>{entries.map(([s, n]) => `${n} ${labelOf(s).toLowerCase()}`).join(' · ')}</span> : null}
           </div>
         </>
       )}

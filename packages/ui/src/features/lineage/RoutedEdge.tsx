@@ -47,7 +47,10 @@ function toward(from: Point, to: Point, by: number): Point {
 
 export const RoutedEdge = memo(function RoutedEdge({ id, data, markerEnd, style }: EdgeProps<RoutedFlowEdge>) {
   const points = data?.points ?? [];
-  const middle = points[Math.floor(points.length / 2)];
+  // The count sits halfway along the route's middle segment, never on a node's border.
+  const a = points[Math.max(0, Math.ceil(points.length / 2) - 1)];
+  const b = points[Math.min(points.length - 1, Math.ceil(points.length / 2))];
+  const middle = a && b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } : undefined;
   return (
     <BaseEdge id={id} path={routedPath(points)} markerEnd={markerEnd} style={style}
       label={data && data.count > 1 ? String(data.count) : undefined} labelX={middle?.x} labelY={middle?.y} />

@@ -62,7 +62,7 @@ export function RunsPage({ route }: { route: Route }) {
           </div>
           <div className="field">
             <label htmlFor="f-asset">Asset</label>
-            <input id="f-asset" defaultValue={filters.asset} placeholder="orders" key={`a${filters.asset}`} onKeyDown={(e) => { if (e.key === 'Enter') set({ asset: e.currentTarget.value.trim() || null }); }} onBlur={(e) => { if (e.currentTarget.value.trim() !== filters.asset) set({ asset: e.currentTarget.value.trim() || null }); }} />
+            <input id="f-asset" defaultValue={filters.asset} placeholder="Asset key" key={`a${filters.asset}`} onKeyDown={(e) => { if (e.key === 'Enter') set({ asset: e.currentTarget.value.trim() || null }); }} onBlur={(e) => { if (e.currentTarget.value.trim() !== filters.asset) set({ asset: e.currentTarget.value.trim() || null }); }} />
           </div>
           <div className="field">
             <label htmlFor="f-trigger">Trigger</label>
