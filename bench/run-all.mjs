@@ -16,6 +16,7 @@ const BENCHMARKS = [
   ['dbt-1000.mjs', quick ? ['--models', '300'] : []],
   // In headless Chromium: they need the built UI (npm install builds it) and /usr/bin/chromium.
   ['ui-lineage.mjs', quick ? ['--sizes', '1000'] : []],
+  ['ui-lineage-reload.mjs', quick ? ['--reps', '3'] : []],
   ['ui-run-page.mjs', quick ? ['--steps', '200'] : []],
 ];
 
