@@ -5,7 +5,7 @@ import { useApi, useLiveReload } from '../../api/use-api.ts';
 import type { ApiCheckEvaluation, ApiMaterialization, AssetDetail, AssetSummary } from '../../api/types.ts';
 import { assetHref, href, navigate, runHref } from '../../app/router.tsx';
 import { LineChart } from '../../components/charts.tsx';
-import { formatAgo, formatBytes, formatCount, formatDateTime, formatDuration, formatValue, shortId } from '../../components/format.ts';
+import { formatAgo, formatBytes, formatCount, formatDateTime, formatDuration, formatValue, plural, shortId } from '../../components/format.ts';
 import { Empty, ErrorPanel, Section, Skeleton } from '../../components/Panels.tsx';
 import { StatusBadge, StatusDot } from '../../components/StatusBadge.tsx';
 import { iconOf, labelOf, toneOf } from '../../components/status.ts';
@@ -256,7 +256,7 @@ function CheckCard({ assetKey, check }: { assetKey: string; check: AssetDetail['
             <span><a href={runHref(latest.runId)}>{formatAgo(latest.timestamp)}</a></span>
           </div>
           {!latest.passed && latest.samples.length ? <Samples rows={latest.samples} /> : null}
-          <div className="history-dots" role="list" aria-label={`History of ${check.name}, oldest first (${history.items.length}${history.hasMore ? '+' : ''} evaluations)`}>
+          <div className="history-dots" role="list" aria-label={`History of ${check.name}, oldest first (${history.hasMore ? `${history.items.length}+ evaluations` : plural(history.items.length, 'evaluation')})`}>
             {[...history.items].reverse().map((h) => {
               const result = evaluationStatus(h);
               return (

@@ -1,7 +1,7 @@
 /** The log of a run: level, step and text filters, follow mode, virtualised (only the visible rows exist in the DOM). */
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { formatTime } from '../../components/format.ts';
+import { formatTime, plural } from '../../components/format.ts';
 import { toneOf } from '../../components/status.ts';
 import { filterLines, LOG_LEVELS, type LogLevel, type LogLine } from './log-lines.ts';
 
@@ -62,7 +62,7 @@ export function LogViewer({ lines, version, stepKeys, stepKey, onStepKey, isLive
         </div>
       </div>
       <div className="logs-status" aria-live="polite">
-        <span>{visible.length.toLocaleString()} of {lines.length.toLocaleString()} lines</span>
+        <span>{visible.length.toLocaleString()} of {plural(lines.length, 'line')}</span>
         {isLoading ? <span>loading history…</span> : null}
         {isLive ? <span style={{ color: 'var(--tone-running)' }}>● live</span> : null}
         {stepKey ? <span>step {stepKey} · <button type="button" className="btn ghost small" onClick={() => onStepKey(null)}>show all</button></span> : <span>{'\u00a0'}</span>}
