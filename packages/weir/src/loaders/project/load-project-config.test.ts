@@ -114,7 +114,7 @@ describe('weir.yaml errors', () => {
   });
 
   it('several problems are all reported, each on its line', () => {
-    const errors = errorsOf('name: shop\nconcurrency: many\nwarehose: w.duckdb\n');
+    const errors = errorsOf('name: shop\nwarehose: w.duckdb\nconcurrency: many\n');
     assert.deepEqual(errors.map((e) => e.location?.line), [2, 3], 'in file order');
   });
 
