@@ -109,7 +109,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    exitCode = reportError(error);
+    const { corruptMetadataError } = await import('./corrupt-metadata.js');
+    exitCode = reportError((await corruptMetadataError(error, (program.opts() as { project: string }).project).catch(() => undefined)) ?? error);
   }
   process.exitCode = exitCode;
 }
