@@ -102,6 +102,16 @@ describe('weir.yaml errors', () => {
     assert.equal(nested.summary, "'settings.regions.default' must be text, a number, true or false, found a list");
   });
 
+  it("a typo of a required key is one problem, not also 'missing'", () => {
+    const e = one('name: shop\ndbt:\n  projectdir: transform\n');
+    assert.equal(e.location?.line, 3);
+    assert.equal(e.summary, "unknown key 'projectdir' in dbt");
+    assert.match(e.hint!, /^Did you mean 'project_dir'\?/);
+    const top = one('nmae: shop\n');
+    assert.equal(top.summary, "unknown key 'nmae'");
+    assert.match(top.hint!, /^Did you mean 'name'\?/);
+  });
+
   it('a bad name says what it was and what is allowed', () => {
     const e = one('name: my shop\n');
     assert.equal(e.summary, "'name' is \"my shop\": letters, digits, _ and - only");

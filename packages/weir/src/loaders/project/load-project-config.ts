@@ -5,7 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { WeirError, WeirErrors } from '../../shared/errors.js';
 import { projectFileSchema, type ProjectConfig } from '../../definitions/project.js';
 import { lineOf } from './yaml-location.js';
-import { describeProjectFileIssue } from './project-file-issue.js';
+import { describeProjectFileIssues } from './project-file-issue.js';
 
 export const PROJECT_FILE = 'weir.yaml';
 
@@ -37,7 +37,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
   const input: unknown = doc.toJS() ?? {};
   const parsed = projectFileSchema.safeParse(input);
   if (!parsed.success) {
-    const errors = parsed.error.issues.flatMap((issue) => describeProjectFileIssue(issue, input)).map((problem) => new WeirError(problem.summary, {
+    const errors = describeProjectFileIssues(parsed.error.issues, input).map((problem) => new WeirError(problem.summary, {
       code: 'INVALID_PROJECT_FILE', location: { file: configFile, line: lineOf(doc, lineCounter, problem.path) ?? 1 }, hint: problem.hint,
     })).sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
     throw errors.length === 1 ? errors[0]! : new WeirErrors(errors);

@@ -13,6 +13,23 @@ export interface ProjectFileProblem {
   hint: string;
   /** Where to point: the path of the key in the document (its line is the key's). */
   path: Array<string | number>;
+  /** A required key that is missing, or the allowed key an unknown one is closest to: `${parent}.${key}`. */
+  missing?: string;
+  suggested?: string;
+}
+
+/**
+ * Every problem of a failed parse, in the order zod found them; a missing key that an unknown key is a typo of is
+ * left out (`projectdir:` gives "unknown key 'projectdir' … Did you mean 'project_dir'?", not also "needs project_dir").
+ *
+ * @example
+ * describeProjectFileIssues(projectFileSchema.safeParse(input).error!.issues, input).map((p) => p.summary)
+ * // ["unknown key 'projectdir' in dbt"]
+ */
+export function describeProjectFileIssues(issues: readonly Issue[], input: unknown): ProjectFileProblem[] {
+  const problems = issues.flatMap((issue) => describeProjectFileIssue(issue, input));
+  const suggested = new Set(problems.map((p) => p.suggested).filter(Boolean));
+  return problems.filter((p) => !p.missing || !suggested.has(p.missing));
 }
 
 // Read from the schemas so a new key is suggested as soon as it exists.
@@ -93,7 +110,10 @@ export function describeProjectFileIssue(issue: Issue, input: unknown): ProjectF
         const close = allowed ? closestNames(name, allowed.keys, 1) : [];
         const list = allowed ? `Allowed keys${allowed.where}: ${allowed.keys.join(', ')}.` : '';
         const shape = path[0] === 'settings' ? ` A setting is ${SETTING_SHAPE}.` : '';
-        return { summary: `unknown key '${name}'${allowed?.where ?? (path.length ? ` in ${key}` : '')}`, hint: `${close.length ? `Did you mean '${close[0]}'? ` : ''}${list}${shape}`, path: [...path, name] };
+        return {
+          summary: `unknown key '${name}'${allowed?.where ?? (path.length ? ` in ${key}` : '')}`, hint: `${close.length ? `Did you mean '${close[0]}'? ` : ''}${list}${shape}`, path: [...path, name],
+          ...(close[0] ? { suggested: shown([...path, close[0]]) } : {}),
+        };
       });
     }
     case 'invalid_type':
@@ -101,7 +121,7 @@ export function describeProjectFileIssue(issue: Issue, input: unknown): ProjectF
         const parent = path.slice(0, -1);
         return [{
           summary: parent.length ? `'${shown(parent)}' needs '${String(path[path.length - 1])}'` : `'${key}' is required`,
-          hint: expected ? `Add ${key}: ${expected}.` : `Add ${key}.`, path: parent,
+          hint: expected ? `Add ${key}: ${expected}.` : `Add ${key}.`, path: parent, missing: key,
         }];
       }
       return [{ summary: `'${key || 'weir.yaml'}' must be ${expected ?? describeType(issue.expected)}, found ${describeFound(found)}`, hint: hintFor(path), path }];
