@@ -14,6 +14,7 @@ import { qualified } from '../connectors/duckdb/quote-identifier.js';
 import { SqlParser } from '../connectors/duckdb/sql-parser.js';
 import type { LoadedDbt } from '../loaders/index.js';
 import { compileNode } from '../loaders/dbt/compile.js';
+import { installConsoleCapture, withStepConsole } from './console-capture.js';
 import { inputValueOf } from './published-location.js';
 import { assetSqlError } from './sql-materializations.js';
 
@@ -51,7 +52,7 @@ export async function checkSqlSyntax(definitions: Definitions, dbt?: LoadedDbt):
         if (error instanceof NeedsRun) report.notChecked.push({ key: definition.key, reason: error.message });
         // A model that does not compile fails the same way in a run: say so now.
         else if (definition.origin === 'sql' && isWeirError(error)) report.errors.push(error);
-        else report.notChecked.push({ key: definition.key, reason: `its function threw: ${(error as Error)?.message ?? String(error)}` });
+        else report.notChecked.push({ key: definition.key, reason: 'its function threw an error' });
         continue;
       }
       if (sql === undefined) continue;
@@ -118,7 +119,14 @@ function typescriptSql(definition: AssetDefinition, definitions: Definitions): s
     settings: project.settings, resources: definitions.resources ?? {}, signal: new AbortController().signal,
     query: refuse, run: refuse,
   };
-  const result = compute(inputs as never, ctx) as AssetResult | Promise<unknown>;
+  // What it prints is not validate's output (and may hold a secret): discarded, as a step's console goes to its log.
+  const restoreConsole = installConsoleCapture();
+  let result: AssetResult | Promise<unknown>;
+  try {
+    result = withStepConsole(() => undefined, () => compute(inputs as never, ctx) as AssetResult | Promise<unknown>);
+  } finally {
+    restoreConsole();
+  }
   if (result && typeof (result as Promise<unknown>).then === 'function') {
     (result as Promise<unknown>).catch(() => undefined);
     throw new NeedsRun('its function returns a promise');

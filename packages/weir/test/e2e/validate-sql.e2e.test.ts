@@ -109,6 +109,26 @@ describe('weir validate: SQL syntax errors without running anything', () => {
     assert.deepEqual(json.sql.notChecked.map((n) => n.key).sort(), ['asks', 'later']);
   });
 
+  it('masks secret settings in what it prints, and prints nothing the functions print', async () => {
+    const secret = 'tok-validate-5eCr3t-x';
+    const dir = writeProject(temp.make('weir-validate-secret-'), {
+      'weir.yaml': 'name: secrets\nsettings:\n  token:\n    env: VALIDATE_TOKEN\n    secret: true\n',
+      'definitions/api.ts': [
+        "import { asset } from 'weir';",
+        "export const api = asset({ key: 'api' }, (_inputs, ctx) => {",
+        "  console.log('printing', ctx.settings.token);",
+        '  return `select * form "${ctx.settings.token}"`;',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const r = await weir(['validate'], { cwd: dir, env: { VALIDATE_TOKEN: secret } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.ok(!(r.stdout + r.stderr).includes(secret), `secret shown:\n${r.stdout}${r.stderr}`);
+    assert.doesNotMatch(r.stdout + r.stderr, /printing/);
+    assert.match(r.stderr, /The SQL was: select \* form "\*\*\*"/);
+  });
+
   it('a dbt model: compiled as a run compiles it, the same SQL error and compiled file', async () => {
     const dir = writeProject(temp.make('weir-validate-dbt-'), {
       'dbt_project.yml': 'name: jaffle\nprofile: jaffle\n',

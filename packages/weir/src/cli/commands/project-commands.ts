@@ -4,6 +4,7 @@ import { assetStates, type AssetStatus } from '../../engine/asset-status.js';
 import { formatLocation } from '../../shared/errors.js';
 import { stringifyJson } from '../../shared/json.js';
 import { plural } from '../../shared/plural.js';
+import { secretRedactor } from '../../shared/redact.js';
 import { buildAssetGraph } from '../../graph/index.js';
 import { loadProject } from '../../loaders/index.js';
 import { openLocalInstance } from '../local-instance.js';
@@ -26,8 +27,11 @@ export async function validateCommand(options: { project: string; json?: boolean
   const { project } = definitions;
   const checks = definitions.assets.reduce((n, a) => n + a.checks.length, 0);
   const valid = sql.errors.length === 0;
+  // A syntax error's hint quotes the SQL, which may hold a secret setting's value.
+  const redact = secretRedactor(project.secretSettings.map((name) => project.settings[name]).filter((v): v is string => typeof v === 'string'));
+  const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text));
   if (options.json) {
-    process.stdout.write(`${stringifyJson({
+    write(process.stdout, `${stringifyJson({
       valid, project: project.name, assets: definitions.assets.length, externals: definitions.externals.length, checks,
       sql: { parsed: sql.parsed.length, notChecked: sql.notChecked },
       errors: sql.errors.map((e) => ({ code: e.code, message: e.message, ...(e.location ? { location: formatLocation(e.location) } : {}) })),
@@ -35,8 +39,8 @@ export async function validateCommand(options: { project: string; json?: boolean
     return valid ? 0 : 1;
   }
   if (!valid) {
-    for (const error of sql.errors) process.stderr.write(`${style.red('error')} ${error.message}\n`);
-    process.stderr.write(`${statusText('failed', 'invalid')}  ${style.bold(project.name)}: ${plural(sql.errors.length, 'SQL syntax error')} (nothing was run)\n`);
+    for (const error of sql.errors) write(process.stderr, `${style.red('error')} ${error.message}\n`);
+    write(process.stderr, `${statusText('failed', 'invalid')}  ${style.bold(project.name)}: ${plural(sql.errors.length, 'SQL syntax error')} (nothing was run)\n`);
     return 1;
   }
   const lines = [
@@ -53,7 +57,7 @@ export async function validateCommand(options: { project: string; json?: boolean
       lines.push(`  ${name} = ${value === undefined ? style.yellow('(not set)') : String(value)} ${style.dim(`(${source})`)}`);
     }
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  write(process.stdout, `${lines.join('\n')}\n`);
   return 0;
 }
 
