@@ -1,6 +1,7 @@
 /** The `weir` command line: parses arguments and dispatches; errors become one clear paragraph, never a stack. */
 import { Command, InvalidArgumentError } from 'commander';
 import { isWeirError } from '../shared/errors.js';
+import { packageVersion } from '../shared/package-paths.js';
 import { style } from './output/style.js';
 
 // Commands are imported when invoked: `weir runs` must not pay for loading exceljs, esbuild or the engine.
@@ -45,6 +46,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, ...val
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('weir')
     .description('Weir: run data pipelines as assets on DuckDB and see what flowed, how much, and whether it was good.')
+    .version(packageVersion(), '-V, --version', 'print the version of Weir')
     .option('--project <dir>', 'project folder (default: the current directory)', '.')
     .showHelpAfterError('(run `weir --help` for usage)')
     .configureOutput({ outputError: (text, write) => write(style.red(text)) });
@@ -107,7 +109,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    exitCode = reportError(error);
+    const { corruptMetadataError } = await import('./corrupt-metadata.js');
+    exitCode = reportError((await corruptMetadataError(error, (program.opts() as { project: string }).project).catch(() => undefined)) ?? error);
   }
   process.exitCode = exitCode;
 }

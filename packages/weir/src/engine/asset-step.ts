@@ -19,7 +19,7 @@ import { evaluateCheck } from '../checks/index.js';
 import { withStepConsole } from './console-capture.js';
 import { filePathOf } from './published-location.js';
 import type { UpstreamVersion } from './data-version.js';
-import { modelFile, runStrategy, sqlModelError } from './sql-materializations.js';
+import { assetSqlError, modelFile, runStrategy } from './sql-materializations.js';
 
 export interface AssetAttempt {
   project: ProjectConfig;
@@ -165,10 +165,7 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
       return { result, rowCount: await create(`table ${staging.quoted}`), direct: false };
     } catch (error) {
       if (signal.aborted) throw new StepAborted(abortReason(signal));
-      if (definition.origin === 'sql') throw sqlModelError(definition, result.sql, error);
-      throw new WeirError(`asset '${definition.key}': its SQL failed: ${(error as Error).message.split('\n')[0]}${where(definition)}`, {
-        code: 'SQL_ERROR', hint: `The SQL was: ${result.sql.trim().slice(0, 400)}`, cause: error,
-      });
+      throw assetSqlError(definition, result.sql, error);
     }
   } else if (result.rows !== undefined) {
     await rowsIntoTable(session, result.rows, staging.quoted);

@@ -12,6 +12,7 @@ import type { Storage, StoredMaterialization } from '../storage/storage.js';
 import type { WarehouseAccess } from './warehouse-access.js';
 import { formatDuration } from '../shared/duration.js';
 import { stringifyJson } from '../shared/json.js';
+import { plural } from '../shared/plural.js';
 import { ActiveRun, type FailReason, type SkippedStep } from './active-run.js';
 import { runAssetAttempt, StepAborted } from './asset-step.js';
 import { installConsoleCapture } from './console-capture.js';
@@ -95,7 +96,7 @@ class RunExecution {
     signal?.addEventListener('abort', onAbort, { once: true });
     const restoreConsole = installConsoleCapture();
     const concurrency = Math.max(1, this.options.concurrency ?? this.project.concurrency);
-    await this.emit(EventType.RUN_START, null, `Run started: ${this.options.plan.steps.length} steps, up to ${concurrency} at once`, {
+    await this.emit(EventType.RUN_START, null, `Run started: ${plural(this.options.plan.steps.length, 'step')}, up to ${concurrency} at once`, {
       stepKeys: this.options.plan.steps.map((s) => s.key), concurrency,
     });
     let runError: ErrorInfo | undefined;
@@ -159,7 +160,7 @@ class RunExecution {
       const reused = this.latest.get(definition.key)!;
       this.active.reuse(step.key);
       this.versions.set(step.key, { assetKey: step.key, dataVersion, eventId: reused.eventId });
-      await this.emit(EventType.STEP_SKIPPED, step.key, `${step.key} unchanged since run ${reused.runId.slice(0, 8)}: reused`, { reason: 'unchanged', reusedEventId: reused.eventId });
+      await this.emit(EventType.STEP_SKIPPED, step.key, `unchanged since run ${reused.runId.slice(0, 8)}: reused`, { reason: 'unchanged', reusedEventId: reused.eventId });
       return { outcome: 'reused' };
     }
     const missing = this.missingUpstream(definition, step);
@@ -260,7 +261,7 @@ class RunExecution {
         }
         const m = outcome.materialization;
         const record = await this.emit(EventType.ASSET_MATERIALIZATION, step.key,
-          `Materialized ${m.storage.location}${m.rowCount === null ? '' : `: ${m.rowCount} rows`}`, m);
+          `Materialized ${m.storage.location}${m.rowCount === null ? '' : `: ${plural(m.rowCount, 'row')}`}`, m);
         this.versions.set(step.key, { assetKey: step.key, dataVersion, eventId: record.id });
         await this.emit(EventType.STEP_SUCCESS, step.key, `${step.key} succeeded in ${formatDuration(durationMs)}`, { attempt, durationMs });
         return { outcome: 'succeeded' };
@@ -317,7 +318,7 @@ class RunExecution {
     const why = skipped.reason === 'canceled' ? 'the run was cancelled'
       : skipped.reason === 'upstream_check_failed' ? `upstream ${skipped.blockedBy.join(', ')} failed its checks`
       : `upstream ${skipped.blockedBy.join(', ')} failed`;
-    return this.emit(EventType.STEP_SKIPPED, skipped.key, `${skipped.key} skipped: ${why}`, { reason: skipped.reason, blockedBy: skipped.blockedBy });
+    return this.emit(EventType.STEP_SKIPPED, skipped.key, `skipped: ${why}`, { reason: skipped.reason, blockedBy: skipped.blockedBy });
   }
 
   private async finishRun(started: number, runError?: ErrorInfo): Promise<RunResult> {
@@ -330,7 +331,7 @@ class RunExecution {
       await this.emit(EventType.RUN_CANCELED, null, `Run cancelled after ${formatDuration(durationMs)}`, { ...data, canceled: buckets.skipped });
     } else if (this.active.isSuccess() && !runError) {
       status = RunStatus.SUCCESS;
-      await this.emit(EventType.RUN_SUCCESS, null, `Run succeeded in ${formatDuration(durationMs)}: ${buckets.succeeded.length} steps${buckets.reused.length ? `, ${buckets.reused.length} reused` : ''}`, data);
+      await this.emit(EventType.RUN_SUCCESS, null, `Run succeeded in ${formatDuration(durationMs)}: ${plural(buckets.succeeded.length, 'step')}${buckets.reused.length ? `, ${buckets.reused.length} reused` : ''}`, data);
     } else {
       status = RunStatus.FAILURE;
       const parts = [`${buckets.failed.length} failed (${buckets.failed.join(', ')})`];

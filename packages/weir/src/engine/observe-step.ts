@@ -12,6 +12,7 @@ import { evaluateCheck } from '../checks/index.js';
 import { WeirError, formatLocation } from '../shared/errors.js';
 import { hashFile, hashText } from '../shared/hash.js';
 import { filePathOf } from './published-location.js';
+import { plural } from '../shared/plural.js';
 
 export async function observeExternalFile(project: ProjectConfig, definition: ExternalAssetDefinition): Promise<ObservationData> {
   const path = filePathOf(project, definition.path, `external file '${definition.key}'`);
@@ -87,9 +88,9 @@ export async function observeExternalRelation(session: DuckDbSession, definition
 export function observationMessage(observation: ObservationData): string {
   if (observation.rowCount !== undefined) {
     const n = observation.columns?.length ?? 0;
-    return `Observed ${observation.assetKey}: ${observation.rowCount} row${observation.rowCount === 1 ? '' : 's'}, ${n} column${n === 1 ? '' : 's'}`;
+    return `Observed ${observation.assetKey}: ${plural(observation.rowCount, 'row')}, ${plural(n, 'column')}`;
   }
-  return `Observed ${observation.assetKey}: ${observation.bytes} bytes, sha256 ${observation.hash.slice(0, 12)}`;
+  return `Observed ${observation.assetKey}: ${plural(observation.bytes, 'byte')}, sha256 ${observation.hash.slice(0, 12)}`;
 }
 
 export interface ExternalAudit {

@@ -9,7 +9,7 @@ import type { AssetResultObject } from '../definitions/asset-context.js';
 import type { AssetDefinition } from '../definitions/asset.js';
 import type { MaterializeSpec } from '../definitions/materialize.js';
 import type { CheckEvaluationData, MaterializationData } from '../events/index.js';
-import { WeirError } from '../shared/errors.js';
+import { WeirError, formatLocation } from '../shared/errors.js';
 import { qualified, quoteIdent } from '../connectors/duckdb/quote-identifier.js';
 import { describeRelation, publishTable, stagingTableName, auditTableName } from '../io/index.js';
 import { incrementalApplySql, type Column } from '../loaders/dbt/materializations.js';
@@ -71,6 +71,23 @@ export function sqlModelError(definition: AssetDefinition, sql: string, error: u
   return new WeirError(`SQL error in model '${definition.key}'${where}: ${first.replace(/[.!]$/, '')}.${shown}`, {
     code: 'SQL_ERROR', location: modelFile(definition),
     hint: `Published tables are unchanged.${compiledPath ? ` The compiled SQL is in ${compiledPath}.` : ''}`, cause: error,
+  });
+}
+
+/**
+ * The error a run reports when an asset's SQL fails in the warehouse: a SQL model's names its file and compiled line
+ * (sqlModelError); a TypeScript asset's names the asset, where it is declared, and the SQL. `weir validate` reports
+ * a syntax error with this same message, without running anything.
+ *
+ * @example
+ * assetSqlError(tsAsset, 'select * form t', new Error('Parser Error: syntax error at or near "t"')).message
+ * // "asset 'orders': its SQL failed: Parser Error: syntax error at or near \"t\" (definitions/orders.ts:4). The SQL was: select * form t"
+ */
+export function assetSqlError(definition: AssetDefinition, sql: string, error: unknown): WeirError {
+  if (definition.origin === 'sql') return sqlModelError(definition, sql, error);
+  const where = definition.location ? ` (${formatLocation(definition.location)})` : '';
+  return new WeirError(`asset '${definition.key}': its SQL failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}${where}`, {
+    code: 'SQL_ERROR', hint: `The SQL was: ${sql.trim().slice(0, 400)}`, cause: error,
   });
 }
 

@@ -28,6 +28,16 @@ function locate(): { root: string; layout: Layout } {
   throw new Error(`cannot find the weir package above ${self}`);
 }
 
+/**
+ * The version in Weir's package.json, e.g. '0.1.0'.
+ *
+ * @example
+ * packageVersion() // '0.1.0'
+ */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** The folder holding Weir's package.json. */
 export function packageRoot(): string {
   return locate().root;

@@ -137,7 +137,7 @@ describe('dbt projects in the graph', () => {
     const dir = writeProject({ 'weir.yaml': 'name: bad\ndbt:\n  projectdir: transform\n' });
     const error = await loadProject(dir).then(() => undefined, (e: unknown) => e);
     assert.ok(isWeirError(error));
-    assert.match(error.message, /weir\.yaml:3: weir\.yaml: 'dbt\.project_dir' is invalid/);
+    assert.match(error.message, /weir\.yaml:3: unknown key 'projectdir' in dbt\. Did you mean 'project_dir'\?/);
   });
 
   it('renders Jinja in dbt_project.yml configs (+enabled from a var) and finds packages dbt deps installed, transitive ones too', async () => {

@@ -162,6 +162,6 @@ export const report = asset({ key: 'report', inputs: { revenue } }, ({ revenue }
     const r = await weir(['validate', '--project', dir]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
-    assert.match(r.stdout, /valid\s+broken: 1 assets, 0 input files, 1 checks/);
+    assert.match(r.stdout, /valid\s+broken: 1 asset, 0 input files, 1 check\b/);
   });
 });

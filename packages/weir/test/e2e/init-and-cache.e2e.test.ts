@@ -32,7 +32,7 @@ describe('weir init, then validate and run; the definitions cache', () => {
   it('validate (compiles), run (exit 0), validate again (from cache)', async () => {
     const first = await weir(['validate'], { cwd: dir });
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /valid\s+my-shop: 2 assets, 1 input files, 4 checks/);
+    assert.match(first.stdout, /valid\s+my-shop: 2 assets, 1 input file, 4 checks/);
     assert.doesNotMatch(first.stdout, /from cache/, 'the first load compiles');
 
     const run = await weir(['run'], { cwd: dir });

@@ -1,7 +1,8 @@
 /** accepted_values: rows whose value is not in the accepted list (nulls pass, as in dbt). */
 import type { AcceptedValuesCheck } from '../../definitions/check.js';
 import type { BuiltinCheck } from '../check-target.js';
-import { formatList, plural } from './format.js';
+import { formatList } from './format.js';
+import { plural } from '../../shared/plural.js';
 import { describeGroupedValues } from './grouped-values.js';
 import { freeName, queryCounts, querySamples, quoteIdentifier, sqlLiteral } from './sql.js';
 

@@ -32,17 +32,6 @@ export function decimalsOf(value: number): number {
 }
 
 /**
- * A count with its noun, singular or plural.
- *
- * @example
- * plural(1, 'row')  // '1 row'
- * plural(3, 'row')  // '3 rows'
- */
-export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
-  return `${count} ${count === 1 ? noun : pluralNoun}`;
-}
-
-/**
  * A data value as people read it in a message: strings quoted, numbers cleaned.
  *
  * @example

@@ -1,5 +1,6 @@
 /** Offending values with how many rows carry each, shared by accepted_values and relationships. */
-import { formatValue, plural } from './format.js';
+import { formatValue } from './format.js';
+import { plural } from '../../shared/plural.js';
 
 /**
  * Sample rows `{ [column]: value, [countKey]: n }` as message text.

@@ -1,7 +1,7 @@
 /** no_rows: a user's query (with `{{ this }}`) that must return no rows; what it returns are the failing rows. */
 import type { NoRowsCheck } from '../../definitions/check.js';
 import type { BuiltinCheck } from '../check-target.js';
-import { plural } from './format.js';
+import { plural } from '../../shared/plural.js';
 import { asSubquery, queryCounts, querySamples, renderThis } from './sql.js';
 
 /**

@@ -1,7 +1,7 @@
 /** not_null: rows where any of the listed columns is null. */
 import type { NotNullCheck } from '../../definitions/check.js';
 import type { BuiltinCheck } from '../check-target.js';
-import { plural } from './format.js';
+import { plural } from '../../shared/plural.js';
 import { queryCounts, querySamples, quoteIdentifier } from './sql.js';
 
 /**

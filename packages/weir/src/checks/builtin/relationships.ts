@@ -1,7 +1,7 @@
 /** relationships: non-null values of a column with no match in a column of another asset (orphans). */
 import type { RelationshipsCheck } from '../../definitions/check.js';
 import type { BuiltinCheck } from '../check-target.js';
-import { plural } from './format.js';
+import { plural } from '../../shared/plural.js';
 import { describeGroupedValues } from './grouped-values.js';
 import { freeName, queryCounts, querySamples, quoteIdentifier } from './sql.js';
 

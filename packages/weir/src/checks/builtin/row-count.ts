@@ -2,7 +2,7 @@
 import type { RowCountCheck } from '../../definitions/check.js';
 import type { BuiltinCheck } from '../check-target.js';
 import { boundsOf, describeBounds, expectedValue, hasBounds, withinBounds } from './bounds.js';
-import { plural } from './format.js';
+import { plural } from '../../shared/plural.js';
 import { queryCounts } from './sql.js';
 
 /**

@@ -1,7 +1,7 @@
 /** unique: key values (one column or a combination) that occur on more than one row. */
 import type { UniqueCheck } from '../../definitions/check.js';
 import type { BuiltinCheck } from '../check-target.js';
-import { plural } from './format.js';
+import { plural } from '../../shared/plural.js';
 import { freeName, queryCounts, querySamples, quoteIdentifier } from './sql.js';
 
 /**

@@ -3,7 +3,8 @@ import { toJsonSafe } from '../../shared/json.js';
 import type { ValueCheck } from '../../definitions/check.js';
 import type { BuiltinCheck, CheckResult } from '../check-target.js';
 import { boundsOf, describeBounds, displayDecimals, expectedValue, hasBounds, withinBounds } from './bounds.js';
-import { formatNumber, formatValue, plural } from './format.js';
+import { formatNumber, formatValue } from './format.js';
+import { plural } from '../../shared/plural.js';
 import { asSubquery, renderThis } from './sql.js';
 
 /**

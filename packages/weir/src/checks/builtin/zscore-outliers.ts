@@ -2,7 +2,8 @@
 import type { ZScoreCheck } from '../../definitions/check.js';
 import type { BuiltinCheck } from '../check-target.js';
 import { boundsOf, describeBounds, expectedValue, hasBounds, withinBounds } from './bounds.js';
-import { formatNumber, plural } from './format.js';
+import { formatNumber } from './format.js';
+import { plural } from '../../shared/plural.js';
 import { freeName, queryCounts, querySamples, quoteIdentifier } from './sql.js';
 
 /** A name no staged table uses, read back and renamed to `zscore` in samples. */

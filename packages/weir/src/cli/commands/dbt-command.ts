@@ -27,6 +27,7 @@ import { statusText, style } from '../output/style.js';
 import { renderTable } from '../output/table.js';
 import { printSummary, runCommand } from './run-command.js';
 import { qualified, quoteIdent } from '../../connectors/duckdb/quote-identifier.js';
+import { plural } from '../../shared/plural.js';
 
 export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'compile' | 'ls' | 'parse';
 
@@ -120,7 +121,7 @@ export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
 function parseVerb(instance: LocalInstance, dbt: LoadedDbt): number {
   writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'));
   const count = (type: string) => [...dbt.project.nodes.values()].filter((n) => n.resourceType === type).length;
-  process.stdout.write(`${statusText('succeeded', 'parsed')}  ${style.bold(dbt.project.name)}: ${count('model')} models, ${count('seed')} seeds, ${count('test')} tests, ${dbt.project.sources.size} sources, ${dbt.project.macros.size} macros ${style.dim(`(${Math.round(instance.loaded.loadMs)} ms)`)}\n`);
+  process.stdout.write(`${statusText('succeeded', 'parsed')}  ${style.bold(dbt.project.name)}: ${plural(count('model'), 'model')}, ${plural(count('seed'), 'seed')}, ${plural(count('test'), 'test')}, ${plural(dbt.project.sources.size, 'source')}, ${plural(dbt.project.macros.size, 'macro')} ${style.dim(`(${Math.round(instance.loaded.loadMs)} ms)`)}\n`);
   process.stdout.write(style.dim(`  wrote ${relative(process.cwd(), join(dbt.targetDir, 'manifest.json'))}\n`));
   return 0;
 }
@@ -203,7 +204,7 @@ async function compileVerb(instance: LocalInstance, dbt: LoadedDbt, options: Dbt
   const now = Date.now();
   writeRunResults([...compiled.values()].map((c) => ({ uniqueId: c.uniqueId, status: 'success', startedAtMs: now, completedAtMs: now, compiledCode: c.compiledCode })), join(dbt.targetDir, 'run_results.json'), { args: { which: 'compile' } });
   if (compiled.size === 1 && options.select?.length) process.stdout.write(`${[...compiled.values()][0]!.compiledCode.trim()}\n`);
-  else process.stdout.write(`${statusText('succeeded', 'compiled')}  ${compiled.size} nodes ${style.dim(`→ ${relative(process.cwd(), join(dbt.targetDir, 'compiled'))}`)}\n`);
+  else process.stdout.write(`${statusText('succeeded', 'compiled')}  ${plural(compiled.size, 'node')} ${style.dim(`→ ${relative(process.cwd(), join(dbt.targetDir, 'compiled'))}`)}\n`);
   return 0;
 }
 
@@ -250,7 +251,7 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
       trigger: 'cli', signal: controller.signal, tags: { command: `${options.allAssets ? 'weir' : 'weir dbt'} ${options.verb}` },
       onRunCreated: (run) => {
         if (options.json) return;
-        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${definitions.project.name} · ${options.allAssets ? '' : 'dbt '}${options.verb} · ${run.stepKeys.length} steps`)}\n`);
+        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${definitions.project.name} · ${options.allAssets ? '' : 'dbt '}${options.verb} · ${plural(run.stepKeys.length, 'step')}`)}\n`);
         display = new RunDisplay(run.stepKeys);
       },
       onEvent: (event: EventRecord) => {
@@ -351,7 +352,7 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   const sink = new EventSink(instance.storage.events, projectRedactor(definitions));
   const emit = (type: EventType, stepKey: string | null, message: string, data: unknown) =>
     sink.emit({ runId, project: definitions.project.name, type, stepKey, timestamp: Date.now(), message, data } as never);
-  await emit(EventType.RUN_START, null, `Testing: ${tests.length} tests`, { stepKeys: hosts, concurrency: 1 });
+  await emit(EventType.RUN_START, null, `Testing: ${plural(tests.length, 'test')}`, { stepKeys: hosts, concurrency: 1 });
   const results: DbtRunResult[] = [];
   const rows: string[][] = [];
   let failed = 0;
@@ -391,7 +392,7 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   }
   const durationMs = Date.now() - started;
   const end = { durationMs, succeeded: failed ? [] : hosts, failed: failed ? hosts : [], skipped: [] };
-  await emit(failed ? EventType.RUN_FAILURE : EventType.RUN_SUCCESS, null, `${tests.length} tests, ${failed} failed, in ${formatDuration(durationMs)}`, end);
+  await emit(failed ? EventType.RUN_FAILURE : EventType.RUN_SUCCESS, null, `${plural(tests.length, 'test')}, ${failed} failed, in ${formatDuration(durationMs)}`, end);
   await sink.flush();
   writeRunResults(results, join(dbt.targetDir, 'run_results.json'), { elapsedMs: durationMs, args: { which: 'test', select: options.select ?? [] } });
   writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'));
@@ -399,7 +400,7 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   else {
     if (rows.length) process.stdout.write(`${renderTable(['test', 'asset', 'result', 'failing rows'], rows)}\n`);
     for (const r of results) if (r.status !== 'pass') process.stdout.write(`  ${r.status === 'warn' ? style.yellow('!') : style.red('✘')} ${r.message}\n`);
-    process.stdout.write(`${failed ? style.red('Failed') : style.green('Passed')}: ${tests.length} tests, ${failed} failed, in ${formatDuration(durationMs)}  ${style.dim(`weir run-info ${runId.slice(0, 8)}`)}\n`);
+    process.stdout.write(`${failed ? style.red('Failed') : style.green('Passed')}: ${plural(tests.length, 'test')}, ${failed} failed, in ${formatDuration(durationMs)}  ${style.dim(`weir run-info ${runId.slice(0, 8)}`)}\n`);
   }
   return failed ? 1 : 0;
 }

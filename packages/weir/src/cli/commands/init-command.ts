@@ -1,7 +1,8 @@
-/** `weir init [dir]`: scaffolds a project that runs as it is: one input file, two assets, checks. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+/** `weir init [dir]`: scaffolds a project that runs as it is: one input file, two assets, checks, and a local `weir`. */
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { WeirError } from '../../shared/errors.js';
+import { packageRoot, packageVersion } from '../../shared/package-paths.js';
 import { style } from '../output/style.js';
 
 const FILES: Record<string, (name: string) => string> = {
@@ -48,8 +49,36 @@ export const revenueByCustomer = asset(
   ({ orders }) => \`select customer, sum(amount) as revenue from \${orders} where status = 'paid' group by customer order by customer\`,
 );
 `,
-  '.gitignore': () => '.weir/\noutput/\n',
+  '.gitignore': () => '.weir/\noutput/\nnode_modules/\n',
+  'package.json': (name) => `${JSON.stringify({ name, private: true, type: 'module', dependencies: { weir: weirDependency() } }, null, 2)}\n`,
 };
+
+/**
+ * The project depends on the Weir that created it: `file:` this checkout, or this version when Weir is installed
+ * from a registry. A bare `npx weir` must never fetch an unrelated registry package named `weir`.
+ */
+function weirDependency(): string {
+  const root = packageRoot();
+  return root.split(/[\\/]/).includes('node_modules') ? `^${packageVersion()}` : `file:${root}`;
+}
+
+/**
+ * Links node_modules/weir (and its `weir` command in node_modules/.bin) to this Weir, as `npm install` would for the
+ * `file:` dependency, so `npx weir` finds it locally at once, offline, and editors resolve `import … from 'weir'`.
+ * Returns false when the link could not be made (then `npm install` makes it).
+ */
+function linkWeir(projectRoot: string): boolean {
+  const modules = join(projectRoot, 'node_modules');
+  if (existsSync(join(modules, 'weir'))) return true;
+  try {
+    mkdirSync(join(modules, '.bin'), { recursive: true });
+    symlinkSync(packageRoot(), join(modules, 'weir'), 'junction');
+    symlinkSync(join('..', 'weir', 'bin', 'weir.js'), join(modules, '.bin', 'weir'));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export async function initCommand(options: { dir: string }): Promise<number> {
   const root = resolve(options.dir);
@@ -62,7 +91,9 @@ export async function initCommand(options: { dir: string }): Promise<number> {
     mkdirSync(join(target, '..'), { recursive: true });
     if (!existsSync(target)) writeFileSync(target, content(name));
   }
+  const linked = linkWeir(root);
   const cd = relative(process.cwd(), root) || '.';
-  process.stdout.write(`Created project ${style.bold(name)} in ${root}\n\nNext:\n  cd ${cd}\n  weir validate\n  weir run\n  weir assets\n`);
+  const install = linked ? '' : '  npm install            # links the weir command into node_modules\n';
+  process.stdout.write(`Created project ${style.bold(name)} in ${root}\n\nNext:\n  cd ${cd}\n${install}  npx weir validate\n  npx weir run\n  npx weir assets\n`);
   return 0;
 }

@@ -3,38 +3,62 @@ import { relative } from 'node:path';
 import { assetStates, type AssetStatus } from '../../engine/asset-status.js';
 import { formatLocation } from '../../shared/errors.js';
 import { stringifyJson } from '../../shared/json.js';
+import { plural } from '../../shared/plural.js';
+import { secretRedactor } from '../../shared/redact.js';
+import { buildAssetGraph } from '../../graph/index.js';
+import { loadProject } from '../../loaders/index.js';
 import { openLocalInstance } from '../local-instance.js';
 import { statusText, style, type DisplayStatus } from '../output/style.js';
 import { formatNumber, formatTime, renderTable } from '../output/table.js';
 
 const STATUS_DISPLAY: Record<AssetStatus, DisplayStatus> = { never: 'pending', fresh: 'succeeded', stale: 'warn', check_failed: 'failed', observed: 'succeeded', missing: 'failed' };
 
+/**
+ * `weir validate`: loads the project, builds its graph and parses the SQL of its models and assets with DuckDB's
+ * parser on an in-memory database: nothing runs, and neither the warehouse nor the metadata file is opened.
+ * Exit 1 with every SQL syntax error, each as a run would report it.
+ */
 export async function validateCommand(options: { project: string; json?: boolean }): Promise<number> {
-  const instance = await openLocalInstance(options.project);
-  try {
-    const { definitions, cached, loadMs } = instance.loaded;
-    const { project } = definitions;
-    if (options.json) {
-      process.stdout.write(`${stringifyJson({ valid: true, project: project.name, assets: definitions.assets.length, externals: definitions.externals.length, checks: definitions.assets.reduce((n, a) => n + a.checks.length, 0) })}\n`);
-      return 0;
-    }
-    const checks = definitions.assets.reduce((n, a) => n + a.checks.length, 0);
-    const lines = [
-      `${statusText('succeeded', 'valid')}  ${style.bold(project.name)}: ${definitions.assets.length} assets, ${definitions.externals.length} input files, ${checks} checks ${style.dim(`(loaded in ${Math.round(loadMs)} ms${cached ? ', from cache' : ''})`)}`,
-    ];
-    const settings = Object.entries(project.settingSources);
-    if (settings.length) {
-      lines.push(style.bold('Settings'));
-      for (const [name, source] of settings) {
-        const value = project.secretSettings.includes(name) ? '***' : project.settings[name];
-        lines.push(`  ${name} = ${value === undefined ? style.yellow('(not set)') : String(value)} ${style.dim(`(${source})`)}`);
-      }
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
-    return 0;
-  } finally {
-    await instance.close();
+  const loaded = await loadProject(options.project);
+  const { definitions, cached, loadMs } = loaded;
+  buildAssetGraph(definitions);
+  const { checkSqlSyntax } = await import('../../engine/sql-syntax-check.js');
+  const sql = await checkSqlSyntax(definitions, loaded.dbt);
+  const { project } = definitions;
+  const checks = definitions.assets.reduce((n, a) => n + a.checks.length, 0);
+  const valid = sql.errors.length === 0;
+  // A syntax error's hint quotes the SQL, which may hold a secret setting's value.
+  const redact = secretRedactor(project.secretSettings.map((name) => project.settings[name]).filter((v): v is string => typeof v === 'string'));
+  const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text));
+  if (options.json) {
+    write(process.stdout, `${stringifyJson({
+      valid, project: project.name, assets: definitions.assets.length, externals: definitions.externals.length, checks,
+      sql: { parsed: sql.parsed.length, notChecked: sql.notChecked },
+      errors: sql.errors.map((e) => ({ code: e.code, message: e.message, ...(e.location ? { location: formatLocation(e.location) } : {}) })),
+    })}\n`);
+    return valid ? 0 : 1;
   }
+  if (!valid) {
+    for (const error of sql.errors) write(process.stderr, `${style.red('error')} ${error.message}\n`);
+    write(process.stderr, `${statusText('failed', 'invalid')}  ${style.bold(project.name)}: ${plural(sql.errors.length, 'SQL syntax error')} (nothing was run)\n`);
+    return 1;
+  }
+  const lines = [
+    `${statusText('succeeded', 'valid')}  ${style.bold(project.name)}: ${plural(definitions.assets.length, 'asset')}, ${plural(definitions.externals.length, 'input file')}, ${plural(checks, 'check')} ${style.dim(`(loaded in ${Math.round(loadMs)} ms${cached ? ', from cache' : ''})`)}`,
+  ];
+  if (sql.parsed.length || sql.notChecked.length) {
+    lines.push(`  SQL parsed for ${plural(sql.parsed.length, 'asset')}${sql.notChecked.length ? style.dim(`; known only when run (not checked): ${sql.notChecked.map((n) => `${n.key} (${n.reason})`).join(', ')}`) : ''}`);
+  }
+  const settings = Object.entries(project.settingSources);
+  if (settings.length) {
+    lines.push(style.bold('Settings'));
+    for (const [name, source] of settings) {
+      const value = project.secretSettings.includes(name) ? '***' : project.settings[name];
+      lines.push(`  ${name} = ${value === undefined ? style.yellow('(not set)') : String(value)} ${style.dim(`(${source})`)}`);
+    }
+  }
+  write(process.stdout, `${lines.join('\n')}\n`);
+  return 0;
 }
 
 export async function assetsCommand(options: { project: string; json?: boolean }): Promise<number> {

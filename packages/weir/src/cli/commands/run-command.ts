@@ -9,6 +9,7 @@ import { findServingProcess } from '../serving-process.js';
 import { RunDisplay } from '../output/run-display.js';
 import { runStatusText, statusText, style } from '../output/style.js';
 import { formatNumber, renderTable } from '../output/table.js';
+import { plural } from '../../shared/plural.js';
 
 export interface RunCommandOptions {
   project: string;
@@ -63,7 +64,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       signal: controller.signal,
       onRunCreated: (run) => {
         if (options.json) return;
-        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${instance.loaded.definitions.project.name} · ${run.stepKeys.length} steps`)}\n`);
+        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${instance.loaded.definitions.project.name} · ${plural(run.stepKeys.length, 'step')}`)}\n`);
         display = new RunDisplay(run.stepKeys);
       },
       onEvent: (event: EventRecord) => {
@@ -103,7 +104,7 @@ export async function printSummary(storage: import('../../storage/storage.js').S
   const files = materializations.filter((m) => m.storage.kind === 'file');
   if (files.length) {
     out.push(style.bold('Outputs'));
-    for (const m of files) out.push(`  ${m.storage.location}${m.rowCount === null ? '' : style.dim(`  (${formatNumber(m.rowCount)} rows)`)}`);
+    for (const m of files) out.push(`  ${m.storage.location}${m.rowCount === null ? '' : style.dim(`  (${plural(m.rowCount, 'row', undefined, formatNumber)})`)}`);
     out.push(style.dim(`  in ${root}`));
     out.push('');
   }

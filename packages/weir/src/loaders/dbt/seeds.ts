@@ -1,6 +1,7 @@
 /** Seeds: CSV files typed the way dbt types them (agate inference, not DuckDB's sniffer) and loaded with plain SQL. */
 import { WeirError } from '../../shared/errors.js';
 import { quoteIdent, renderRelation, type RelationParts } from './materializations.js';
+import { plural } from '../../shared/plural.js';
 
 export type SeedValue = string | number | boolean | null;
 export interface SeedColumn { name: string; type: string }
@@ -99,7 +100,7 @@ export function readSeed(text: string, options: { columnTypes?: Record<string, s
   const width = header.length;
   records.forEach((r, i) => {
     if (r.length !== width) {
-      throw new WeirError(`row ${i + 2} has ${r.length} fields, the header has ${width}`, { code: 'DBT_BAD_SEED', location: options.file ? { file: options.file, line: i + 2 } : undefined, hint: 'Quote fields that contain the delimiter.' });
+      throw new WeirError(`row ${i + 2} has ${plural(r.length, 'field')}, the header has ${width}`, { code: 'DBT_BAD_SEED', location: options.file ? { file: options.file, line: i + 2 } : undefined, hint: 'Quote fields that contain the delimiter.' });
     }
   });
   const overrides = options.columnTypes ?? {};

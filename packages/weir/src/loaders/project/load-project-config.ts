@@ -2,9 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { WeirError } from '../../shared/errors.js';
+import { WeirError, WeirErrors } from '../../shared/errors.js';
 import { projectFileSchema, type ProjectConfig } from '../../definitions/project.js';
 import { lineOf } from './yaml-location.js';
+import { describeProjectFileIssues } from './project-file-issue.js';
 
 export const PROJECT_FILE = 'weir.yaml';
 
@@ -33,14 +34,13 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
       hint: 'Check the indentation and quoting on that line.',
     });
   }
-  const parsed = projectFileSchema.safeParse(doc.toJS() ?? {});
+  const input: unknown = doc.toJS() ?? {};
+  const parsed = projectFileSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.path.join('.') || '(top level)';
-    throw new WeirError(`${PROJECT_FILE}: '${key}' is invalid: ${issue.message}`, {
-      code: 'INVALID_PROJECT_FILE', location: { file: configFile, line: lineOf(doc, lineCounter, issue.path as Array<string | number>) },
-      hint: 'Allowed keys: name, description, warehouse, metadata, definitions, concurrency, settings, dbt (project_dir, target, profiles_dir, vars, audit).',
-    });
+    const errors = describeProjectFileIssues(parsed.error.issues, input).map((problem) => new WeirError(problem.summary, {
+      code: 'INVALID_PROJECT_FILE', location: { file: configFile, line: lineOf(doc, lineCounter, problem.path) ?? 1 }, hint: problem.hint,
+    })).sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+    throw errors.length === 1 ? errors[0]! : new WeirErrors(errors);
   }
   const file = parsed.data;
   const settings: ProjectConfig['settings'] = {};
@@ -77,7 +77,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     ...(file.dbt ? {
       dbt: {
         projectDir: resolve(root, file.dbt.project_dir), target: file.dbt.target, profilesDir: file.dbt.profiles_dir ? resolve(root, file.dbt.profiles_dir) : undefined,
-        vars: file.dbt.vars ?? {}, audit: file.dbt.audit, warehouseSet: (doc.toJS() as Record<string, unknown>)?.warehouse !== undefined,
+        vars: file.dbt.vars ?? {}, audit: file.dbt.audit, warehouseSet: (input as Record<string, unknown>).warehouse !== undefined,
       },
     } : {}),
   };

@@ -31,7 +31,9 @@ describe('sqlite specifics', () => {
     await assert.rejects(openSqliteStorage(path), (error: unknown) => {
       assert.ok(isWeirError(error), 'a WeirError');
       assert.equal(error.code, 'METADATA_NOT_A_DATABASE');
-      assert.equal(error.message, `${path} is not a Weir metadata database (file is not a database). Move it away; Weir will create a new one.`);
+      assert.equal(error.message, `${path}: Weir's metadata file (run history) is damaged or is not a SQLite database (file is not a database). `
+        + 'The warehouse and the published data are untouched. To recover, move it aside and run the command again: Weir creates a new, empty one '
+        + `(the run history starts over): mv '${path}' '${path}.broken' (and its -wal and -shm files, if any).`);
       return true;
     });
     assert.equal(readFileSync(path, 'utf8'), content);

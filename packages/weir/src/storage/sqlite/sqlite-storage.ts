@@ -49,7 +49,7 @@ export class SqliteStorage extends SqlStorage {
  * @example
  * await openSqliteStorage('/tmp/x/metadata.sqlite') // creates /tmp/x/ and the file
  * await openSqliteStorage('notes.txt')
- * // WeirError: notes.txt is not a Weir metadata database (file is not a database). Move it away; Weir will create a new one.
+ * // WeirError: notes.txt: Weir's metadata file (run history) is damaged or is not a SQLite database (file is not a database). … mv 'notes.txt' 'notes.txt.broken'
  */
 export async function openSqliteStorage(path: string): Promise<SqliteStorage> {
   const isMemory = path === ':memory:';
@@ -80,6 +80,18 @@ export async function openSqliteStorage(path: string): Promise<SqliteStorage> {
 
 const NOT_A_DATABASE_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
 
+/**
+ * Whether SQLite said the file is damaged or is not a database, at open or later (a damaged page is found only when
+ * a query reads it).
+ *
+ * @example
+ * isCorruptDatabaseError(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' })) // true
+ */
+export function isCorruptDatabaseError(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code !== undefined && NOT_A_DATABASE_CODES.has(code);
+}
+
 function sqliteCode(error: unknown): string | undefined {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     const code = (e as { code?: unknown }).code;
@@ -95,14 +107,31 @@ function rootMessage(error: unknown): string {
 }
 
 function notWeirDatabase(path: string, error: unknown): Error {
-  const code = sqliteCode(error);
-  if (code !== undefined && NOT_A_DATABASE_CODES.has(code)) {
-    return new WeirError(`${path} is not a Weir metadata database (${rootMessage(error)})`, {
-      code: 'METADATA_NOT_A_DATABASE', hint: 'Move it away; Weir will create a new one.', cause: error,
-    });
-  }
+  if (isCorruptDatabaseError(error)) return corruptMetadataError(path, rootMessage(error), error);
   if (isWeirError(error)) return error;
   return cannotOpen(path, error);
+}
+
+/**
+ * The metadata file is damaged or is not SQLite: say which file, that the data is safe, and how to recover.
+ *
+ * @example
+ * corruptMetadataError('/p/.weir/metadata.sqlite', 'file is not a database').message
+ * // "/p/.weir/metadata.sqlite: Weir's metadata file (run history) is damaged or is not a SQLite database (file is not a
+ * //  database). The warehouse and the published data are untouched. To recover, move it aside and run the command
+ * //  again: Weir creates a new, empty one (the run history starts over): mv '/p/.weir/metadata.sqlite' '/p/.weir/metadata.sqlite.broken'
+ * //  (and its -wal and -shm files, if any)."
+ */
+export function corruptMetadataError(path: string, reason: string, cause?: unknown): WeirError {
+  const quote = (f: string) => `'${f.replaceAll("'", "'\\''")}'`;
+  // SQLite may keep recent writes in -wal/-shm files beside it (after a crash): they belong to it and move with it,
+  // or a new file would replay them. They are usually gone once the process that failed has exited.
+  return new WeirError(`Weir's metadata file (run history) is damaged or is not a SQLite database (${reason})`, {
+    code: 'METADATA_NOT_A_DATABASE', location: { file: path },
+    hint: 'The warehouse and the published data are untouched. To recover, move it aside and run the command again: Weir creates a new, '
+      + `empty one (the run history starts over): mv ${quote(path)} ${quote(`${path}.broken`)} (and its -wal and -shm files, if any).`,
+    cause,
+  });
 }
 
 function cannotOpen(path: string, error: unknown): WeirError {
