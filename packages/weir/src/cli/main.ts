@@ -42,14 +42,19 @@ function positiveInt(value: string): number {
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/\s+/).filter(Boolean)];
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: (code: number) => void, onProject: (dir: string) => void = () => undefined): Command {
   const program = new Command('weir')
     .description('Weir: run data pipelines as assets on DuckDB and see what flowed, how much, and whether it was good.')
     .option('--project <dir>', 'project folder (default: the current directory)', '.')
     .showHelpAfterError('(run `weir --help` for usage)')
     .configureOutput({ outputError: (text, write) => write(style.red(text)) });
   const projectOf = (command: Command) => (command.opts() as { projectDir?: string }).projectDir ?? (command.optsWithGlobals() as { project: string; projectDir?: string }).projectDir ?? (command.optsWithGlobals() as { project: string }).project;
-  const action = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => setExit(await fn(...args));
+  const action = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => {
+    // Commander passes the command last: remember its project, whose secrets an error message must not show.
+    const command = args[args.length - 1];
+    if (command instanceof Command) onProject(projectOf(command));
+    setExit(await fn(...args));
+  };
 
   program.command('init [dir]').description('create a new project that runs as it is').action(action(async (dir?: string) => (await commands.init()).initCommand({ dir: dir ?? '.' })));
   program.command('validate').description('load and check the definitions without running anything').option('--json', 'machine-readable output')
@@ -102,29 +107,46 @@ export async function main(argv: string[]): Promise<void> {
     throw error;
   });
   let exitCode = 0;
-  const program = buildProgram((code) => { exitCode = code; });
+  let projectDir: string | undefined;
+  const program = buildProgram((code) => { exitCode = code; }, (dir) => { projectDir = dir; });
   program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    exitCode = reportError(error);
+    exitCode = reportError(error, await secretRedactorOf(projectDir));
   }
   process.exitCode = exitCode;
 }
 
-function reportError(error: unknown): number {
+/**
+ * Masks the secret settings of the command's project in an error message: an error thrown while the definitions
+ * load (a connection that failed with its password in the message) happens before any run could mask it.
+ */
+async function secretRedactorOf(projectDir: string | undefined): Promise<(text: string) => string> {
+  if (projectDir === undefined) return (text) => text;
+  try {
+    const [{ loadProjectConfig }, { secretRedactor }] = await Promise.all([import('../loaders/project/load-project-config.js'), import('../shared/redact.js')]);
+    const { settings, secretSettings } = loadProjectConfig(projectDir);
+    return secretRedactor(secretSettings.map((name) => settings[name]).filter((v): v is string => typeof v === 'string'));
+  } catch {
+    return (text) => text; // weir.yaml itself is what failed: no secret values were read.
+  }
+}
+
+function reportError(error: unknown, redact: (text: string) => string): number {
   const e = error as { code?: string; exitCode?: number; name?: string; errors?: unknown[] };
   if (typeof e?.code === 'string' && e.code.startsWith('commander.')) return e.exitCode ?? 2;
+  const write = (text: string) => process.stderr.write(redact(text));
   if (e?.name === 'WeirErrors' && Array.isArray(e.errors)) {
-    for (const item of e.errors) process.stderr.write(`${style.red('error')} ${(item as Error).message}\n`);
+    for (const item of e.errors) write(`${style.red('error')} ${(item as Error).message}\n`);
     return 1;
   }
   if (isWeirError(error)) {
-    process.stderr.write(`${style.red('error')} ${error.message}\n`);
+    write(`${style.red('error')} ${error.message}\n`);
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${style.red('error')} ${message}\n${style.dim('This looks like a bug in Weir. Set WEIR_DEBUG=1 to see the stack trace, and please report it.')}\n`);
-  if (process.env.WEIR_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  write(`${style.red('error')} ${message}\n${style.dim('This looks like a bug in Weir. Set WEIR_DEBUG=1 to see the stack trace, and please report it.')}\n`);
+  if (process.env.WEIR_DEBUG) write(`${(error as Error)?.stack ?? ''}\n`);
   return 70;
 }

@@ -59,6 +59,8 @@ export interface ProjectConfig {
   secretSettings: string[];
   /** Where each setting's value came from, for `weir validate` and the UI. */
   settingSources: Record<string, 'default' | 'env' | 'unset'>;
+  /** Problems that do not stop loading (a secret too short to mask), one message each, printed when the project loads. */
+  warnings?: string[];
   /** The dbt project this project includes (or is: a folder with dbt_project.yml and no weir.yaml). */
   dbt?: DbtProjectConfig;
 }

@@ -23,7 +23,9 @@ export async function devCommand(options: { project: string; host?: string; port
   const token = process.env.WEIR_TOKEN || undefined;
   assertBindingAllowed(host, token);
   const instance = await openLocalInstance(options.project, { tolerateLoadError: true });
-  const log = (error: unknown) => process.stderr.write(`${style.red('error')} ${(error as Error)?.message ?? String(error)}\n`);
+  // Masked with the secrets of the definitions served now (`watcher` exists before any error is logged): a run's
+  // error may quote a secret setting.
+  const log = (error: unknown) => process.stderr.write(projectRedactor(watcher.snapshot().definitions)(`${style.red('error')} ${(error as Error)?.message ?? String(error)}\n`));
   const root = instance.loaded.definitions.project.root;
   const initialError = instance.loadError === undefined ? undefined : describeLoadError(instance.loadError, root, projectRedactor(instance.loaded.definitions));
   if (initialError) process.stderr.write(`${style.red('error')} ${initialError.message} ${style.dim('(serving anyway: the UI shows the error until the files are fixed)')}\n`);
