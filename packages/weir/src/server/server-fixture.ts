@@ -54,7 +54,7 @@ export interface ServerFixture {
   close(): Promise<void>;
 }
 
-export async function openServerFixture(options: { security?: SecurityOptions; seed?: boolean; pollIntervalMs?: number } = {}): Promise<ServerFixture> {
+export async function openServerFixture(options: { security?: SecurityOptions; seed?: boolean; pollIntervalMs?: number; now?: () => number } = {}): Promise<ServerFixture> {
   const root = mkdtempSync(join(tmpdir(), 'weir-server-'));
   writeFileSync(join(root, 'orders.csv'), 'id,customer,amount\n1,alice,10.5\n2,bob,20\n3,alice,30\n');
   const state: FixtureState = { qualityRows: 3, extraColumn: false };
@@ -98,13 +98,14 @@ export async function openServerFixture(options: { security?: SecurityOptions; s
   const launcher = inProcessLauncher({ project: () => snapshot, storage, warehouse: async () => warehouse });
   const app = createApp({
     project: () => snapshot, storage, launcher, subscribe: launcher.subscribe, security: options.security,
-    pollIntervalMs: options.pollIntervalMs ?? 50,
+    pollIntervalMs: options.pollIntervalMs ?? 50, ...(options.now ? { now: options.now } : {}),
   });
   const auth: Record<string, string> = options.security?.token ? { authorization: `Bearer ${options.security.token}` } : {};
 
   const fixture: ServerFixture = {
     app, storage, launcher, state, snapshot, runs: { ok: '', failed: '' },
-    request: async (path, init = {}) => app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } }),
+    // As the UI and the CLI do, a body is sent as JSON unless the test says otherwise (f.app.request sends as is).
+    request: async (path, init = {}) => app.request(path, { ...init, headers: { ...auth, ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined) } }),
     async json(path, schema, init) {
       const response = await fixture.request(path, init);
       const raw = await response.json();
