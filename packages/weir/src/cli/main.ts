@@ -88,8 +88,9 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
         (await commands.dbt()).dbtCommand({ project: projectOf(cmd), verb: verb as 'build', ...opts })));
   }
   program.command('dev [projectDir]').description('serve the project (API on 127.0.0.1); other commands on it then run through this process')
-    .option('--port <port>', 'port (default 3000)', positiveInt).option('--host <host>', 'interface to bind (default 127.0.0.1; another needs WEIR_TOKEN)')
-    .action(action(async (projectDir: string | undefined, opts: { port?: number; host?: string }, cmd: Command) =>
+    .option('--port <port>', 'port (default 3000)', positiveInt).option('--host <host>', 'interface to bind (default 127.0.0.1; another needs WEIR_TOKEN of 32+ characters)')
+    .option('--trust-proxy', 'behind a reverse proxy: believe its X-Forwarded-Proto/Host/For (also WEIR_TRUST_PROXY=1)')
+    .action(action(async (projectDir: string | undefined, opts: { port?: number; host?: string; trustProxy?: boolean }, cmd: Command) =>
       (await commands.dev()).devCommand({ project: projectDir ?? projectOf(cmd), ...opts })));
   program.command('runs').description('list recent runs').option('--json', 'machine-readable output').option('-n, --limit <n>', 'how many', positiveInt).option('--status <status>', 'only runs with this status')
     .action(action(async (opts: { json?: boolean; limit?: number; status?: string }, cmd: Command) => (await commands.runs()).runsCommand({ project: projectOf(cmd), ...opts })));
