@@ -25,6 +25,8 @@ import type { ProjectSnapshot, SecurityOptions } from './server-deps.js';
 
 /** The secret setting's value: no response may ever contain it. */
 export const SECRET = 'sup3r-s3cret-Vaule-42';
+/** The secret inside an HTTP Basic credential, base64-encoded: no response may contain this either. */
+export const SECRET_BASIC = Buffer.from(`api:${SECRET}`).toString('base64');
 
 /** Knobs the assets read at run time, so a test can make a check fail, add a column or hold a step. */
 export interface FixtureState {
@@ -70,7 +72,7 @@ export async function openServerFixture(options: { security?: SecurityOptions; s
   const byCustomer = asset(
     {
       key: 'sales/by_customer', inputs: { orders }, group: 'sales', tags: ['daily'], io: { path: 'out/by_customer.csv' },
-      description: `Revenue per customer (the description quotes ${SECRET} to prove responses are redacted).`,
+      description: `Revenue per customer (the description quotes ${SECRET}, and as Basic ${SECRET_BASIC}, to prove responses are redacted).`,
     },
     ({ orders }) => `select customer, sum(amount) as total${state.extraColumn ? ', count(*) as n' : ''} from ${orders} group by customer order by customer`,
   );
