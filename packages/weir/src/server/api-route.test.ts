@@ -31,6 +31,13 @@ describe('JSON bodies need Content-Type: application/json', () => {
     assert.equal((await f.app.request('/api/session', { method: 'POST', body: '' })).status, 400, 'an empty body is {} (no token): the schema answers');
   });
 
+  it('the OpenAPI document lists the refusals every body route can give (403, 413, 415)', async () => {
+    const doc = await (await f.app.request('/api/openapi.json')).json() as any;
+    const launch = doc.paths['/api/runs'].post.responses;
+    for (const status of ['403', '413', '415']) assert.ok(launch[status], status);
+    assert.equal(doc.paths['/api/runs'].get.responses['413'], undefined, 'a GET has no body');
+  });
+
   it('isJsonContentType', () => {
     assert.equal(isJsonContentType('application/json; charset=utf-8'), true);
     assert.equal(isJsonContentType('application/vnd.api+json'), true);
