@@ -126,9 +126,10 @@ export async function main(argv: string[]): Promise<void> {
 async function secretRedactorOf(projectDir: string | undefined): Promise<(text: string) => string> {
   if (projectDir === undefined) return (text) => text;
   try {
-    const [{ loadProjectConfig }, { secretRedactor }] = await Promise.all([import('../loaders/project/load-project-config.js'), import('../shared/redact.js')]);
-    const { settings, secretSettings } = loadProjectConfig(projectDir);
-    return secretRedactor(secretSettings.map((name) => settings[name]).filter((v): v is string => typeof v === 'string'));
+    const [{ loadProjectConfig }, { secretRedactor }, { secretValues }] = await Promise.all([
+      import('../loaders/project/load-project-config.js'), import('../shared/redact.js'), import('../definitions/project.js'),
+    ]);
+    return secretRedactor(secretValues(loadProjectConfig(projectDir)));
   } catch {
     return (text) => text; // weir.yaml itself is what failed: no secret values were read.
   }
