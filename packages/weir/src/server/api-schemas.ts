@@ -526,11 +526,10 @@ export const overviewQuerySchema = z.object({
 // Sizes a run's fields may have. A run's tags and selection are stored with it and sent back in every runs page, so
 // what one request may store is bounded here, not only by the 1 MB body limit.
 export const RUN_FIELD_LIMITS = { selectionChars: 2000, selectionParts: 100, stepKeys: 10_000, keyChars: 500, tags: 50, tagNameChars: 100, tagValueChars: 1000 } as const;
-const L = RUN_FIELD_LIMITS;
-const selectionValue = z.union([z.string().max(L.selectionChars), z.array(z.string().max(L.selectionChars)).max(L.selectionParts)]);
-const stepKeysValue = z.array(z.string().min(1).max(L.keyChars)).min(1).max(L.stepKeys);
-const tagsValue = z.record(z.string().min(1).max(L.tagNameChars), z.string().max(L.tagValueChars))
-  .refine((tags) => Object.keys(tags).length <= L.tags, { message: `at most ${L.tags} tags` });
+const selectionValue = z.union([z.string().max(RUN_FIELD_LIMITS.selectionChars), z.array(z.string().max(RUN_FIELD_LIMITS.selectionChars)).max(RUN_FIELD_LIMITS.selectionParts)]);
+const stepKeysValue = z.array(z.string().min(1).max(RUN_FIELD_LIMITS.keyChars)).min(1).max(RUN_FIELD_LIMITS.stepKeys);
+const tagsValue = z.record(z.string().min(1).max(RUN_FIELD_LIMITS.tagNameChars), z.string().max(RUN_FIELD_LIMITS.tagValueChars))
+  .refine((tags) => Object.keys(tags).length <= RUN_FIELD_LIMITS.tags, { message: `at most ${RUN_FIELD_LIMITS.tags} tags` });
 export const launchRequestSchema = named('LaunchRequest', z.strictObject({
   /** dbt-style selection (`revenue+`, `tag:monthly`); everything when absent. */
   select: selectionValue.optional(),
