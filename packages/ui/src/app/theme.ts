@@ -1,5 +1,6 @@
 /** Light and dark: follows the system (prefers-color-scheme) until the user picks one, which is remembered. */
 import { useCallback, useEffect, useState } from 'react';
+import { uiStorage } from './browser-storage.ts';
 
 export type Theme = 'light' | 'dark';
 const KEY = 'weir.theme';
@@ -9,7 +10,7 @@ function systemTheme(): Theme {
 }
 
 export function useTheme(): { theme: Theme; toggle(): void } {
-  const [chosen, setChosen] = useState<Theme | null>(() => (localStorage.getItem(KEY) as Theme | null));
+  const [chosen, setChosen] = useState<Theme | null>(() => (uiStorage.getItem(KEY) as Theme | null));
   const [system, setSystem] = useState<Theme>(systemTheme);
   useEffect(() => {
     const media = window.matchMedia?.('(prefers-color-scheme: dark)');
@@ -23,7 +24,7 @@ export function useTheme(): { theme: Theme; toggle(): void } {
   }, [theme]);
   const toggle = useCallback(() => {
     const next: Theme = theme === 'dark' ? 'light' : 'dark';
-    localStorage.setItem(KEY, next);
+    uiStorage.setItem(KEY, next);
     setChosen(next);
   }, [theme]);
   return { theme, toggle };

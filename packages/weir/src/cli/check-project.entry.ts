@@ -8,6 +8,7 @@
 import { buildAssetGraph } from '../graph/index.js';
 import { loadProject, loadProjectConfig } from '../loaders/index.js';
 import { secretRedactor } from '../shared/redact.js';
+import { secretValues } from '../definitions/project.js';
 import { describeLoadError } from './project-load-error.js';
 import { watchedPaths } from './project-files.js';
 import type { CheckProjectResult } from './project-watcher.js';
@@ -18,8 +19,7 @@ process.setSourceMapsEnabled(true);
 
 function redactor(): (text: string) => string {
   try {
-    const { settings, secretSettings } = loadProjectConfig(root);
-    return secretRedactor(secretSettings.map((name) => settings[name]).filter((v): v is string => typeof v === 'string'));
+    return secretRedactor(secretValues(loadProjectConfig(root)));
   } catch {
     return (text) => text; // weir.yaml itself is broken: the parent masks with the secrets it knows.
   }

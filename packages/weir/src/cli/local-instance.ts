@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
 import { readCatalogSnapshot, writeCatalogSnapshot } from '../connectors/duckdb/catalog-snapshot.js';
 import type { WarehouseAccess } from '../engine/warehouse-access.js';
+import { printProjectWarnings } from './output/project-warnings.js';
 
 export interface LocalInstance {
   loaded: LoadedProject;
@@ -44,6 +45,7 @@ export async function openLocalInstance(projectDir: string, options: OpenLocalIn
     loaded = { definitions: { project, assets: [], externals: [], resources: {} }, cached: false, sourceFiles: [], loadMs: 0 };
     loadError = error;
   }
+  printProjectWarnings(loaded.definitions.project);
   const graph = buildAssetGraph(loaded.definitions);
   const storage = await openSqliteStorage(loaded.definitions.project.metadataPath);
   const { warehousePath, metadataPath } = loaded.definitions.project;

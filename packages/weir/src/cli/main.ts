@@ -43,7 +43,7 @@ function positiveInt(value: string): number {
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/\s+/).filter(Boolean)];
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: (code: number) => void, onProject: (dir: string) => void = () => undefined): Command {
   const program = new Command('weir')
     .description('Weir: run data pipelines as assets on DuckDB and see what flowed, how much, and whether it was good.')
     .version(packageVersion(), '-V, --version', 'print the version of Weir')
@@ -51,7 +51,12 @@ function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run `weir --help` for usage)')
     .configureOutput({ outputError: (text, write) => write(style.red(text)) });
   const projectOf = (command: Command) => (command.opts() as { projectDir?: string }).projectDir ?? (command.optsWithGlobals() as { project: string; projectDir?: string }).projectDir ?? (command.optsWithGlobals() as { project: string }).project;
-  const action = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => setExit(await fn(...args));
+  const action = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => {
+    // Commander passes the command last: remember its project, whose secrets an error message must not show.
+    const command = args[args.length - 1];
+    if (command instanceof Command) onProject(projectOf(command));
+    setExit(await fn(...args));
+  };
 
   program.command('init [dir]').description('create a new project that runs as it is').action(action(async (dir?: string) => (await commands.init()).initCommand({ dir: dir ?? '.' })));
   program.command('validate').description('load and check the definitions without running anything').option('--json', 'machine-readable output')
@@ -85,8 +90,9 @@ function buildProgram(setExit: (code: number) => void): Command {
         (await commands.dbt()).dbtCommand({ project: projectOf(cmd), verb: verb as 'build', ...opts })));
   }
   program.command('dev [projectDir]').description('serve the project (API on 127.0.0.1); other commands on it then run through this process')
-    .option('--port <port>', 'port (default 3000)', positiveInt).option('--host <host>', 'interface to bind (default 127.0.0.1; another needs WEIR_TOKEN)')
-    .action(action(async (projectDir: string | undefined, opts: { port?: number; host?: string }, cmd: Command) =>
+    .option('--port <port>', 'port (default 3000)', positiveInt).option('--host <host>', 'interface to bind (default 127.0.0.1; another needs WEIR_TOKEN of 32+ characters)')
+    .option('--trust-proxy', 'behind a reverse proxy: believe its X-Forwarded-Proto/Host/For (also WEIR_TRUST_PROXY=1)')
+    .action(action(async (projectDir: string | undefined, opts: { port?: number; host?: string; trustProxy?: boolean }, cmd: Command) =>
       (await commands.dev()).devCommand({ project: projectDir ?? projectOf(cmd), ...opts })));
   program.command('runs').description('list recent runs').option('--json', 'machine-readable output').option('-n, --limit <n>', 'how many', positiveInt).option('--status <status>', 'only runs with this status')
     .action(action(async (opts: { json?: boolean; limit?: number; status?: string }, cmd: Command) => (await commands.runs()).runsCommand({ project: projectOf(cmd), ...opts })));
@@ -104,30 +110,49 @@ export async function main(argv: string[]): Promise<void> {
     throw error;
   });
   let exitCode = 0;
-  const program = buildProgram((code) => { exitCode = code; });
+  let projectDir: string | undefined;
+  const program = buildProgram((code) => { exitCode = code; }, (dir) => { projectDir = dir; });
   program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (error) {
     const { corruptMetadataError } = await import('./corrupt-metadata.js');
-    exitCode = reportError((await corruptMetadataError(error, (program.opts() as { project: string }).project).catch(() => undefined)) ?? error);
+    const known = (await corruptMetadataError(error, (program.opts() as { project: string }).project).catch(() => undefined)) ?? error;
+    exitCode = reportError(known, await secretRedactorOf(projectDir));
   }
   process.exitCode = exitCode;
 }
 
-function reportError(error: unknown): number {
+/**
+ * Masks the secret settings of the command's project in an error message: an error thrown while the definitions
+ * load (a connection that failed with its password in the message) happens before any run could mask it.
+ */
+async function secretRedactorOf(projectDir: string | undefined): Promise<(text: string) => string> {
+  if (projectDir === undefined) return (text) => text;
+  try {
+    const [{ loadProjectConfig }, { secretRedactor }, { secretValues }] = await Promise.all([
+      import('../loaders/project/load-project-config.js'), import('../shared/redact.js'), import('../definitions/project.js'),
+    ]);
+    return secretRedactor(secretValues(loadProjectConfig(projectDir)));
+  } catch {
+    return (text) => text; // weir.yaml itself is what failed: no secret values were read.
+  }
+}
+
+function reportError(error: unknown, redact: (text: string) => string): number {
   const e = error as { code?: string; exitCode?: number; name?: string; errors?: unknown[] };
   if (typeof e?.code === 'string' && e.code.startsWith('commander.')) return e.exitCode ?? 2;
+  const write = (text: string) => process.stderr.write(redact(text));
   if (e?.name === 'WeirErrors' && Array.isArray(e.errors)) {
-    for (const item of e.errors) process.stderr.write(`${style.red('error')} ${(item as Error).message}\n`);
+    for (const item of e.errors) write(`${style.red('error')} ${(item as Error).message}\n`);
     return 1;
   }
   if (isWeirError(error)) {
-    process.stderr.write(`${style.red('error')} ${error.message}\n`);
+    write(`${style.red('error')} ${error.message}\n`);
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${style.red('error')} ${message}\n${style.dim('This looks like a bug in Weir. Set WEIR_DEBUG=1 to see the stack trace, and please report it.')}\n`);
-  if (process.env.WEIR_DEBUG) process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  write(`${style.red('error')} ${message}\n${style.dim('This looks like a bug in Weir. Set WEIR_DEBUG=1 to see the stack trace, and please report it.')}\n`);
+  if (process.env.WEIR_DEBUG) write(`${(error as Error)?.stack ?? ''}\n`);
   return 70;
 }

@@ -59,6 +59,8 @@ export interface ProjectConfig {
   secretSettings: string[];
   /** Where each setting's value came from, for `weir validate` and the UI. */
   settingSources: Record<string, 'default' | 'env' | 'unset'>;
+  /** Problems that do not stop loading (a secret too short to mask), one message each, printed when the project loads. */
+  warnings?: string[];
   /** The dbt project this project includes (or is: a folder with dbt_project.yml and no weir.yaml). */
   dbt?: DbtProjectConfig;
 }
@@ -72,4 +74,16 @@ export interface DbtProjectConfig {
   audit?: 'staged' | 'publish_then_test';
   /** True when weir.yaml set `warehouse:` itself (then the dbt target must write to that same file). */
   warehouseSet: boolean;
+}
+
+/**
+ * The values of the secret settings, as text: what output must never show. A number counts too (a PIN from an
+ * environment variable whose default is a number is read as one).
+ *
+ * @example
+ * secretValues({ settings: { api_key: 'k-123456789', pin: 12345678, dir: 'in' }, secretSettings: ['api_key', 'pin'] })
+ * // ['k-123456789', '12345678']
+ */
+export function secretValues(project: Pick<ProjectConfig, 'settings' | 'secretSettings'>): string[] {
+  return project.secretSettings.map((name) => project.settings[name]).filter((v) => typeof v === 'string' || typeof v === 'number').map(String);
 }

@@ -7,6 +7,7 @@ import type { AssetGraph } from '../graph/asset-graph.js';
 import { selectAssets } from '../graph/selection.js';
 import { newRunId } from '../shared/ids.js';
 import { secretRedactor } from '../shared/redact.js';
+import { secretValues } from '../definitions/project.js';
 import { EventSink, type EventListener } from './event-sink.js';
 import { executeRun, type RunResult } from './executor.js';
 import { planRun, type ExecutionPlan } from './execution-plan.js';
@@ -42,8 +43,7 @@ export interface LaunchedRun extends RunResult {
 
 /** Values that must never reach the event log: every secret setting. */
 export function projectRedactor(definitions: Definitions): (text: string) => string {
-  const { settings, secretSettings } = definitions.project;
-  return secretRedactor(secretSettings.map((name) => settings[name]).filter((v): v is string => typeof v === 'string'));
+  return secretRedactor(secretValues(definitions.project));
 }
 
 export function selectionText(options: Pick<LaunchRunOptions, 'select' | 'exclude' | 'stepKeys'>): string | null {

@@ -94,13 +94,29 @@ function isArraySchema(schema: z.ZodType): boolean {
   return def.type === 'array';
 }
 
-/** The JSON body; an empty body counts as `{}` so `POST /api/runs` with no body launches everything. */
+/**
+ * The JSON body; an empty body counts as `{}` so `POST /api/runs` with no body launches everything. A body must
+ * say it is JSON: a page of another site can send `text/plain` or a form without asking first, never JSON.
+ */
 async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (!text.trim()) return {};
+  if (!isJsonContentType(c.req.header('content-type'))) {
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `The request body must be JSON sent with \`Content-Type: application/json\` (got ${c.req.header('content-type') ? `'${c.req.header('content-type')}'` : 'none'}).`);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new ApiError(400, 'INVALID_JSON', `The request body is not valid JSON: ${(error as Error).message}.`);
   }
+}
+
+/**
+ * @example
+ * isJsonContentType('application/json; charset=utf-8') // true
+ * isJsonContentType('text/plain')                      // false
+ */
+export function isJsonContentType(header: string | undefined): boolean {
+  const type = header?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/json' || (type !== undefined && /^application\/[a-z0-9.+-]+\+json$/.test(type));
 }

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import type { EventRecord, Run, StepSummary } from '../events/index.js';
 import type { StoredCheckEvaluation, StoredMaterialization, StoredObservation } from '../storage/storage.js';
+import { isSameOriginPath } from './safe-redirect.js';
 
 /** Response schemas by id: the OpenAPI document's components. */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
@@ -530,20 +531,27 @@ export const overviewQuerySchema = z.object({
   runs: z.coerce.number().int().min(1).max(50).default(10),
 });
 
-const selectionValue = z.union([z.string(), z.array(z.string())]);
+// Sizes a run's fields may have. A run's tags and selection are stored with it and sent back in every runs page, so
+// what one request may store is bounded here, not only by the 1 MB body limit.
+export const RUN_FIELD_LIMITS = { selectionChars: 2000, selectionParts: 100, stepKeys: 10_000, keyChars: 500, tags: 50, tagNameChars: 100, tagValueChars: 1000 } as const;
+const selectionValue = z.union([z.string().max(RUN_FIELD_LIMITS.selectionChars), z.array(z.string().max(RUN_FIELD_LIMITS.selectionChars)).max(RUN_FIELD_LIMITS.selectionParts)]);
+const stepKeysValue = z.array(z.string().min(1).max(RUN_FIELD_LIMITS.keyChars)).min(1).max(RUN_FIELD_LIMITS.stepKeys);
+const tagsValue = z.record(z.string().min(1).max(RUN_FIELD_LIMITS.tagNameChars), z.string().max(RUN_FIELD_LIMITS.tagValueChars))
+  .refine((tags) => Object.keys(tags).length <= RUN_FIELD_LIMITS.tags, { message: `at most ${RUN_FIELD_LIMITS.tags} tags` });
 /** `?select=+orders&exclude=tag:slow`: the selection as the CLI's `--select` and `--exclude` take it. */
 export const selectionQuerySchema = z.object({
-  select: z.string().max(10_000).optional(),
-  exclude: z.string().max(10_000).optional(),
+  select: z.string().max(RUN_FIELD_LIMITS.selectionChars).optional(),
+  exclude: z.string().max(RUN_FIELD_LIMITS.selectionChars).optional(),
 });
 export const launchRequestSchema = named('LaunchRequest', z.strictObject({
   /** dbt-style selection (`revenue+`, `tag:monthly`); everything when absent. */
   select: selectionValue.optional(),
   exclude: selectionValue.optional(),
   /** Exact asset keys; overrides select and exclude. */
-  stepKeys: z.array(z.string()).min(1).optional(),
+  stepKeys: stepKeysValue.optional(),
   skipUnchanged: z.boolean().optional(),
-  tags: z.record(z.string(), z.string()).optional(),
+  /** At most 50, names up to 100 characters, values up to 1,000. */
+  tags: tagsValue.optional(),
   /** Who asks: the web UI sends `ui`. */
   trigger: z.enum(['ui', 'api', 'cli']).default('api'),
 }));
@@ -552,17 +560,17 @@ export type LaunchRequestBody = z.input<typeof launchRequestSchema>;
 export const reexecuteRequestSchema = named('ReexecuteRequest', z.strictObject({
   /** `all`: the parent's steps; `from_failure`: its failed and skipped steps and what depends on them; `selected`: `stepKeys`. */
   mode: z.enum(['all', 'from_failure', 'selected']),
-  stepKeys: z.array(z.string()).min(1).optional(),
+  stepKeys: stepKeysValue.optional(),
   skipUnchanged: z.boolean().optional(),
 }).refine((b) => b.mode !== 'selected' || b.stepKeys, { message: "mode 'selected' needs stepKeys", path: ['stepKeys'] }));
 export type ReexecuteRequestBody = z.input<typeof reexecuteRequestSchema>;
 
 export const sessionQuerySchema = z.object({
-  token: z.string().min(1).optional(),
+  token: z.string().min(1).max(1000).optional(),
   /** Where to go after signing in with `?token=`: a path on this server. */
-  next: z.string().regex(/^\/(?!\/)/, 'a path on this server, starting with one /').default('/'),
+  next: z.string().max(2000).refine(isSameOriginPath, 'a path on this server: one leading /, no // or \\, no control characters (also not percent-encoded)').default('/'),
 });
-export const loginRequestSchema = named('LoginRequest', z.strictObject({ token: z.string().min(1) }));
+export const loginRequestSchema = named('LoginRequest', z.strictObject({ token: z.string().min(1).max(1000) }));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Drift guards: the API types and the domain types must stay the same shape.

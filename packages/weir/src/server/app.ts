@@ -3,6 +3,9 @@ import { Hono } from 'hono';
 import { ApiError, toApiError } from './api-error.js';
 import { createApiContext } from './api-context.js';
 import { securityMiddleware } from './security.js';
+import { requestBodyLimit } from './body-limit.js';
+import { responseHeaders } from './response-headers.js';
+import { TokenAttempts } from './token-attempts.js';
 import { serveStaticUi } from './static-ui.js';
 import type { ServerDeps } from './server-deps.js';
 import { addAssetRoutes } from './routes/asset-routes.js';
@@ -44,8 +47,12 @@ export function createApp(deps: ServerDeps): Hono {
     return c.json(error.body(), 404);
   });
 
-  app.use('*', securityMiddleware(deps.security));
-  addSessionRoutes(api);
+  // Headers first, so that refusals and errors carry them too; then who may ask; then how much they may send.
+  const tokenAttempts = new TokenAttempts(deps.now ?? Date.now);
+  app.use('*', responseHeaders());
+  app.use('*', securityMiddleware(deps.security, tokenAttempts));
+  app.use('*', requestBodyLimit());
+  addSessionRoutes(api, tokenAttempts);
   addProjectRoutes(api);
   addOverviewRoutes(api);
   addAssetRoutes(api);

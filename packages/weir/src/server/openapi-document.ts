@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the routes' own zod schemas (api-schemas.ts), never written by hand. */
 import { z } from 'zod';
 import type { RouteBook, RouteSpec } from './api-route.js';
-import { apiSchemas } from './api-schemas.js';
+import { apiSchemas, errorBodySchema } from './api-schemas.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -46,7 +46,7 @@ function operation(route: RouteSpec): JsonSchema {
     ...parametersOf(route.query, 'query'),
     ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } })),
   ];
-  const responses = Object.fromEntries(Object.entries(route.responses).map(([status, response]) => {
+  const responses: Record<string, JsonSchema> = Object.fromEntries(Object.entries(route.responses).map(([status, response]) => {
     const media = [
       ...(response.schema || response.contentType ? [{ contentType: response.contentType ?? 'application/json', schema: response.schema }] : []),
       ...(response.alternatives ?? []),
@@ -54,6 +54,16 @@ function operation(route: RouteSpec): JsonSchema {
     const content = Object.fromEntries(media.map((m) => [m.contentType, { schema: m.schema ? schemaRef(m.schema, 'output') : { type: 'string' } }]));
     return [status, { description: response.description, ...(media.length ? { content } : {}) }];
   }));
+  // Answers the middleware gives before any route runs (security.ts, body-limit.ts, api-route.ts).
+  const error = { content: { 'application/json': { schema: schemaRef(errorBodySchema, 'output') } } };
+  const refusals: Record<string, JsonSchema> = {
+    ...(route.method !== 'get' ? { 403: { description: 'From a page of another origin, or without an Origin header from another machine', ...error } } : {}),
+    ...(route.body ? {
+      413: { description: 'The body is larger than 1 MB', ...error },
+      415: { description: 'The body is not sent as `Content-Type: application/json`', ...error },
+    } : {}),
+  };
+  for (const [status, answer] of Object.entries(refusals)) responses[status] ??= answer;
   return {
     operationId: operationId(route),
     summary: route.summary,

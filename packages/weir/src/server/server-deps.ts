@@ -73,4 +73,10 @@ export interface SecurityOptions {
   token?: string;
   /** Host names accepted besides localhost, 127.0.0.1 and [::1] (e.g. a machine name when binding elsewhere). */
   allowedHosts?: string[];
+  /**
+   * Behind a reverse proxy (TLS terminated there): believe its X-Forwarded-Proto, X-Forwarded-Host and (last)
+   * X-Forwarded-For, for the serving origin, the cookie's Secure flag and the client address. Off by default: a
+   * client could otherwise claim any of them. The CLI sets it from `--trust-proxy` or WEIR_TRUST_PROXY=1.
+   */
+  trustProxy?: boolean;
 }

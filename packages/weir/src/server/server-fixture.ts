@@ -25,6 +25,8 @@ import type { ProjectSnapshot, SecurityOptions } from './server-deps.js';
 
 /** The secret setting's value: no response may ever contain it. */
 export const SECRET = 'sup3r-s3cret-Vaule-42';
+/** The secret inside an HTTP Basic credential, base64-encoded: no response may contain this either. */
+export const SECRET_BASIC = Buffer.from(`api:${SECRET}`).toString('base64');
 
 /** Knobs the assets read at run time, so a test can make a check fail, add a column or hold a step. */
 export interface FixtureState {
@@ -54,7 +56,7 @@ export interface ServerFixture {
   close(): Promise<void>;
 }
 
-export async function openServerFixture(options: { security?: SecurityOptions; seed?: boolean; pollIntervalMs?: number } = {}): Promise<ServerFixture> {
+export async function openServerFixture(options: { security?: SecurityOptions; seed?: boolean; pollIntervalMs?: number; now?: () => number } = {}): Promise<ServerFixture> {
   const root = mkdtempSync(join(tmpdir(), 'weir-server-'));
   writeFileSync(join(root, 'orders.csv'), 'id,customer,amount\n1,alice,10.5\n2,bob,20\n3,alice,30\n');
   const state: FixtureState = { qualityRows: 3, extraColumn: false };
@@ -70,7 +72,7 @@ export async function openServerFixture(options: { security?: SecurityOptions; s
   const byCustomer = asset(
     {
       key: 'sales/by_customer', inputs: { orders }, group: 'sales', tags: ['daily'], io: { path: 'out/by_customer.csv' },
-      description: `Revenue per customer (the description quotes ${SECRET} to prove responses are redacted).`,
+      description: `Revenue per customer (the description quotes ${SECRET}, and as Basic ${SECRET_BASIC}, to prove responses are redacted).`,
     },
     ({ orders }) => `select customer, sum(amount) as total${state.extraColumn ? ', count(*) as n' : ''} from ${orders} group by customer order by customer`,
   );
@@ -98,13 +100,14 @@ export async function openServerFixture(options: { security?: SecurityOptions; s
   const launcher = inProcessLauncher({ project: () => snapshot, storage, warehouse: async () => warehouse });
   const app = createApp({
     project: () => snapshot, storage, launcher, subscribe: launcher.subscribe, security: options.security,
-    pollIntervalMs: options.pollIntervalMs ?? 50,
+    pollIntervalMs: options.pollIntervalMs ?? 50, ...(options.now ? { now: options.now } : {}),
   });
   const auth: Record<string, string> = options.security?.token ? { authorization: `Bearer ${options.security.token}` } : {};
 
   const fixture: ServerFixture = {
     app, storage, launcher, state, snapshot, runs: { ok: '', failed: '' },
-    request: async (path, init = {}) => app.request(path, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } }),
+    // As the UI and the CLI do, a body is sent as JSON unless the test says otherwise (f.app.request sends as is).
+    request: async (path, init = {}) => app.request(path, { ...init, headers: { ...auth, ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined) } }),
     async json(path, schema, init) {
       const response = await fixture.request(path, init);
       const raw = await response.json();

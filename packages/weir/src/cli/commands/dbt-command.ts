@@ -119,7 +119,7 @@ export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
 }
 
 function parseVerb(instance: LocalInstance, dbt: LoadedDbt): number {
-  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'));
+  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { redact: projectRedactor(instance.loaded.definitions) });
   const count = (type: string) => [...dbt.project.nodes.values()].filter((n) => n.resourceType === type).length;
   process.stdout.write(`${statusText('succeeded', 'parsed')}  ${style.bold(dbt.project.name)}: ${plural(count('model'), 'model')}, ${plural(count('seed'), 'seed')}, ${plural(count('test'), 'test')}, ${plural(dbt.project.sources.size, 'source')}, ${plural(dbt.project.macros.size, 'macro')} ${style.dim(`(${Math.round(instance.loaded.loadMs)} ms)`)}\n`);
   process.stdout.write(style.dim(`  wrote ${relative(process.cwd(), join(dbt.targetDir, 'manifest.json'))}\n`));
@@ -199,11 +199,11 @@ async function compileVerb(instance: LocalInstance, dbt: LoadedDbt, options: Dbt
   } finally {
     session.close();
   }
-  writeCompiledFiles(dbt.project, compiled, dbt.targetDir);
-  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { compiled });
+  writeCompiledFiles(dbt.project, compiled, dbt.targetDir, projectRedactor(instance.loaded.definitions));
+  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { compiled, redact: projectRedactor(instance.loaded.definitions) });
   const now = Date.now();
-  writeRunResults([...compiled.values()].map((c) => ({ uniqueId: c.uniqueId, status: 'success', startedAtMs: now, completedAtMs: now, compiledCode: c.compiledCode })), join(dbt.targetDir, 'run_results.json'), { args: { which: 'compile' } });
-  if (compiled.size === 1 && options.select?.length) process.stdout.write(`${[...compiled.values()][0]!.compiledCode.trim()}\n`);
+  writeRunResults([...compiled.values()].map((c) => ({ uniqueId: c.uniqueId, status: 'success', startedAtMs: now, completedAtMs: now, compiledCode: c.compiledCode })), join(dbt.targetDir, 'run_results.json'), { args: { which: 'compile' }, redact: projectRedactor(instance.loaded.definitions) });
+  if (compiled.size === 1 && options.select?.length) process.stdout.write(`${projectRedactor(instance.loaded.definitions)([...compiled.values()][0]!.compiledCode.trim())}\n`);
   else process.stdout.write(`${statusText('succeeded', 'compiled')}  ${plural(compiled.size, 'node')} ${style.dim(`→ ${relative(process.cwd(), join(dbt.targetDir, 'compiled'))}`)}\n`);
   return 0;
 }
@@ -276,7 +276,7 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
       },
     });
     display?.stop();
-    const results = await writeBuildArtefacts(dbt, steps, checks, started, options);
+    const results = await writeBuildArtefacts(dbt, steps, checks, started, options, projectRedactor(instance.loaded.definitions));
     if (result.status === RunStatus.SUCCESS || !controller.signal.aborted) {
       // on-run-end sees dbt's `results` (one per node run) and `schemas`.
       const hookResults = results.map((r) => {
@@ -294,7 +294,7 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
   }
 }
 
-async function writeBuildArtefacts(dbt: LoadedDbt, steps: Map<string, StepRecord>, checks: Map<string, { passed: boolean; severity: string; failingRows: number | null; message: string; timestamp: number; sql?: string }>, started: number, options: DbtCommandOptions): Promise<DbtRunResult[]> {
+async function writeBuildArtefacts(dbt: LoadedDbt, steps: Map<string, StepRecord>, checks: Map<string, { passed: boolean; severity: string; failingRows: number | null; message: string; timestamp: number; sql?: string }>, started: number, options: DbtCommandOptions, redact: (text: string) => string): Promise<DbtRunResult[]> {
   const results: DbtRunResult[] = [];
   const compiled = new Map<string, CompiledNode>();
   const statements = new Map<string, string[]>();
@@ -333,9 +333,9 @@ async function writeBuildArtefacts(dbt: LoadedDbt, steps: Map<string, StepRecord
       });
     }
   }
-  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { compiled });
-  await writeRunFilesAsync(dbt.project, statements, dbt.targetDir);
-  writeRunResults(results, join(dbt.targetDir, 'run_results.json'), { elapsedMs: Date.now() - started, args: { which: options.verb, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: !!options.fullRefresh, vars: parseVars(options.vars) } });
+  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { compiled, redact });
+  await writeRunFilesAsync(dbt.project, statements, dbt.targetDir, redact);
+  writeRunResults(results, join(dbt.targetDir, 'run_results.json'), { elapsedMs: Date.now() - started, args: { which: options.verb, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: !!options.fullRefresh, vars: parseVars(options.vars) }, redact });
   return results;
 }
 
@@ -394,8 +394,8 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   const end = { durationMs, succeeded: failed ? [] : hosts, failed: failed ? hosts : [], skipped: [] };
   await emit(failed ? EventType.RUN_FAILURE : EventType.RUN_SUCCESS, null, `${plural(tests.length, 'test')}, ${failed} failed, in ${formatDuration(durationMs)}`, end);
   await sink.flush();
-  writeRunResults(results, join(dbt.targetDir, 'run_results.json'), { elapsedMs: durationMs, args: { which: 'test', select: options.select ?? [] } });
-  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'));
+  writeRunResults(results, join(dbt.targetDir, 'run_results.json'), { elapsedMs: durationMs, args: { which: 'test', select: options.select ?? [] }, redact: projectRedactor(instance.loaded.definitions) });
+  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { redact: projectRedactor(instance.loaded.definitions) });
   if (options.json) process.stdout.write(`${stringifyJson(results)}\n`);
   else {
     if (rows.length) process.stdout.write(`${renderTable(['test', 'asset', 'result', 'failing rows'], rows)}\n`);

@@ -18,12 +18,15 @@ import { packageRoot } from '../../shared/package-paths.js';
 // The UI package sits beside this one in the repository (packages/ui), built by `npm install`.
 const UI_DIST = join(packageRoot(), '..', 'ui', 'dist');
 
-export async function devCommand(options: { project: string; host?: string; port?: number }): Promise<number> {
+export async function devCommand(options: { project: string; host?: string; port?: number; trustProxy?: boolean }): Promise<number> {
   const host = options.host ?? DEFAULT_HOST;
   const token = process.env.WEIR_TOKEN || undefined;
+  const trustProxy = options.trustProxy ?? /^(1|true|yes)$/i.test(process.env.WEIR_TRUST_PROXY ?? '');
   assertBindingAllowed(host, token);
   const instance = await openLocalInstance(options.project, { tolerateLoadError: true });
-  const log = (error: unknown) => process.stderr.write(`${style.red('error')} ${(error as Error)?.message ?? String(error)}\n`);
+  // Masked with the secrets of the definitions served now (`watcher` exists before any error is logged): a run's
+  // error may quote a secret setting.
+  const log = (error: unknown) => process.stderr.write(projectRedactor(watcher.snapshot().definitions)(`${style.red('error')} ${(error as Error)?.message ?? String(error)}\n`));
   const root = instance.loaded.definitions.project.root;
   const initialError = instance.loadError === undefined ? undefined : describeLoadError(instance.loadError, root, projectRedactor(instance.loaded.definitions));
   if (initialError) process.stderr.write(`${style.red('error')} ${initialError.message} ${style.dim('(serving anyway: the UI shows the error until the files are fixed)')}\n`);
@@ -31,7 +34,7 @@ export async function devCommand(options: { project: string; host?: string; port
   const watcher = watchProject({ initial: instance.loaded, initialError, onChange: reportChange });
   const project = watcher.snapshot;
   const launcher = inProcessLauncher({ project, storage: instance.storage, warehouse: () => instance.warehouse(), onRunError: (_id, error) => log(error) });
-  const app = createApp({ project, storage: instance.storage, launcher, subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token }, onError: log,
+  const app = createApp({ project, storage: instance.storage, launcher, subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token, trustProxy }, onError: log,
     staticRoot: existsSync(`${UI_DIST}/index.html`) ? UI_DIST : undefined });
   // Open the warehouse now: this process owns it from the start, and a second `weir dev` fails fast on the lock.
   await instance.warehouse();

@@ -7,6 +7,7 @@ import { loadProjectConfig } from '../../loaders/index.js';
 import { openLocalInstance, openMetadataOnly } from '../local-instance.js';
 import { findServingProcess } from '../serving-process.js';
 import { RunDisplay } from '../output/run-display.js';
+import { printProjectWarnings } from '../output/project-warnings.js';
 import { runStatusText, statusText, style } from '../output/style.js';
 import { formatNumber, renderTable } from '../output/table.js';
 import { plural } from '../../shared/plural.js';
@@ -22,6 +23,7 @@ export interface RunCommandOptions {
 
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const config = loadProjectConfig(options.project);
+  printProjectWarnings(config);
   const server = await findServingProcess(config.root);
   if (server) {
     // The serving process owns the warehouse: hand the run to it rather than fail on DuckDB's file lock.

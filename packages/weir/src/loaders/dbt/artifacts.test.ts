@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDbtProject } from './load-dbt-project.js';
 import { compileProject } from './compile.js';
 import { writeCompiledFiles, writeManifest, writeRunFiles, writeRunResults } from './artifacts.js';
+import { secretRedactor } from '../../shared/redact.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/dbt/', import.meta.url));
 
@@ -45,4 +46,27 @@ test('run_results.json has the v6 shape', () => {
   assert.equal(results.results[0].unique_id, 'model.shop.customers');
   assert.equal(results.results[0].execution_time, 1.5);
   assert.equal(results.elapsed_time, 1.5);
+});
+
+test('artefacts mask secret setting values: manifest, run_results, compiled and run files', async () => {
+  const secret = `pa'ss "word" 42`;
+  const redact = secretRedactor([secret]);
+  const project = loadDbtProject(`${FIXTURES}shop`);
+  const compiled = await compileProject(project);
+  const customers = compiled.get('model.shop.customers')!;
+  // As an env_var() value would be rendered into the compiled SQL.
+  compiled.set(customers.uniqueId, { ...customers, compiledCode: `select '${secret.replace(/'/g, "''")}' as token` });
+  const dir = mkdtempSync(join(tmpdir(), 'weir-dbt-'));
+  writeManifest(project, join(dir, 'manifest.json'), { compiled, redact });
+  writeRunResults([{ uniqueId: customers.uniqueId, status: 'error', startedAtMs: 0, completedAtMs: 1, message: `failed for ${secret}`, compiledCode: secret }], join(dir, 'run_results.json'), { redact });
+  writeCompiledFiles(project, compiled, join(dir, 'target'), redact);
+  writeRunFiles(project, new Map([[customers.uniqueId, [`create table x as (select '${secret.replace(/'/g, "''")}')`]]]), join(dir, 'target'), redact);
+  const manifest = readFileSync(join(dir, 'manifest.json'), 'utf8');
+  assert.equal(JSON.parse(manifest).nodes['model.shop.customers'].compiled_code, "select '***' as token");
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'run_results.json'), 'utf8')).results[0].message, 'failed for ***');
+  assert.equal(readFileSync(join(dir, 'target/compiled/shop/models/marts/customers.sql'), 'utf8'), "select '***' as token");
+  assert.equal(readFileSync(join(dir, 'target/run/shop/models/marts/customers.sql'), 'utf8'), "create table x as (select '***');\n");
+  for (const file of ['manifest.json', 'run_results.json', 'target/compiled/shop/models/marts/customers.sql', 'target/run/shop/models/marts/customers.sql']) {
+    assert.ok(!readFileSync(join(dir, file), 'utf8').includes('word'), file);
+  }
 });

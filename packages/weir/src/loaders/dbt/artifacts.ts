@@ -10,9 +10,14 @@ const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
 const DBT_VERSION = '1.10.0';
 
-function writeJson(path: string, value: unknown): void {
+/** Masks secret setting values in an artefact's text; the default keeps it as is. */
+export type ArtifactRedactor = (text: string) => string;
+const keep: ArtifactRedactor = (text) => text;
+
+// The redactor masks JSON-escaped forms too, so the whole document is masked at once.
+function writeJson(path: string, value: unknown, redact: ArtifactRedactor = keep): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`);
+  writeFileSync(path, `${redact(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2))}\n`);
 }
 
 function configJson(node: DbtNode): Record<string, unknown> {
@@ -56,7 +61,7 @@ function nodeJson(node: DbtNode, compiled?: CompiledNode): Record<string, unknow
  * @example
  * writeManifest(project, 'target/manifest.json', { compiled })
  */
-export function writeManifest(project: DbtProject, path: string, options: { compiled?: Map<string, CompiledNode>; invocationId?: string } = {}): Record<string, unknown> {
+export function writeManifest(project: DbtProject, path: string, options: { compiled?: Map<string, CompiledNode>; invocationId?: string; redact?: ArtifactRedactor } = {}): Record<string, unknown> {
   const nodes: Record<string, unknown> = {};
   for (const node of project.nodes.values()) nodes[node.uniqueId] = nodeJson(node, options.compiled?.get(node.uniqueId));
   const sources: Record<string, unknown> = {};
@@ -94,7 +99,7 @@ export function writeManifest(project: DbtProject, path: string, options: { comp
     disabled: {}, parent_map: parentMap, child_map: childMap, group_map: {},
     saved_queries: unused.saved_queries ?? {}, semantic_models: unused.semantic_models ?? {}, unit_tests: unused.unit_tests ?? {},
   };
-  writeJson(path, manifest);
+  writeJson(path, manifest, options.redact);
   return manifest;
 }
 
@@ -117,7 +122,7 @@ export interface DbtRunResult {
 }
 
 /** Writes run_results.json in dbt's v6 shape. */
-export function writeRunResults(results: DbtRunResult[], path: string, options: { invocationId?: string; elapsedMs?: number; args?: Record<string, unknown> } = {}): Record<string, unknown> {
+export function writeRunResults(results: DbtRunResult[], path: string, options: { invocationId?: string; elapsedMs?: number; args?: Record<string, unknown>; redact?: ArtifactRedactor } = {}): Record<string, unknown> {
   const iso = (ms: number) => new Date(ms).toISOString();
   const document = {
     metadata: { dbt_schema_version: RUN_RESULTS_SCHEMA, dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: options.invocationId ?? null, env: {} },
@@ -141,7 +146,7 @@ export function writeRunResults(results: DbtRunResult[], path: string, options: 
     elapsed_time: (options.elapsedMs ?? results.reduce((sum, r) => sum + r.completedAtMs - r.startedAtMs, 0)) / 1000,
     args: options.args ?? {},
   };
-  writeJson(path, document);
+  writeJson(path, document, options.redact);
   return document;
 }
 
@@ -151,19 +156,19 @@ export function writeRunResults(results: DbtRunResult[], path: string, options: 
  * @example
  * writeCompiledFiles(project, compiled, 'target') // target/compiled/shop/models/marts/orders.sql, …
  */
-export function writeCompiledFiles(project: DbtProject, compiled: Map<string, CompiledNode>, targetDir: string): string[] {
-  return writeUnder(project, compiled, join(targetDir, 'compiled'), (c) => c.compiledCode);
+export function writeCompiledFiles(project: DbtProject, compiled: Map<string, CompiledNode>, targetDir: string, redact: ArtifactRedactor = keep): string[] {
+  return writeUnder(project, compiled, join(targetDir, 'compiled'), (c) => redact(c.compiledCode));
 }
 
 /** Writes `target/run/<package>/<path>` with the statements that built each node. */
-export function writeRunFiles(project: DbtProject, statements: Map<string, string[]>, targetDir: string): string[] {
+export function writeRunFiles(project: DbtProject, statements: Map<string, string[]>, targetDir: string, redact: ArtifactRedactor = keep): string[] {
   const written: string[] = [];
   for (const [id, sql] of statements) {
     const node = project.nodes.get(id);
     if (!node) continue;
     const file = join(targetDir, 'run', node.packageName, fileFor(node));
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${sql.join(';\n\n')};\n`);
+    writeFileSync(file, redact(`${sql.join(';\n\n')};\n`));
     written.push(file);
   }
   return written;
@@ -176,11 +181,11 @@ export function writeRunFiles(project: DbtProject, statements: Map<string, strin
  * @example
  * await writeRunFilesAsync(project, statements, 'target') // target/run/shop/models/marts/orders.sql, …
  */
-export async function writeRunFilesAsync(project: DbtProject, statements: Map<string, string[]>, targetDir: string): Promise<string[]> {
+export async function writeRunFilesAsync(project: DbtProject, statements: Map<string, string[]>, targetDir: string, redact: ArtifactRedactor = keep): Promise<string[]> {
   const files: Array<[string, string]> = [];
   for (const [id, sql] of statements) {
     const node = project.nodes.get(id);
-    if (node) files.push([join(targetDir, 'run', node.packageName, fileFor(node)), `${sql.join(';\n\n')};\n`]);
+    if (node) files.push([join(targetDir, 'run', node.packageName, fileFor(node)), redact(`${sql.join(';\n\n')};\n`)]);
   }
   const dirs = [...new Set(files.map(([file]) => dirname(file)))];
   await Promise.all(dirs.map((dir) => mkdir(dir, { recursive: true })));

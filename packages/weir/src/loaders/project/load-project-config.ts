@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { WeirError, WeirErrors } from '../../shared/errors.js';
+import { MIN_MASKED_SECRET_LENGTH, MIN_SAFE_SECRET_LENGTH } from '../../shared/redact.js';
 import { projectFileSchema, type ProjectConfig } from '../../definitions/project.js';
 import { lineOf } from './yaml-location.js';
 import { describeProjectFileIssues } from './project-file-issue.js';
@@ -62,6 +63,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
       settingSources[name] = 'default';
     } else settingSources[name] = 'unset';
   }
+  const warnings = secretSettings.flatMap((name) => shortSecretWarning(name, settings[name], file.settings[name] as { env?: string }));
   return {
     name: file.name,
     description: file.description,
@@ -74,6 +76,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     settings,
     secretSettings,
     settingSources,
+    ...(warnings.length ? { warnings } : {}),
     ...(file.dbt ? {
       dbt: {
         projectDir: resolve(root, file.dbt.project_dir), target: file.dbt.target, profilesDir: file.dbt.profiles_dir ? resolve(root, file.dbt.profiles_dir) : undefined,
@@ -81,6 +84,25 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
       },
     } : {}),
   };
+}
+
+/**
+ * Output is kept free of secrets by masking their text, so a short secret value cannot be masked safely: either
+ * ordinary words would be masked too, or (below MIN_MASKED_SECRET_LENGTH) it is not masked at all.
+ *
+ * @example
+ * shortSecretWarning('api_key', 'abc12', { env: 'API_KEY' })
+ * // ["weir.yaml: secret setting 'api_key' has a value of only 5 characters: … Set API_KEY to a value of at least 8 characters …"]
+ */
+function shortSecretWarning(name: string, value: unknown, setting: { env?: string }): string[] {
+  if (typeof value !== 'string' && typeof value !== 'number') return [];
+  const length = String(value).length;
+  if (length >= MIN_SAFE_SECRET_LENGTH) return [];
+  const what = length < MIN_MASKED_SECRET_LENGTH
+    ? 'it is too short to be masked in logs, errors and the UI without masking ordinary text, so it is not masked at all'
+    : 'only its exact text is masked in logs, errors and the UI (its base64 form is too short to tell apart from ordinary text)';
+  const where = setting.env ? `Set ${setting.env}` : `Set settings.${name}`;
+  return [`${PROJECT_FILE}: secret setting '${name}' has a value of only ${length} character${length === 1 ? '' : 's'}: ${what}. ${where} to a value of at least ${MIN_SAFE_SECRET_LENGTH} characters (a real token or password; for a test value, e.g. \`openssl rand -hex 16\`).`];
 }
 
 export const DBT_PROJECT_FILE = 'dbt_project.yml';

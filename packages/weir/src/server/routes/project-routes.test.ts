@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { projectSchema } from '../api-schemas.js';
-import { SECRET, openServerFixture, type ServerFixture } from '../server-fixture.js';
+import { SECRET, SECRET_BASIC, openServerFixture, type ServerFixture } from '../server-fixture.js';
 
 describe('GET /api/project', () => {
   let f: ServerFixture;
@@ -56,10 +56,11 @@ describe('GET /api/project', () => {
       const text = await (await f.request(path)).text();
       bytes += text.length;
       assert.ok(!text.includes(SECRET), `${path} leaks the secret`);
+      assert.ok(!text.includes(SECRET_BASIC), `${path} leaks the secret in base64`);
     }
     assert.ok(bytes > 20_000, 'the responses were real');
     // The secret does reach places on its way: the asset's description (in memory) and the asset's log call.
-    assert.ok(f.snapshot.definitions.assets.some((a) => a.description?.includes(SECRET)));
+    assert.ok(f.snapshot.definitions.assets.some((a) => a.description?.includes(SECRET) && a.description.includes(SECRET_BASIC)));
     const logs = await f.storage.events.eventsForRun(ok, { types: ['LOG'] });
     assert.ok(logs.some((e) => e.message.includes('reading with key ***')), 'the log line exists, masked');
   });

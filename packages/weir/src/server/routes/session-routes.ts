@@ -8,7 +8,8 @@ import { ApiError } from '../api-error.js';
 import { addRoute } from '../api-route.js';
 import type { ApiContext } from '../api-context.js';
 import { errorBodySchema, loginRequestSchema, sessionQuerySchema, sessionSchema, type Session } from '../api-schemas.js';
-import { TOKEN_COOKIE, isAuthenticated, tokensEqual } from '../security.js';
+import { TOKEN_COOKIE, isAuthenticated, isSecureRequest, verifyToken } from '../security.js';
+import type { TokenAttempts } from '../token-attempts.js';
 
 const COOKIE_MAX_AGE_S = 30 * 24 * 3600;
 
@@ -16,17 +17,19 @@ const COOKIE_MAX_AGE_S = 30 * 24 * 3600;
  * @example
  * // GET /api/session                      → {"authenticated":false,"tokenRequired":true}
  * // GET /api/session?token=s3cret&next=/runs → 302 to /runs, Set-Cookie: weir_token=…; HttpOnly; SameSite=Strict
+ * //   (and Secure over https, or behind a trusted proxy that sends X-Forwarded-Proto: https)
+ * // a wrong token, 10 times from one address within a minute → 429 with Retry-After
  * // POST /api/session {"token":"s3cret"}  → 200 {"authenticated":true,…} with the cookie; a wrong token → 401
  * // DELETE /api/session                   → clears the cookie
  */
-export function addSessionRoutes(api: ApiContext): void {
+export function addSessionRoutes(api: ApiContext, attempts: TokenAttempts): void {
   const security = api.deps.security ?? {};
   const session = (c: Context): Session => ({ authenticated: isAuthenticated(c, security), tokenRequired: Boolean(security.token) });
   const signIn = (c: Context, token: string) => {
     if (!security.token) return;
-    if (!tokensEqual(token, security.token)) throw new ApiError(401, 'UNAUTHORIZED', 'That is not this server\'s access token (WEIR_TOKEN).');
+    if (!verifyToken(c, security, attempts, token)) throw new ApiError(401, 'UNAUTHORIZED', 'That is not this server\'s access token (WEIR_TOKEN).');
     setCookie(c, TOKEN_COOKIE, token, {
-      httpOnly: true, sameSite: 'Strict', path: '/', maxAge: COOKIE_MAX_AGE_S, secure: new URL(c.req.url).protocol === 'https:',
+      httpOnly: true, sameSite: 'Strict', path: '/', maxAge: COOKIE_MAX_AGE_S, secure: isSecureRequest(c, security),
     });
   };
 
