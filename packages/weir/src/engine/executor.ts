@@ -266,7 +266,7 @@ class RunExecution {
       const session = await this.pool.acquire();
       try {
         const outcome = await runAssetAttempt({
-          project: this.project, runId: this.options.runId, definition, attempt, session, inputValues, upstream, dataVersion,
+          project: this.project, runId: this.options.runId, definition, attempt, session, inputValues, upstream, dataVersion, previous: this.latest.get(step.key),
           resources: this.options.resources ?? this.options.definitions.resources ?? {}, signal: controller.signal, log, logLine: line,
           relationOfKey: (key) => {
             const target = this.assets.get(key) ?? this.externals.get(key);

@@ -1,7 +1,7 @@
 /** Loads a file an asset returned (`load.excel()`, `load.csv()`, …) into a DuckDB table. */
 import { open, stat } from 'node:fs/promises';
 import type { Loadable } from '../definitions/asset-context.js';
-import { WeirError } from '../shared/errors.js';
+import { WeirError, isWeirError } from '../shared/errors.js';
 import type { ColumnDescription, DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
 import { qualified, quoteLiteral } from '../connectors/duckdb/quote-identifier.js';
 import type { TableTarget } from '../connectors/excel/read-excel-into-table.js';
@@ -100,12 +100,25 @@ async function checkCsvInput(session: DuckDbSession, path: string, options: Reco
   const encoding = String(option('encoding') ?? 'utf-8').toLowerCase();
   if (encoding === 'utf-8' || encoding === 'utf8') await checkUtf8(path, 'csv', signal);
   if (option('null_padding') === true || option('ignore_errors') === true || option('strict_mode') === false) return;
-  const dialect = await sniffCsvDialect(session, path, optionArgs, Number(option('skip') ?? 0), signal);
-  if (dialect) await checkCsvFieldCounts(path, dialect, { header: option('header') !== false, signal });
+  const skipRows = Number(option('skip') ?? 0);
+  const sniffed = await sniffCsvDialect(session, path, optionArgs, skipRows, signal);
+  if (!sniffed) return;
+  // Never the sniffer's own SkipRows: on a ragged file it skips the rows before the last change of field count
+  // and reads what is left as if it were the whole file.
+  try {
+    await checkCsvFieldCounts(path, { ...sniffed.dialect, skipRows }, { header: option('header') !== false, signal });
+  } catch (error) {
+    if (!isWeirError(error) || sniffed.skipRows <= skipRows) throw error;
+    const lines = sniffed.skipRows - skipRows;
+    throw new WeirError(error.summary, {
+      code: error.code, location: error.location,
+      hint: `${error.hint} If the first ${lines === 1 ? 'line is a title' : `${lines} lines are a title`}, not data, pass load.csv(path, { skip: ${sniffed.skipRows} }).`,
+    });
+  }
 }
 
 /** DuckDB's sniffer's dialect, or a guess from the header line when it sees one column or none (a ragged file). */
-async function sniffCsvDialect(session: DuckDbSession, path: string, optionArgs: string[], skipRows: number, signal?: AbortSignal): Promise<CsvDialect | undefined> {
+async function sniffCsvDialect(session: DuckDbSession, path: string, optionArgs: string[], skipRows: number, signal?: AbortSignal): Promise<{ dialect: CsvDialect; skipRows: number } | undefined> {
   const unset = (value: unknown) => (value === '(empty)' || value === null || value === undefined ? '' : String(value));
   try {
     const [sniffed] = await session.query<Record<string, unknown>>(
@@ -113,13 +126,15 @@ async function sniffCsvDialect(session: DuckDbSession, path: string, optionArgs:
       [], { signal },
     );
     if (sniffed && Number(sniffed.columns) > 1) {
-      return { delimiter: unset(sniffed.delimiter), quote: unset(sniffed.quote), escape: unset(sniffed.escape), skipRows: Number(sniffed.skip_rows ?? 0), comment: unset(sniffed.comment) };
+      const sniffedSkip = Number(sniffed.skip_rows ?? 0);
+      return { dialect: { delimiter: unset(sniffed.delimiter), quote: unset(sniffed.quote), escape: unset(sniffed.escape), skipRows: sniffedSkip, comment: unset(sniffed.comment) }, skipRows: sniffedSkip };
     }
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     // The sniffer gives up on a ragged file ("not possible to automatically detect the CSV parsing dialect").
   }
-  return guessCsvDialect(await headerLine(path, skipRows), skipRows);
+  const guessed = guessCsvDialect(await headerLine(path, skipRows), skipRows);
+  return guessed && { dialect: guessed, skipRows };
 }
 
 /** The first line after `skipRows`, from the first 64 KiB of the file. */
