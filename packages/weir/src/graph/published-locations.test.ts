@@ -66,11 +66,12 @@ test("names and files Weir keeps for itself are refused, whoever declares them",
     ['RESERVED_LOCATION', 'defs/e.ts'], ['RESERVED_LOCATION', 'defs/f.ts'], ['RESERVED_LOCATION', 'defs/g.ts'],
   ]);
   assert.equal(reserved[0]!.summary,
-    "asset 'orders__weir_audit' (defs/a.ts:1) cannot publish where it does: its key 'orders__weir_audit' is reserved: names containing '__weir_stage_' or ending in '__weir_audit' are Weir's staging and audit tables");
+    "asset 'orders__weir_audit' cannot publish where it does: its key 'orders__weir_audit' is reserved: names containing '__weir_stage_' or ending in '__weir_audit' are Weir's staging and audit tables");
   assert.match(reserved[3]!.summary, /its file \.weir\/warehouse\.duckdb is one of Weir's own/);
   assert.match(reserved[5]!.summary, /inside \.weir\/, the folder of Weir's own files/);
   // A file named like an audit table is an ordinary file: only relations and staged files are reserved.
   assert.ok(!reserved.some((e) => e.summary.includes("'audit_file'")));
+  assert.equal(reserved[0]!.message.split(': ')[0], 'defs/a.ts:1', 'the location leads the message');
 });
 
 test('an ephemeral model has no relation, so it shares no table', () => {

@@ -108,7 +108,7 @@ export function publishedLocationProblems(assets: readonly AssetDefinition[], co
   for (const definition of assets) {
     const reserved = reservedProblem(definition, context);
     if (reserved) {
-      errors.push(new WeirError(`asset ${named(definition)} cannot publish where it does: ${reserved}`, {
+      errors.push(new WeirError(`asset '${definition.key}' cannot publish where it does: ${reserved}`, {
         code: 'RESERVED_LOCATION', location: definition.location, hint: 'Choose another key, io.table or io.path.',
       }));
     }
