@@ -2,12 +2,13 @@
 // input file fails its step with the file and line, and the last good data stays published.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asset, load } from '../../src/index.js';
 import { isWeirError } from '../../src/shared/errors.js';
 import { materialize, type MaterializeResult } from '../../src/testing/index.js';
+import { writeExcelFromQuery } from '../../src/connectors/excel/write-excel-from-query.js';
 
 const open: MaterializeResult[] = [];
 const dirs: string[] = [];
@@ -78,6 +79,30 @@ describe('input integrity', () => {
     assert.equal(failure(latin1).code, 'FILE_ENCODING');
     assert.match(failure(latin1).message, /products\.csv:3: the csv file is not UTF-8: .*'é'.*encoding: 'latin-1'/);
     assert.deepEqual(await latin1.query('select name from main.products order by id'), [{ name: 'wine' }, { name: 'cheese' }]);
+  });
+
+  it('a truncated workbook fails its step and the table keeps its last good rows', async () => {
+    const root = tempDir();
+    const file = join(root, 'erp.xlsx');
+    const erp = asset({ key: 'erp' }, () => load.excel('erp.xlsx'));
+    const seed = await materialize({ assets: [asset({ key: 'seed' }, () => 'select 1 as x')], root });
+    open.push(seed);
+    const session = await seed.warehouse.connect();
+    try {
+      await writeExcelFromQuery(session, 'select i as product_id, i * 1.5 as price from range(2000) t(i)', file, { sheet: 'Feuil1' });
+    } finally {
+      session.close();
+    }
+    const first = await materialize({ assets: [erp], reuse: seed });
+    assert.equal(first.status, 'SUCCESS');
+    const bytes = readFileSync(file);
+    // Cut where its central directory starts: every part is still there, only the end of the zip is missing.
+    const directoryStart = bytes.readUInt32LE(bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])) + 16);
+    writeFileSync(file, bytes.subarray(0, directoryStart));
+    const truncated = await materialize({ assets: [erp], reuse: seed });
+    assert.equal(failure(truncated).code, 'EXCEL_UNREADABLE');
+    assert.match(failure(truncated).message, /erp\.xlsx: not a readable \.xlsx workbook \(the file ends early/);
+    assert.deepEqual(await truncated.query('select count(*)::int as n from main.erp'), [{ n: 2000 }]);
   });
 
   it('allowEmpty is validated with the other options', () => {
