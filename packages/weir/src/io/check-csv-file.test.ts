@@ -41,3 +41,18 @@ test('the header-line guess takes the most frequent candidate outside quotes, an
   assert.equal(guessCsvDialect('id\tname\tprice', 1)?.delimiter, '\t');
   assert.equal(guessCsvDialect('name', 0), undefined);
 });
+
+test('line numbers stay right across the 1 MiB read chunks, with quoted values spanning lines', async () => {
+  // Each row spans two lines (a quoted value holding a newline and the delimiter): ~3 MiB in all.
+  const rows = Array.from({ length: 60_000 }, (_, i) => `${i},"first, part\r\nsecond ""part"" ${'x'.repeat(20)}",${i}`);
+  rows[50_000] = '50000,short';
+  const path = await file('long.csv', `id,text,n\r\n${rows.join('\r\n')}\r\n`);
+  // Row 50,000 starts on line 2 + 2 × 50,000 (the header is line 1).
+  await assert.rejects(checkCsvFieldCounts(path, COMMA, { header: true }), (error: Error) => {
+    assert.match(error.message, /:100002: the csv file has rows with the wrong number of fields: line 100002 has 2 fields where the header \(line 1\) has 3\./);
+    return true;
+  });
+  rows[50_000] = `50000,"ok",1`;
+  await file('long.csv', `id,text,n\r\n${rows.join('\r\n')}\r\n`);
+  await checkCsvFieldCounts(path, COMMA, { header: true });
+});

@@ -102,9 +102,46 @@ export async function checkCsvFieldCounts(path: string, dialect: CsvDialect, opt
     inComment = false;
   };
 
+  const after = (chunk: Buffer, byte: number, from: number) => {
+    const at = byte < 0 ? -1 : chunk.indexOf(byte, from);
+    return at < 0 ? Infinity : at;
+  };
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     if (options.signal?.aborted) throw options.signal.reason;
+    // Where the next byte of each kind is in this chunk (native searches, ~10x faster than a byte loop); -1: unknown.
+    let nextQuote = -1;
+    let nextCr = -1;
+    let nextNewline = -1;
+    let nextDelimiter = -1;
     for (let i = 0; i < chunk.length; i++) {
+      // Fast path: outside quotes, jump to the next quote or line end, counting the delimiters on the way.
+      if (!inQuotes && skipping === 0 && !inComment && (comment < 0 || recordBytes > 0)) {
+        if (nextQuote < i) nextQuote = after(chunk, quote, i);
+        if (nextCr < i) nextCr = after(chunk, CARRIAGE_RETURN, i);
+        if (nextNewline < i) nextNewline = after(chunk, NEWLINE, i);
+        const stop = Math.min(nextQuote, nextCr, nextNewline, chunk.length);
+        if (stop > i) {
+          if (nextDelimiter < i) nextDelimiter = after(chunk, delimiter, i);
+          while (nextDelimiter < stop) { fields++; nextDelimiter = after(chunk, delimiter, nextDelimiter + 1); }
+          recordBytes += stop - i;
+          previousWasCr = false;
+          i = stop;
+          if (i >= chunk.length) break;
+        }
+      }
+      // Inside quotes with doubled-quote escapes: jump to the next quote, counting the lines a value spans.
+      if (inQuotes && escape < 0) {
+        if (nextQuote < i) nextQuote = after(chunk, quote, i);
+        const stop = Math.min(nextQuote, chunk.length);
+        if (stop > i) {
+          if (nextNewline < i) nextNewline = after(chunk, NEWLINE, i);
+          while (nextNewline < stop) { line++; nextNewline = after(chunk, NEWLINE, nextNewline + 1); }
+          recordBytes += stop - i;
+          previousWasCr = chunk[stop - 1] === CARRIAGE_RETURN;
+          i = stop;
+          if (i >= chunk.length) break;
+        }
+      }
       const byte = chunk[i]!;
       const wasCr = previousWasCr;
       previousWasCr = byte === CARRIAGE_RETURN;
