@@ -15,6 +15,7 @@ const BENCHMARKS = [
   ['api-runs.mjs', quick ? ['--runs', '20000', '--reps', '50'] : ['--http']],
   ['dbt-1000.mjs', quick ? ['--models', '300'] : []],
   ['redact.mjs', quick ? ['--lines', '200000'] : []],
+  ['concurrent-launches.mjs', []],
   // In headless Chromium: they need the built UI (npm install builds it) and /usr/bin/chromium.
   ['ui-lineage.mjs', quick ? ['--sizes', '1000'] : []],
   ['ui-lineage-reload.mjs', quick ? ['--reps', '3'] : []],

@@ -45,6 +45,11 @@ export interface AssetOptions<I extends Record<string, AssetRef> = Record<string
   /** Bump to mark the logic changed when the function text alone does not show it. */
   codeVersion?: string;
   metadata?: Record<string, unknown>;
+  /**
+   * A loaded input (`load.csv(…)`, `load.excel(…)`, …) that comes back with no rows fails the step when the last
+   * materialization had rows, so an empty export never replaces good data; `true` publishes it anyway.
+   */
+  allowEmpty?: boolean;
 }
 
 /** Values the function receives: a quoted table name for table assets, a path for file assets. */
@@ -72,6 +77,8 @@ export interface AssetDefinition {
   /** Hash of the function text and the options that shape its output, unless set by the user. */
   readonly codeVersion: string;
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Publish a loaded input that became empty (see `AssetOptions.allowEmpty`). */
+  readonly allowEmpty: boolean;
   readonly origin: Origin;
   /** Where it was declared, for errors and the UI. */
   readonly location?: SourceLocation;
@@ -108,6 +115,7 @@ const optionsSchema = z.strictObject({
   timeout: z.union([z.string(), z.number()]).optional(),
   codeVersion: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  allowEmpty: z.boolean().optional(),
 });
 
 // What each option looks like, for error messages that say what to write instead.
@@ -120,6 +128,7 @@ const EXPECTED_SHAPE: Record<string, string> = {
   tags: 'a list of strings',
   owners: 'a list of strings',
   kinds: 'a list of strings',
+  allowEmpty: 'true or false',
 };
 
 export function refKey(ref: AssetRef): AssetKey {
@@ -165,7 +174,7 @@ export function defineAsset(
       ? `${label}: unknown option${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `'${k}'`).join(', ')}`
       : `${label}: option '${issue.path.join('.') || 'options'}' is invalid: ${issue.message}${EXPECTED_SHAPE[String(issue.path[0])] ? ` (expected ${EXPECTED_SHAPE[String(issue.path[0])]})` : ''}`;
     throw invalid(summary, location,
-      'Allowed options: key, inputs, deps, description, owners, tags, group, kinds, io, checks, retry, timeout, codeVersion, metadata.');
+      'Allowed options: key, inputs, deps, description, owners, tags, group, kinds, io, checks, retry, timeout, codeVersion, metadata, allowEmpty.');
   }
   if (!isValidAssetKey(options.key)) {
     throw invalid(`asset key '${options.key}' is not valid`, location, 'Use letters, digits and _, optionally with / between parts (e.g. sales/orders).');
@@ -206,6 +215,7 @@ export function defineAsset(
     timeoutMs,
     codeVersion: options.codeVersion ?? hashText(code, JSON.stringify(io), JSON.stringify(inputs)).slice(0, 16),
     metadata: options.metadata ?? {},
+    allowEmpty: options.allowEmpty ?? false,
     origin: extra.origin,
     location,
     code,

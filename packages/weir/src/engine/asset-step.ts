@@ -35,6 +35,8 @@ export interface AssetAttempt {
   signal: AbortSignal;
   log: Logger;
   logLine: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** The asset's last materialization, if any: a loaded input that became empty is refused against it. */
+  previous?: { rowCount: number | null; runId: string };
   /** Published relation of another asset, for relationships checks. */
   relationOfKey: (key: string) => string;
   onCheck: (evaluation: CheckEvaluationData) => Promise<void>;
@@ -180,6 +182,21 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
   return { result, direct: false };
 }
 
+/**
+ * An input whose export came back empty (a failed job upstream, a wrong filter) must not replace last month's data
+ * unnoticed: when the last materialization had rows, an empty load fails unless the asset says `allowEmpty: true`.
+ */
+function refuseEmptiedInput(attempt: AssetAttempt, loaded: Loadable): void {
+  const { definition, previous, project } = attempt;
+  if (definition.allowEmpty || !previous?.rowCount) return;
+  const file = relative(project.root, filePathOf(project, loaded.path, `asset '${definition.key}'`)) || loaded.path;
+  const rows = `${previous.rowCount.toLocaleString('en')} row${previous.rowCount === 1 ? '' : 's'}`;
+  throw new WeirError(`asset '${definition.key}' loaded 0 rows from ${file}, where its last materialization (run ${previous.runId.slice(0, 8)}) had ${rows}; nothing was published`, {
+    code: 'INPUT_BECAME_EMPTY', location: definition.location,
+    hint: `Check the export that writes ${file}. If an empty input is expected, set allowEmpty: true on the asset.`,
+  });
+}
+
 /** Runs the checks on the staged data; emits each evaluation as it completes. */
 async function audit(attempt: AssetAttempt, relation: string, path?: string): Promise<CheckEvaluationData[]> {
   const failed: CheckEvaluationData[] = [];
@@ -266,6 +283,7 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
       return { kind: 'published', materialization: materializationOf(attempt, started, { kind: 'table', location: `${schema}.${io.name}` }, shape, metadata, null, result.sql) };
     }
     const shape = isRawFile ? { rowCount: null, columns: [] } : await describeRelation(session, stagingQuoted, { signal: attempt.signal, rowCount: produced.rowCount });
+    if (result.load && shape.rowCount === 0) refuseEmptiedInput(attempt, result.load);
     if (publishThenTest && io.kind === 'table') {
       // dbt's order, on request: publish, then test what was published; a failure blocks downstream only.
       await publishTable(session, { schema, staging: staging.table, table: io.name });

@@ -15,6 +15,7 @@ import { stringifyJson } from '../shared/json.js';
 import { plural } from '../shared/plural.js';
 import { ActiveRun, type FailReason, type SkippedStep } from './active-run.js';
 import { runAssetAttempt, StepAborted } from './asset-step.js';
+import { assetLockKey, assetLocksFor } from './asset-locks.js';
 import { installConsoleCapture } from './console-capture.js';
 import { computeDataVersion, type UpstreamVersion } from './data-version.js';
 import { toErrorInfo } from './error-info.js';
@@ -168,7 +169,32 @@ class RunExecution {
       await this.emit(EventType.STEP_START, step.key, `Started ${step.key}`, { attempt: 1, kind: 'asset' });
       return this.stepFailed(step.key, 1, 0, 'error', { message: missing, code: 'UPSTREAM_NEVER_MATERIALIZED' });
     }
-    return this.runAttempts(step, definition, upstream, dataVersion);
+    return this.withAssetLock(step.key, () => this.runAttempts(step, definition, upstream, dataVersion));
+  }
+
+  /**
+   * Runs `body` holding the asset's lock in this warehouse: another run of this process materializing the same asset
+   * is waited for (and said so in the step's log) instead of failing with DuckDB's write-write conflict.
+   */
+  private async withAssetLock(key: string, body: () => Promise<StepEnd>): Promise<StepEnd> {
+    const { log } = this.logger(key);
+    let holder: string | undefined;
+    let release: () => void;
+    try {
+      release = await assetLocksFor(this.options.warehouse).acquire(assetLockKey(key), this.options.runId, {
+        signal: this.runController.signal,
+        onWait: (runId) => { holder = runId; log.info(`waiting for run ${runId.slice(0, 8)} to finish ${key}`, { waitingForRun: runId }); },
+      });
+    } catch (error) {
+      if (!this.runController.signal.aborted) throw error;
+      await this.emit(EventType.STEP_START, key, `Started ${key}`, { attempt: 1, kind: 'asset' });
+      return this.stepFailed(key, 1, 0, 'canceled', { message: `cancelled while waiting for run ${holder?.slice(0, 8) ?? '?'} to finish it; nothing was published`, code: 'CANCELED' });
+    }
+    try {
+      return await body();
+    } finally {
+      release();
+    }
   }
 
   /** An upstream asset outside this run that was never published: say so instead of a raw SQL error. */
@@ -241,7 +267,7 @@ class RunExecution {
       const session = await this.pool.acquire();
       try {
         const outcome = await runAssetAttempt({
-          project: this.project, runId: this.options.runId, definition, attempt, session, inputValues, upstream, dataVersion,
+          project: this.project, runId: this.options.runId, definition, attempt, session, inputValues, upstream, dataVersion, previous: this.latest.get(step.key),
           resources: this.options.resources ?? this.options.definitions.resources ?? {}, signal: controller.signal, log, logLine: line,
           relationOfKey: (key) => {
             const target = this.assets.get(key) ?? this.externals.get(key);

@@ -5,6 +5,7 @@ import { hashText } from '../shared/hash.js';
 import type { AssetDefinition } from '../definitions/asset.js';
 import type { ExternalAssetDefinition } from '../definitions/external-asset.js';
 import type { AssetKey } from '../definitions/asset-key.js';
+import { publishedLocationProblems, type LocationContext } from './published-locations.js';
 
 export type AssetNodeKind = 'asset' | 'external';
 
@@ -17,6 +18,8 @@ export type AssetNode =
 export interface GraphInput {
   readonly assets: readonly AssetDefinition[];
   readonly externals?: readonly ExternalAssetDefinition[];
+  /** Resolves `io.path` and names Weir's own files, for the one-owner-per-location check (a `ProjectConfig` fits). */
+  readonly project?: LocationContext;
 }
 
 export interface AssetGraph {
@@ -55,7 +58,8 @@ type Declared = { kind: 'asset'; definition: AssetDefinition } | { kind: 'extern
 
 /**
  * Builds and validates the asset graph. Every problem is collected before throwing, so one run of
- * `weir validate` shows all of them: duplicate keys, dependencies on unknown keys, and cycles.
+ * `weir validate` shows all of them: duplicate keys, two assets publishing to one table or file (or to a name
+ * Weir keeps for itself), dependencies on unknown keys, and cycles.
  *
  * @example
  * const graph = buildAssetGraph({ assets: [orders, revenue], externals: [erpExport] });
@@ -90,6 +94,9 @@ export function buildAssetGraph(defs: GraphInput): AssetGraph {
       code: 'DUPLICATE_ASSET_KEY', location: list[1]!.definition.location, hint: 'Rename one of them: every asset needs its own key.',
     }));
   }
+
+  const firstDeclared = known.map((key) => byKey.get(key)![0]!).flatMap((e) => (e.kind === 'asset' ? [e.definition] : []));
+  errors.push(...publishedLocationProblems(firstDeclared, defs.project));
 
   // Edges. Unknown dependencies are reported and left out, so cycle detection still sees the rest.
   const upstream = new Map<AssetKey, AssetKey[]>();

@@ -74,4 +74,63 @@ describe('loadIntoTable', () => {
     });
     await assert.rejects(loadIntoTable(session, load.csv(join(dir, 'orders.csv'), { 'delim) --': ';' }), target('x')), { code: 'BAD_LOAD_OPTION' });
   });
+
+  /** The WeirError a load fails with, after checking that the target kept its last good data. */
+  async function failedLoad(loadable: ReturnType<typeof load.csv>, table: string): Promise<WeirError> {
+    await session.run(`create or replace table main.${table} as select 'last good' as kept`);
+    const error = await loadIntoTable(session, loadable, target(table)).then(() => undefined, (e: unknown) => e);
+    assert.ok(isWeirError(error), `expected a WeirError, got ${String(error)}`);
+    assert.deepEqual(await session.query(`select kept from main.${table}`), [{ kept: 'last good' }], 'the table keeps its data');
+    return error;
+  }
+
+  test('a csv row with too many or too few fields fails the load, naming the line and both counts', async () => {
+    const more = join(dir, 'more.csv');
+    await writeFile(more, 'id,name,amount\n1,a,10\n2,b,20,extra\n3,c,30\n');
+    const tooMany = await failedLoad(load.csv(more), 'ragged');
+    assert.equal(tooMany.code, 'CSV_WRONG_FIELD_COUNT');
+    assert.deepEqual(tooMany.location, { file: more, line: 3 });
+    assert.match(tooMany.message, /^.*more\.csv:3: the csv file has rows with the wrong number of fields: line 3 has 4 fields where the header \(line 1\) has 3\. Nothing was loaded from it\./);
+    // Far into a long file, where DuckDB's sniffer gives up on the dialect; short rows too; every wrong line is counted.
+    const late = join(dir, 'late.csv');
+    const lines = ['id;name;amount', ...Array.from({ length: 5000 }, (_, i) => `${i};"n;${i}";${i}`)];
+    lines[4001] = '4000;x';
+    lines[4500] = '4499;x';
+    lines[4700] = '4699;x;1;2';
+    await writeFile(late, `${lines.join('\r\n')}\r\n`);
+    const tooFew = await failedLoad(load.csv(late), 'ragged');
+    assert.equal(tooFew.summary, 'the csv file has rows with the wrong number of fields: line 4002 has 2 fields where the header (line 1) has 3. 3 lines are wrong in all: line 4002 (2), line 4501 (2), line 4701 (4).');
+  });
+
+  test('quoted delimiters and newlines, CRLF, a header of one column and null_padding are not ragged', async () => {
+    const quoted = join(dir, 'quoted.csv');
+    await writeFile(quoted, 'id,comment\r\n1,"a, b"\r\n2,"two\r\nlines, ""quoted"""\r\n3,\r\n');
+    assert.equal((await loadIntoTable(session, load.csv(quoted), target('quoted'))).rowCount, 3);
+    assert.deepEqual(await session.query('select comment from main.quoted where id = 2'), [{ comment: 'two\r\nlines, "quoted"' }]);
+    const single = join(dir, 'single.csv');
+    await writeFile(single, 'name\nalpha\nbeta gamma\n');
+    assert.equal((await loadIntoTable(session, load.csv(single), target('single'))).rowCount, 2);
+    const short = join(dir, 'short.csv');
+    await writeFile(short, 'id,name,amount\n1,a,10\n2,b\n');
+    assert.equal((await loadIntoTable(session, load.csv(short, { null_padding: true }), target('padded'))).rowCount, 2);
+    assert.deepEqual(await session.query('select amount from main.padded where id = 2'), [{ amount: null }]);
+  });
+
+  test('a csv in Latin-1 read as UTF-8 names the encoding, the line and the byte; declaring the encoding reads it', async () => {
+    const latin1 = join(dir, 'latin1.csv');
+    await writeFile(latin1, Buffer.concat([Buffer.from('id,name\n1,plain\n2,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const error = await failedLoad(load.csv(latin1), 'encoded');
+    assert.equal(error.code, 'FILE_ENCODING');
+    assert.equal(error.message, `${latin1}:3: the csv file is not UTF-8: line 3 has the byte 0xE9 where UTF-8 cannot have it (in Latin-1/Windows-1252 it is 'é'). ` +
+      "Nothing was loaded from it. Declare its encoding: load.csv(path, { encoding: 'latin-1' }), or export it as UTF-8.");
+    await loadIntoTable(session, load.csv(latin1, { encoding: 'latin-1' }), target('encoded'));
+    assert.deepEqual(await session.query('select name from main.encoded where id = 2'), [{ name: 'café' }]);
+    const utf16 = join(dir, 'utf16.csv');
+    await writeFile(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,name\n1,a\n', 'utf16le')]));
+    assert.match((await failedLoad(load.csv(utf16), 'encoded')).summary, /not UTF-8: it starts with a UTF-16 byte-order mark/);
+    // A character split across the reader's 1 MiB chunks is not an error.
+    const big = join(dir, 'big-utf8.csv');
+    await writeFile(big, `id,name\n${Array.from({ length: 120_000 }, (_, i) => `${i},é€😀`).join('\n')}\n`);
+    assert.equal((await loadIntoTable(session, load.csv(big), target('big'))).rowCount, 120_000);
+  });
 });

@@ -3,6 +3,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadProject } from '../../src/loaders/index.js';
+import { buildAssetGraph } from '../../src/graph/index.js';
+import { WeirErrors } from '../../src/shared/errors.js';
 import { isWeirError, type WeirError } from '../../src/shared/errors.js';
 import { PROFILE, num, removeProjects, withBuild, writeProject } from './dbt-helper.js';
 
@@ -65,5 +67,25 @@ describe('dbt errors', () => {
       // The last good table is still there.
       assert.equal(num(await built.query('select doubled as n from main.revenue')), 20);
     });
+  });
+
+  it('two models on one relation, or a model and a TypeScript asset on one table, are one load error naming both', async () => {
+    const dir = writeProject({
+      'weir.yaml': 'name: owners\ndbt:\n  project_dir: transform\n',
+      'package.json': '{ "type": "module" }\n',
+      'definitions/raw.ts': "import { asset } from 'weir';\nexport const raw = asset({ key: 'raw', io: { table: 'Totals' } }, () => 'select 1 as id');\n",
+      'transform/dbt_project.yml': 'name: transform\nprofile: transform\nmodels:\n  transform:\n    +materialized: table\n',
+      'transform/profiles.yml': PROFILE('transform'),
+      'transform/models/totals.sql': 'select 1 as total\n',
+      'transform/models/orders.sql': 'select 1 as id\n',
+      'transform/models/orders_v2.sql': "{{ config(alias='orders') }}\nselect 2 as id\n",
+    });
+    const loaded = await loadProject(dir);
+    const error = (() => { try { buildAssetGraph(loaded.definitions); } catch (e) { return e; } })();
+    assert.ok(error instanceof WeirErrors, `expected WeirErrors, got ${String(error)}`);
+    assert.deepEqual(error.errors.map((e) => e.code), ['DUPLICATE_LOCATION', 'DUPLICATE_LOCATION']);
+    const [orders, totals] = [...error.errors].sort((a, b) => a.summary.localeCompare(b.summary)).map((e) => e.summary);
+    assert.match(orders!, /^assets 'orders' \(.*transform\/models\/orders\.sql\) and 'orders_v2' \(.*transform\/models\/orders_v2\.sql\) both publish to table main\.orders$/);
+    assert.match(totals!, /^assets 'raw' \(.*definitions\/raw\.ts:2:\d+\) and 'totals' \(.*transform\/models\/totals\.sql\) both publish to table main\.Totals$/);
   });
 });

@@ -60,6 +60,36 @@ interface StreamingWorkbook extends AsyncIterable<StreamingSheet> {
 interface StreamingSheet extends AsyncIterable<ExcelJS.Row> {
   name?: string;
   id?: number;
+  /** The sheet's XML as it is unzipped: what exceljs parses rows from. */
+  iterator?: AsyncIterable<Buffer | string>;
+}
+
+// The end of a sheet's XML, with or without a namespace prefix (`</x:worksheet>`).
+const WORKSHEET_END = /<\/(?:[A-Za-z_][\w.-]*:)?worksheet>\s*$/;
+const TAIL_CHARS = 64;
+
+/**
+ * Makes a sheet whose XML stops before `</worksheet>` an error. exceljs never closes its XML parser, so a sheet cut
+ * short inside a well-formed zip (a damaged export, a writer killed mid-file) would otherwise read as fewer rows.
+ */
+function requireCompleteXml(worksheet: StreamingSheet, path: string, sheet: string): void {
+  const source = worksheet.iterator;
+  if (!source) return;
+  worksheet.iterator = (async function* () {
+    let tail = '';
+    for await (const chunk of source) {
+      // Only the end of each chunk is decoded: exceljs decodes the whole sheet already.
+      const end = typeof chunk === 'string' ? chunk.slice(-TAIL_CHARS) : chunk.subarray(Math.max(0, chunk.length - TAIL_CHARS)).toString('utf8');
+      tail = (tail + end).slice(-TAIL_CHARS);
+      yield chunk;
+    }
+    if (!WORKSHEET_END.test(tail)) {
+      throw new WeirError(`not a readable .xlsx workbook (sheet '${sheet}' ends early: its XML stops before </worksheet>, so rows are missing)`, {
+        code: 'EXCEL_UNREADABLE', location: { file: path },
+        hint: 'The file was cut short or damaged: export it again from its source (or re-save it in Excel as .xlsx). Nothing was loaded from it.',
+      });
+    }
+  })();
 }
 
 interface SheetOptions extends ExcelParseOptions {
@@ -107,6 +137,7 @@ export async function parseExcelSheet(source: ExcelSource, sink: SheetSink, opti
       const name = worksheet.name ?? `sheet${worksheet.id ?? ''}`;
       if (wanted !== undefined ? name !== wanted : !isFirstSheet(name, sheets)) continue;
       const date1904 = reader.properties?.model?.date1904 ?? false;
+      requireCompleteXml(worksheet, path, name);
       return await parseRows(guarded(worksheet, failure, path), { ...source, headerRow }, name, sink, { ...options, date1904 });
     }
     throw unknownSheetError(path, source.sheet, reader.model?.sheets ?? []);
@@ -365,13 +396,37 @@ async function checkLooksLikeXlsx(path: string): Promise<void> {
   } finally {
     await handle.close();
   }
-  if (head.subarray(0, 4).equals(ZIP_SIGNATURE)) return;
+  if (head.subarray(0, 4).equals(ZIP_SIGNATURE)) return checkZipEnd(path, size);
   if (head.subarray(0, 4).equals(OLE2_SIGNATURE)) {
     throw unreadableError(path, new Error('it is an old .xls workbook or a password-protected one'));
   }
   const text = head.subarray(0, Math.min(size, 64)).toString('utf8');
   const printable = /^[\x09\x0a\x0d\x20-\x7e\u00a0-\uffff]*$/.test(text.replace(/\ufffd$/, ''));
   throw unreadableError(path, new Error(printable ? `it is a text file starting with ${JSON.stringify(text.slice(0, 24))}` : 'it is not a zip archive'));
+}
+
+const END_OF_CENTRAL_DIRECTORY = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
+// The end record is 22 bytes plus a comment of at most 65,535.
+const MAX_END_RECORD_BYTES = 22 + 0xffff;
+
+/**
+ * A zip ends with its central directory. The streaming reader never reads it, so a file cut after its last sheet
+ * (or anywhere in the parts after it) would load as if whole: without that end record the file is truncated.
+ */
+async function checkZipEnd(path: string, size: number): Promise<void> {
+  const length = Math.min(size, MAX_END_RECORD_BYTES);
+  const tail = Buffer.alloc(length);
+  const handle = await open(path, 'r');
+  try {
+    await handle.read(tail, 0, length, size - length);
+  } finally {
+    await handle.close();
+  }
+  const at = tail.lastIndexOf(END_OF_CENTRAL_DIRECTORY);
+  const directoryEnd = at >= 0 && at + 22 <= length ? tail.readUInt32LE(at + 16) + tail.readUInt32LE(at + 12) : undefined;
+  if (directoryEnd === undefined || directoryEnd > size) {
+    throw unreadableError(path, new Error('the file ends early: its zip central directory is missing, so it is truncated'));
+  }
 }
 
 function unreadableError(path: string, error: unknown): WeirError {

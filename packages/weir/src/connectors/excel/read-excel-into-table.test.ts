@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import { isWeirError, type WeirError } from '../../shared/errors.js';
@@ -24,6 +25,48 @@ async function writeWorkbook(path: string, sheets: Record<string, Cell[][]>, sty
   style?.(workbook);
   await workbook.xlsx.writeFile(path);
   return path;
+}
+
+/** A zip of stored (uncompressed) entries, written by hand so a test can put any bytes in a part. */
+function storedZip(entries: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(entries)) {
+    const data = Buffer.from(text);
+    const fileName = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(data.length, 18); local.writeUInt32LE(data.length, 22); local.writeUInt16LE(fileName.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6); central.writeUInt32LE(crc32(data), 16);
+    central.writeUInt32LE(data.length, 20); central.writeUInt32LE(data.length, 24); central.writeUInt16LE(fileName.length, 28); central.writeUInt32LE(offset, 42);
+    locals.push(local, fileName, data);
+    centrals.push(central, fileName);
+    offset += local.length + fileName.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(centrals.length / 2, 8); end.writeUInt16LE(centrals.length / 2, 10);
+  end.writeUInt32LE(directory.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** The smallest workbook Excel writes the parts of: one sheet, numbers and inline strings, `sheetXml` as given. */
+function minimalXlsx(sheetXml: string): Buffer {
+  const ns = 'http://schemas.openxmlformats.org';
+  return storedZip({
+    '[Content_Types].xml': `<?xml version="1.0"?><Types xmlns="${ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+    '_rels/.rels': `<?xml version="1.0"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `<?xml version="1.0"?><workbook xmlns="${ns}/spreadsheetml/2006/main" xmlns:r="${ns}/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `<?xml version="1.0"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+    'xl/worksheets/sheet1.xml': sheetXml,
+  });
+}
+
+function sheetXml(rows: number): string {
+  const body = Array.from({ length: rows }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}"><v>${i}</v></c><c r="B${i + 2}" t="inlineStr"><is><t>text ${i}</t></is></c></row>`).join('');
+  return `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1" t="inlineStr"><is><t>b</t></is></c></row>${body}</sheetData></worksheet>`;
 }
 
 function weirError(code: string, pattern: RegExp) {
@@ -179,6 +222,33 @@ describe('readExcelIntoTable', () => {
     // Nothing of a failed load is left behind.
     assert.equal(await session.relationExists('main', 'bad'), undefined);
     assert.deepEqual(await session.query(`select table_name from duckdb_tables() where temporary`), []);
+  });
+
+  test('a workbook cut short is refused whole, never loaded as fewer rows', async () => {
+    const whole = sheetXml(500);
+    const complete = join(dir, 'complete.xlsx');
+    await writeFile(complete, minimalXlsx(whole));
+    assert.equal((await readExcelIntoTable(session, { path: complete }, target('complete'))).rowCount, 500, 'the hand-written workbook reads whole');
+    const zip = minimalXlsx(whole);
+    const directoryAt = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])));
+    const cases: Array<[string, Buffer, RegExp]> = [
+      // Every part is there and readable, only the zip's central directory is missing (a download cut at the end).
+      ['no-central-directory.xlsx', zip.subarray(0, zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]))), /its zip central directory is missing, so it is truncated/],
+      ['cut-in-directory.xlsx', zip.subarray(0, directoryAt + 10), /its zip central directory is missing/],
+      // A well-formed zip whose sheet stops half-way (a writer killed mid-file): the first 250 rows would parse.
+      ['sheet-ends-early.xlsx', minimalXlsx(whole.slice(0, Math.floor(whole.length / 2))), /sheet 'S' ends early: its XML stops before <\/worksheet>, so rows are missing/],
+      ['sheet-without-end-tag.xlsx', minimalXlsx(whole.replace('</worksheet>', '')), /sheet 'S' ends early/],
+    ];
+    for (const [name, content, reason] of cases) {
+      const path = join(dir, name);
+      await writeFile(path, content);
+      await assert.rejects(readExcelIntoTable(session, { path }, target('cut')), (error: unknown) => {
+        weirError('EXCEL_UNREADABLE', reason)(error);
+        assert.ok((error as WeirError).message.startsWith(`${path}: not a readable .xlsx workbook`), (error as WeirError).message);
+        return true;
+      }, name);
+    }
+    assert.equal(await session.relationExists('main', 'cut'), undefined, 'nothing loaded');
   });
 
   test('an aborted signal stops the load', async () => {
