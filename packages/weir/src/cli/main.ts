@@ -1,6 +1,7 @@
 /** The `weir` command line: parses arguments and dispatches; errors become one clear paragraph, never a stack. */
 import { Command, InvalidArgumentError } from 'commander';
 import { isWeirError } from '../shared/errors.js';
+import { installStdoutGuard } from './output/stdout-guard.js';
 import { style } from './output/style.js';
 
 // Commands are imported when invoked: `weir runs` must not pay for loading exceljs, esbuild or the engine.
@@ -96,11 +97,7 @@ function buildProgram(setExit: (code: number) => void): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // `weir logs ID | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
+  installStdoutGuard();
   let exitCode = 0;
   const program = buildProgram((code) => { exitCode = code; });
   program.exitOverride();
