@@ -25,7 +25,7 @@ import { findServingProcess } from '../serving-process.js';
 import { RunDisplay } from '../output/run-display.js';
 import { checkOutcomeText, statusText, style } from '../output/style.js';
 import { renderTable } from '../output/table.js';
-import { CANCEL_SIGNALS, printSummary, runCommand } from './run-command.js';
+import { CANCEL_SIGNALS, plural, printSummary, runCommand } from './run-command.js';
 import { dbtNodeStatusOf, dbtTestStatusOf } from './dbt-run-statuses.js';
 import { qualified, quoteIdent } from '../../connectors/duckdb/quote-identifier.js';
 
@@ -256,7 +256,7 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
       onRunCreated: (run) => {
         record.run = initialRunState(run.stepKeys);
         if (options.json) return;
-        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${definitions.project.name} · ${options.allAssets ? '' : 'dbt '}${options.verb} · ${run.stepKeys.length} steps`)}\n`);
+        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${definitions.project.name} · ${options.allAssets ? '' : 'dbt '}${options.verb} · ${plural(run.stepKeys.length, 'step')}`)}\n`);
         display = new RunDisplay(run.stepKeys);
       },
       onEvent: (event: EventRecord) => {

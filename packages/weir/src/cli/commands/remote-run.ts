@@ -8,7 +8,7 @@ import { WeirError } from '../../shared/errors.js';
 import { stringifyJson } from '../../shared/json.js';
 import { RunDisplay } from '../output/run-display.js';
 import { style } from '../output/style.js';
-import { CANCEL_SIGNALS } from './run-command.js';
+import { CANCEL_SIGNALS, plural } from './run-command.js';
 import { authHeaders, type ServingProcess } from '../serving-process.js';
 
 export interface RemoteRunOptions {
@@ -73,7 +73,7 @@ export async function remoteRun(server: ServingProcess, options: RemoteRunOption
   const detail = await api<{ run: { stepKeys: string[] } }>(server, `/api/runs/${runId}`);
   let display: RunDisplay | undefined;
   if (!options.json) {
-    process.stdout.write(`${style.bold(`Run ${runId}`)} ${style.dim(`· through weir dev at ${server.url} (pid ${server.pid}) · ${detail.run.stepKeys.length} steps`)}\n`);
+    process.stdout.write(`${style.bold(`Run ${runId}`)} ${style.dim(`· through weir dev at ${server.url} (pid ${server.pid}) · ${plural(detail.run.stepKeys.length, 'step')}`)}\n`);
     display = new RunDisplay(detail.run.stepKeys);
   }
   let interrupts = 0;

@@ -11,6 +11,9 @@ import { checkOutcomeText, runStatusText, style } from '../output/style.js';
 import { keepRunningWhenStdoutCloses } from '../output/stdout-guard.js';
 import { formatNumber, renderTable } from '../output/table.js';
 
+/** `1 step`, `2 steps`. */
+export const plural = (n: number, noun: string) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
 export interface RunCommandOptions {
   project: string;
   select?: string[];
@@ -66,7 +69,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       signal: controller.signal,
       onRunCreated: (run) => {
         if (options.json) return;
-        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${instance.loaded.definitions.project.name} · ${run.stepKeys.length} steps`)}\n`);
+        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${instance.loaded.definitions.project.name} · ${plural(run.stepKeys.length, 'step')}`)}\n`);
         display = new RunDisplay(run.stepKeys);
       },
       onEvent: (event: EventRecord) => {

@@ -59,16 +59,18 @@ export function checkOutcomeText(outcome: CheckOutcome, label: string = CHECK_OU
  * A step's checks in a few words, worst first, or '' when it had none.
  *
  * @example
- * stepChecksText({ passed: 3, failed: 1, warned: 0, couldNotRun: 1 }) // '1 failed, 1 could not run, 3 passed' (coloured)
+ * stepChecksText({ passed: 3, failed: 0, warned: 0, couldNotRun: 0 }) // '3 checks passed'
+ * stepChecksText({ passed: 3, failed: 1, warned: 0, couldNotRun: 1 }) // 'checks: 1 failed, 1 could not run, 3 passed' (coloured)
  */
 export function stepChecksText(counts: StepCheckCounts): string {
   const total = counts.passed + counts.failed + counts.warned + counts.couldNotRun;
   if (!total) return '';
+  if (counts.passed === total) return style.green(`${total} check${total === 1 ? '' : 's'} passed`);
   const parts: string[] = [];
   if (counts.failed) parts.push(style.red(`${counts.failed} failed`));
   if (counts.couldNotRun) parts.push(style.red(`${counts.couldNotRun} could not run`));
   if (counts.warned) parts.push(style.yellow(`${counts.warned} warning${counts.warned === 1 ? '' : 's'}`));
   if (counts.passed) parts.push(style.green(`${counts.passed} passed`));
-  return `${parts.join(', ')}`;
+  return `checks: ${parts.join(', ')}`;
 }
 
