@@ -6,6 +6,7 @@ import { assetHref, href, navigate, runHref, type Route } from '../../app/router
 import { formatCount, formatDateTime, formatDuration, formatValue, shortId } from '../../components/format.ts';
 import { Empty, ErrorPanel, Section, Skeleton } from '../../components/Panels.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { labelOf } from '../../components/status.ts';
 import { LogViewer } from '../logs/LogViewer.tsx';
 import { GanttChart } from '../run-gantt/GanttChart.tsx';
 import { useLiveRun } from './use-live-run.ts';
@@ -75,7 +76,7 @@ function RunHeader({ data }: { data: RunDetail }) {
         <div className="actions">
           {isActive ? (
             <button type="button" className="btn danger" disabled={busy !== null || run.status === 'CANCELING'} onClick={() => act('cancel', () => api.cancel(run.runId), false)}>
-              {run.status === 'CANCELING' ? 'Canceling…' : 'Cancel run'}
+              {run.status === 'CANCELING' ? `${labelOf('CANCELING')}…` : 'Cancel run'}
             </button>
           ) : (
             <>
