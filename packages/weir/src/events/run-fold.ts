@@ -224,6 +224,22 @@ function pendingStep(key: string): StepSummary {
   return { key, kind: StepKind.ASSET, status: StepStatus.PENDING, attempts: [], checks: { passed: 0, failed: 0, warned: 0, couldNotRun: 0 } };
 }
 
+/**
+ * Where each step sits in a steps array, kept beside the array (never on the state, which is plain data that
+ * travels as JSON). A result array keeps every step at its place, so it shares its input's index: applying one
+ * event to a 1,000-step run does not rebuild a 1,000-entry map.
+ */
+const STEP_INDEX = new WeakMap<readonly StepSummary[], Map<string, number>>();
+
+function stepIndexOf(steps: readonly StepSummary[]): Map<string, number> {
+  let index = STEP_INDEX.get(steps);
+  if (!index) {
+    index = new Map(steps.map((s, i) => [s.key, i]));
+    STEP_INDEX.set(steps, index);
+  }
+  return index;
+}
+
 /** The state being built by one batch: steps are copied on their first change, the rest stay shared. */
 class Draft {
   lastEventId: number;
@@ -231,7 +247,6 @@ class Draft {
   private runChanges: Partial<RunState> | undefined;
   private readonly changed = new Map<string, StepSummary>();
   private readonly added: StepSummary[] = [];
-  private index: Map<string, number> | undefined;
 
   constructor(readonly state: RunState) {
     this.lastEventId = state.lastEventId;
@@ -251,8 +266,7 @@ class Draft {
   step(key: string): StepSummary {
     const changed = this.changed.get(key);
     if (changed) return changed;
-    this.index ??= new Map(this.state.steps.map((s, i) => [s.key, i]));
-    const i = this.index.get(key);
+    const i = stepIndexOf(this.state.steps).get(key);
     const original = i === undefined ? undefined : this.state.steps[i];
     const step: StepSummary = original
       ? { ...original, attempts: original.attempts.map((a) => ({ ...a })), checks: { ...original.checks }, ...(original.blockedBy ? { blockedBy: [...original.blockedBy] } : {}) }
@@ -268,7 +282,19 @@ class Draft {
     }
     const isChanged = this.changed.size > 0 || this.runChanges !== undefined || this.lastEventId !== this.state.lastEventId || this.hasGap !== this.state.hasGap;
     if (!isChanged) return this.state;
-    const steps = this.changed.size ? [...this.state.steps.map((s) => this.changed.get(s.key) ?? s), ...this.added] : this.state.steps;
+    let steps = this.state.steps;
+    if (this.changed.size) {
+      const index = stepIndexOf(steps);
+      steps = steps.slice();
+      for (const [key, step] of this.changed) {
+        const i = index.get(key);
+        if (i !== undefined) steps[i] = step;
+      }
+      if (this.added.length) {
+        steps.push(...this.added);
+        STEP_INDEX.set(steps, new Map(steps.map((s, i) => [s.key, i])));
+      } else STEP_INDEX.set(steps, index);
+    }
     return { ...this.state, ...this.runChanges, steps, lastEventId: this.lastEventId, hasGap: this.hasGap };
   }
 }

@@ -7,7 +7,7 @@
  * the run goes on to its end.
  */
 import {
-  applyRunEvent, checkOutcomeOf, CHECK_OUTCOME_LABELS, initialRunState, StepStatus,
+  applyRunEvent, checkOutcomeOf, CHECK_OUTCOME_LABELS, initialRunState, STEP_STATUS_LABELS, StepStatus,
   type EventRecord, type RunState, type StepSummary,
 } from '../../events/index.js';
 import { formatDuration } from '../../shared/duration.js';
@@ -86,7 +86,11 @@ export class RunDisplay {
     if (checks) parts.push(checks);
     const attempt = step.attempts.length;
     if (attempt > 1 && step.status !== StepStatus.RETRYING) parts.push(style.dim(`attempt ${attempt}`));
-    const note = step.status === StepStatus.RETRYING ? this.notes.get(step.key) : step.status === StepStatus.SUCCEEDED ? undefined : step.reason;
+    const note = step.status === StepStatus.RETRYING ? this.notes.get(step.key)
+      : step.status === StepStatus.SUCCEEDED ? undefined
+      // The icon alone does not say "skipped" to everyone; a reuse and a cancel say it in their own words.
+      : step.status === StepStatus.SKIPPED ? `${STEP_STATUS_LABELS.skipped}: ${step.reason ?? ''}`
+      : step.reason;
     if (note) {
       const [first, ...rest] = note.split('\n');
       parts.push(style.dim(first!));
