@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { freePort, spawnWeir, TempDirs, WEIR_BIN, weir, weirJson, type RunInfoJson, type RunJson } from './cli-helper.js';
+import { freePort, runIdOf, spawnWeir, TempDirs, WEIR_BIN, weir, weirJson, type RunInfoJson, type RunJson } from './cli-helper.js';
 
 const execFileAsync = promisify(execFile);
 const temp = new TempDirs();
@@ -20,7 +20,7 @@ const LONG_ERROR = `the supplier feed is late: ${'y'.repeat(140)} (end of error)
 function project(): string {
   const dir = temp.make('weir-output-');
   mkdirSync(join(dir, 'definitions'), { recursive: true });
-  writeFileSync(join(dir, 'weir.yaml'), 'name: truthful\nsettings:\n  rows:\n    default: 3\n    env: TRUTH_ROWS\n');
+  writeFileSync(join(dir, 'weir.yaml'), 'name: truthful\nsettings:\n  rows:\n    default: 3\n    env: TRUTH_ROWS\n  api_key:\n    env: TRUTH_KEY\n    secret: true\n');
   writeFileSync(join(dir, 'definitions/assets.ts'), `import { asset, check } from 'weir';
 export const one = asset({ key: 'one', checks: [check('one_ok', () => ({ passed: true }))] },
   (_inputs, { settings }) => \`select * from range(\${settings.rows}) t(i)\`);
@@ -30,6 +30,7 @@ export const other = asset({ key: 'other', checks: [
 ] }, () => 'select 1 as x');
 export const slow = asset({ key: 'slow', deps: [one] }, () => 'select count(*) as n from range(30000000) t(i) where hash(i) % 7 = 0');
 export const wordy = asset({ key: 'wordy' }, () => { throw new Error(${JSON.stringify(LONG_ERROR)} + '\\nsecond line of the error'); });
+export const keyed = asset({ key: 'keyed' }, (_inputs, ctx) => { ctx.log.info(\`calling with \${ctx.settings.api_key}\`); return 'select 1 as x'; });
 export const forever = asset({ key: 'forever' }, () => 'select count(*) as n from range(30000000000) t(i) where hash(i) % 7 = 0');
 `);
   return dir;
@@ -175,6 +176,14 @@ describe('weir run output', () => {
       const next = await weirJson<RunInfoJson>(['run-info', runId, '--project', dir]);
       assert.equal(next.steps.find((s) => s.key === 'one')!.rowCount, 3);
       assert.ok(!devOutput.includes(token), 'the token is never printed');
+
+      // A secret setting from the command's environment is masked in that run's events like any secret setting.
+      const secret = 'sk-live-from-the-command-4821';
+      const keyed = await weir(['run', '-s', 'keyed', '--project', dir], { env: { WEIR_TOKEN: token, TRUTH_KEY: secret } });
+      assert.equal(keyed.code, 0, keyed.stderr);
+      const logs = await weir(['logs', runIdOf(keyed.stdout), '--json', '--project', dir]);
+      assert.match(logs.stdout, /calling with \*\*\*/);
+      assert.ok(!logs.stdout.includes(secret) && !keyed.stdout.includes(secret) && !devOutput.includes(secret), 'the secret never shows');
     } finally {
       dev.kill('SIGINT');
       await exited;
