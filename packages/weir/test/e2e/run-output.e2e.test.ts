@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { freePort, runIdOf, spawnWeir, TempDirs, WEIR_BIN, weir, weirJson, type RunInfoJson, type RunJson } from './cli-helper.js';
+import { freePort, runIdOf, spawnWeir, TempDirs, WEIR_BIN, weir, weirJson, writeProject, type RunInfoJson, type RunJson } from './cli-helper.js';
 
 const execFileAsync = promisify(execFile);
 const temp = new TempDirs();
@@ -61,6 +61,21 @@ describe('weir run output', () => {
     assert.equal(run!.status, 'SUCCESS', 'recorded to its end, not left STARTED');
     const info = await weirJson<RunInfoJson>(['run-info', run!.runId, '--project', dir]);
     assert.deepEqual(info.steps.map((s) => [s.key, s.status]), [['one', 'succeeded'], ['slow', 'succeeded']]);
+  });
+
+  it('the same for `weir build | head -1` on a dbt project', async () => {
+    const dir = writeProject(temp.make('weir-output-dbt-'), {
+      'dbt_project.yml': 'name: piped\nprofile: piped\n',
+      'profiles.yml': 'piped:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n',
+      'seeds/raw.csv': 'id\n1\n2\n',
+      'models/counted.sql': "select count(*) as n from {{ ref('raw') }}, range(20000000) t(i) where hash(i) % 7 = 0\n",
+    });
+    const child = spawnWeir(['build', '--project', dir]);
+    const exited = waitForExit(child);
+    await new Promise<void>((resolve) => child.stdout.once('data', () => { child.stdout.destroy(); resolve(); }));
+    assert.deepEqual(await exited, { code: 0, signal: null });
+    const [run] = await runsOf(dir);
+    assert.equal(run!.status, 'SUCCESS');
   });
 
   it('cancels on SIGHUP (a closed terminal) as on Ctrl-C: exits by itself, run CANCELED, step cancelled', async () => {

@@ -27,6 +27,7 @@ import { checkOutcomeText, statusText, style } from '../output/style.js';
 import { renderTable } from '../output/table.js';
 import { CANCEL_SIGNALS, plural, printSummary, runCommand } from './run-command.js';
 import { dbtNodeStatusOf, dbtTestStatusOf } from './dbt-run-statuses.js';
+import { keepRunningWhenStdoutCloses } from '../output/stdout-guard.js';
 import { qualified, quoteIdent } from '../../connectors/duckdb/quote-identifier.js';
 
 export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'compile' | 'ls' | 'parse';
@@ -246,6 +247,8 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   for (const signal of CANCEL_SIGNALS) process.on(signal, onSigint);
+  // `weir build | head -1`: the run goes on to its end and its record even when nobody reads any more.
+  const release = keepRunningWhenStdoutCloses();
   let display: RunDisplay | undefined;
   const record: BuildRecord = { run: initialRunState([]), sql: new Map(), checks: new Map() };
   try {
@@ -286,6 +289,7 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
   } finally {
     display?.stop();
     for (const signal of CANCEL_SIGNALS) process.off(signal, onSigint);
+    release();
   }
 }
 
@@ -349,6 +353,7 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   const hosts = [...new Set(tests.map((t) => dbt.assets.attachedTo.get(t.uniqueId)).filter((k): k is string => !!k))];
   await instance.storage.runs.createRun({ runId, project: definitions.project.name, trigger: 'cli', selection: selectionText({ select: options.select, exclude: options.exclude }), stepKeys: hosts, tags: { command: 'weir dbt test' }, createdAt: started });
   const sink = new EventSink(instance.storage.events, projectRedactor(definitions));
+  const release = keepRunningWhenStdoutCloses();
   const emit = (type: EventType, stepKey: string | null, message: string, data: unknown) =>
     sink.emit({ runId, project: definitions.project.name, type, stepKey, timestamp: Date.now(), message, data } as never);
   await emit(EventType.RUN_START, null, `Testing: ${tests.length} tests`, { stepKeys: hosts, concurrency: 1 });
@@ -392,6 +397,7 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   const end = { durationMs, succeeded: failed ? [] : hosts, failed: failed ? hosts : [], skipped: [] };
   await emit(failed ? EventType.RUN_FAILURE : EventType.RUN_SUCCESS, null, `${tests.length} tests, ${failed} failed, in ${formatDuration(durationMs)}`, end);
   await sink.flush();
+  release();
   writeRunResults(results, join(dbt.targetDir, 'run_results.json'), { elapsedMs: durationMs, args: { which: 'test', select: options.select ?? [] } });
   writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'));
   if (options.json) process.stdout.write(`${stringifyJson(results)}\n`);
