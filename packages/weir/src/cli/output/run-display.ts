@@ -35,11 +35,6 @@ export class RunDisplay {
     if (this.isLive) this.timer = setInterval(() => this.draw(), REDRAW_INTERVAL_MS);
   }
 
-  /** The run as folded so far. */
-  get run(): RunState {
-    return this.state;
-  }
-
   onEvent(event: EventRecord): void {
     this.state = applyRunEvent(this.state, event);
     if (event.type === 'STEP_UP_FOR_RETRY' && event.stepKey) this.notes.set(event.stepKey, `retry ${event.data.nextAttempt} in ${formatDuration(event.data.delayMs)}`);

@@ -8,7 +8,6 @@
 const READER_GONE = new Set(['EPIPE', 'EIO', 'ERR_STREAM_DESTROYED', 'ECONNRESET']);
 
 let holds = 0;
-let isClosed = false;
 
 /**
  * Installs the handlers once, at start-up (cli/main.ts).
@@ -19,7 +18,6 @@ let isClosed = false;
 export function installStdoutGuard(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (!READER_GONE.has(error.code ?? '')) throw error;
-    isClosed = true;
     if (holds === 0) process.exit(process.exitCode ?? 0);
   });
   // stderr too: a cancel notice written after the terminal closed must not crash the run it is cancelling.
@@ -43,9 +41,4 @@ export function keepRunningWhenStdoutCloses(): () => void {
     isReleased = true;
     holds--;
   };
-}
-
-/** Whether stdout's reader has gone (nothing written since reaches anyone). */
-export function isStdoutClosed(): boolean {
-  return isClosed || process.stdout.destroyed;
 }
