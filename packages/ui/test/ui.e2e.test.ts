@@ -232,6 +232,8 @@ describe('web UI', () => {
     await page.locator('[data-testid="log-line"]', { hasText: 'tick 2' }).waitFor();
     await page.click('text=Cancel run');
     await waitForRunStatus(page, 'CANCELED');
+    // The step it stopped is cancelled, as the terminal says, not failed; one spelling.
+    await page.locator('td .badge[data-status="canceled"]', { hasText: 'Cancelled' }).first().waitFor();
     writeFileSync(join(project.dir, 'release'), '');
   });
 

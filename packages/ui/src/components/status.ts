@@ -1,7 +1,10 @@
 /**
  * The ONE status palette: every status of runs, steps, assets and checks maps to a tone, and each tone is a CSS
- * variable (`--tone-success` …, in styles.css, for both themes). Labels shown to people live here too.
+ * variable (`--tone-success` …, in styles.css, for both themes). The words for run, step and check statuses are
+ * Weir's one mapping (packages/weir/src/events/labels.ts, shared with the terminal), capitalised for a badge;
+ * asset statuses, which only the UI names, are labelled here.
  */
+import { CHECK_OUTCOME_LABELS, RUN_STATUS_LABELS, STEP_STATUS_LABELS } from '../../../weir/src/events/labels.ts';
 export type Tone = 'success' | 'failure' | 'running' | 'queued' | 'warn' | 'stale' | 'checkfail' | 'neutral' | 'info';
 
 const TONES: Record<string, Tone> = {
@@ -9,19 +12,22 @@ const TONES: Record<string, Tone> = {
   SUCCESS: 'success', FAILURE: 'failure', STARTED: 'running', QUEUED: 'queued', CANCELING: 'warn', CANCELED: 'neutral',
   // steps
   succeeded: 'success', failed: 'failure', running: 'running', pending: 'queued', skipped: 'neutral', reused: 'info', retrying: 'warn', retry: 'warn',
+  canceled: 'neutral',
   // assets
   fresh: 'success', stale: 'stale', never: 'neutral', check_failed: 'checkfail', observed: 'info', missing: 'failure',
   // checks
-  passed: 'success', warned: 'warn',
+  passed: 'success', warned: 'warn', warn_only: 'warn', could_not_run: 'failure',
   // log levels
   error: 'failure', warn: 'warn', info: 'info', debug: 'neutral', event: 'neutral',
 };
 
+const capitalised = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, v[0]!.toUpperCase() + v.slice(1)]));
+
 const LABELS: Record<string, string> = {
-  SUCCESS: 'Success', FAILURE: 'Failure', STARTED: 'Running', QUEUED: 'Queued', CANCELING: 'Canceling', CANCELED: 'Canceled',
+  ...capitalised(RUN_STATUS_LABELS), ...capitalised(STEP_STATUS_LABELS), ...capitalised(CHECK_OUTCOME_LABELS),
+  // A Gantt bar's attempt outcome `retry` (the step status is `retrying`).
+  retry: 'Retried',
   never: 'Never materialized', fresh: 'Fresh', stale: 'Stale', check_failed: 'Check failed', observed: 'Observed', missing: 'Missing',
-  passed: 'Passed', failed: 'Failed', warned: 'Warning', succeeded: 'Succeeded', running: 'Running', pending: 'Pending',
-  skipped: 'Skipped', reused: 'Reused', retrying: 'Retrying', retry: 'Retried',
 };
 
 /**

@@ -37,6 +37,8 @@ export interface CheckResult {
   /** Plain JSON-safe objects. */
   samples: Array<Record<string, unknown>>;
   message: string;
+  /** Passed, but worth a warning (dbt's `warn_if` crossed below `error_if`): recorded as outcome `warn_only`. */
+  isWarning?: boolean;
   /** The query whose answer is `observed`, for people who want to reproduce it. */
   sql?: string;
 }

@@ -52,13 +52,15 @@ describe('evaluateCheck', () => {
 
     const unknownType = await evaluateCheck({ type: 'uniq', name: 'u', severity: 'error' } as unknown as CheckSpec, db.target('wines__stage_ab12cd34'));
     assert.equal(unknownType.passed, false);
+    // Could not run is a field, not a phrase to look for in the message.
+    assert.deepEqual([unknownAsset.outcome, unknownType.outcome], ['could_not_run', 'could_not_run']);
     assert.match(unknownType.message, /^u on wines could not run: unknown check type 'uniq' \(known: row_count, not_null, unique/);
   });
 
   it('fills every field of the evaluation', async () => {
     const result = await evaluateCheck(rowCount({ equals: 1, description: 'one wine' }), db.target('wines__stage_ab12cd34'));
     assert.deepEqual(Object.keys(result).sort(),
-      ['assetKey', 'blocking', 'checkName', 'durationMs', 'expected', 'failingRows', 'message', 'observed', 'passed', 'samples', 'severity', 'sql']);
+      ['assetKey', 'blocking', 'checkName', 'durationMs', 'expected', 'failingRows', 'message', 'observed', 'outcome', 'passed', 'samples', 'severity', 'sql']);
     assert.equal(typeof result.durationMs, 'number');
   });
 });

@@ -1,6 +1,7 @@
 /** Evaluates one check against a staged relation: dispatches to the built-in for its type and never throws on bad data. */
 import type { CheckSpec } from '../definitions/check.js';
 import type { QueryRunner } from '../definitions/asset-context.js';
+import { CheckOutcome } from '../events/check-outcome.js';
 import type { CheckEvaluationData } from '../events/run-event.js';
 import type { BuiltinCheck, CheckResult, CheckTarget, ResolvedCheckTarget } from './check-target.js';
 import { acceptedValuesCheck } from './builtin/accepted-values.js';
@@ -68,7 +69,9 @@ export async function evaluateCheck(spec: CheckSpec, target: CheckTarget): Promi
 
   let expected: unknown = null;
   let result: CheckResult;
+  let couldNotRun = false;
   if (!builtin) {
+    couldNotRun = true;
     // Specs also come from YAML; a type the union does not know is the user's mistake, reported like any other.
     const known = Object.keys(BUILTIN_CHECKS).join(', ');
     result = failedToRun(spec, target, `unknown check type '${String((spec as { type?: unknown }).type)}' (known: ${known})`);
@@ -79,16 +82,21 @@ export async function evaluateCheck(spec: CheckSpec, target: CheckTarget): Promi
     } catch (error) {
       const failedSql = runner.lastSql;
       const hint = await hintFor(error, builtin, spec, resolved);
+      couldNotRun = true;
       result = { ...failedToRun(spec, target, [oneLine(errorText(error)), hint].filter(Boolean).join('. ')), sql: failedSql };
     }
   }
 
   const passed = result.passed;
+  const outcome = couldNotRun ? CheckOutcome.COULD_NOT_RUN
+    : passed ? (result.isWarning ? CheckOutcome.WARN_ONLY : CheckOutcome.PASSED)
+    : spec.severity === 'warn' ? CheckOutcome.WARNED : CheckOutcome.FAILED;
   return {
     assetKey: target.assetKey,
     checkName: spec.name,
     severity: spec.severity,
     passed,
+    outcome,
     blocking: !passed && spec.severity === 'error',
     observed: result.observed,
     expected: 'expected' in result ? result.expected : expected,

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { isWeirError } from '../shared/errors.js';
 import { packageVersion } from '../shared/package-paths.js';
+import { installStdoutGuard } from './output/stdout-guard.js';
 import { style } from './output/style.js';
 
 // Commands are imported when invoked: `weir runs` must not pay for loading exceljs, esbuild or the engine.
@@ -104,11 +105,7 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // `weir logs ID | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
+  installStdoutGuard();
   let exitCode = 0;
   let projectDir: string | undefined;
   const program = buildProgram((code) => { exitCode = code; }, (dir) => { projectDir = dir; });

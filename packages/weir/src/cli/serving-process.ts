@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { WeirError } from '../shared/errors.js';
 
 export interface ServingProcess {
   pid: number;
@@ -50,12 +51,20 @@ export async function findServingProcess(projectRoot: string): Promise<ServingPr
     return undefined;
   }
   if (record.pid === process.pid || !isAlive(record.pid)) return undefined;
+  let response: Response;
   try {
-    const response = await fetch(`${record.url}/api/project`, { headers: authHeaders(), signal: AbortSignal.timeout(2000) });
-    return response.ok ? record : undefined;
+    response = await fetch(`${record.url}/api/project`, { headers: authHeaders(), signal: AbortSignal.timeout(2000) });
   } catch {
     return undefined;
   }
+  // It serves the project and holds the warehouse, but wants a token: say so, rather than fail later on the file lock.
+  if (response.status === 401 || response.status === 403) {
+    throw new WeirError(`\`weir dev\` (pid ${record.pid}) serves this project at ${record.url} and ${process.env.WEIR_TOKEN ? 'refused the WEIR_TOKEN given' : 'needs a token'}; it holds the warehouse, so this command cannot run by itself`, {
+      code: 'SERVING_PROCESS_NEEDS_TOKEN',
+      hint: 'Set WEIR_TOKEN to the token that `weir dev` was started with (e.g. `WEIR_TOKEN=… weir run`), or stop it first.',
+    });
+  }
+  return response.ok ? record : undefined;
 }
 
 export function authHeaders(): Record<string, string> {

@@ -37,6 +37,8 @@ export type CheckSpec =
 /** What a custom check function returns. */
 export interface CustomCheckOutcome {
   passed: boolean;
+  /** Passed, but say so as a warning (dbt's warn-only tests): the evaluation's outcome is `warn_only`. */
+  isWarning?: boolean;
   observed?: unknown;
   expected?: unknown;
   message?: string;

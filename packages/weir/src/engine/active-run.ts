@@ -3,10 +3,11 @@
  * pending -> running -> succeeded | failed | skipped, and every bucket is named, so a run that ends with steps
  * unfinished can say exactly which ones and why. Pure: the executor drives it and does the I/O.
  */
+import type { FailReason, SkipReason } from '../events/step-vocabulary.js';
 import type { ExecutionPlan, PlannedStep } from './execution-plan.js';
 
-export type SkipReason = 'upstream_failed' | 'upstream_check_failed' | 'unchanged' | 'canceled';
-export type FailReason = 'error' | 'check_failed' | 'timeout' | 'canceled';
+// Declared once in events/ (they are stored on STEP_FAILURE and STEP_SKIPPED); re-exported for the engine's readers.
+export type { FailReason, SkipReason };
 
 export interface SkippedStep {
   key: string;

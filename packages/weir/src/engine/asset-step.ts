@@ -10,7 +10,7 @@ import type { AssetContext, AssetResult, AssetResultObject, Loadable, Logger } f
 import { isLoadable } from '../definitions/asset-context.js';
 import type { AssetDefinition } from '../definitions/asset.js';
 import type { ProjectConfig } from '../definitions/project.js';
-import type { CheckEvaluationData, MaterializationData } from '../events/index.js';
+import { CheckOutcome, type CheckEvaluationData, type MaterializationData } from '../events/index.js';
 import { WeirError, formatLocation } from '../shared/errors.js';
 import { quoteIdent, qualified } from '../connectors/duckdb/quote-identifier.js';
 import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
@@ -210,7 +210,7 @@ async function audit(attempt: AssetAttempt, relation: string, path?: string): Pr
       resolveRelation: attempt.relationOfKey,
     });
     // A check that could not run (a typo in a column, a bad query) should point at where it was declared.
-    if (!evaluation.passed && / could not run: /.test(evaluation.message) && attempt.definition.location) {
+    if (evaluation.outcome === CheckOutcome.COULD_NOT_RUN && attempt.definition.location) {
       evaluation.message += ` Declared with asset '${attempt.definition.key}' at ${formatLocation(attempt.definition.location)}.`;
     }
     await attempt.onCheck(evaluation);

@@ -1,6 +1,8 @@
 /** The plan: an immutable, topologically ordered list of steps for one run. Pure: no I/O. */
 
-export type StepKind = 'asset' | 'observe';
+import type { StepKind } from '../events/step-vocabulary.js';
+
+export type { StepKind };
 
 export interface PlannedStep {
   /** The asset key: one step per asset. */

@@ -7,7 +7,7 @@ import type { AssetDefinition } from '../definitions/asset.js';
 import type { Definitions } from '../definitions/definitions.js';
 import type { ExternalAssetDefinition } from '../definitions/external-asset.js';
 import type { Logger } from '../definitions/asset-context.js';
-import { EventType, RunStatus, type ErrorInfo, type EventDataByType, type LogLevel, type NewEvent } from '../events/index.js';
+import { EventType, FAIL_REASON_LABELS, RunStatus, skipReasonText, type ErrorInfo, type EventDataByType, type LogLevel, type NewEvent } from '../events/index.js';
 import type { Storage, StoredMaterialization } from '../storage/storage.js';
 import type { WarehouseAccess } from './warehouse-access.js';
 import { formatDuration } from '../shared/duration.js';
@@ -52,7 +52,6 @@ export interface RunResult {
 
 type StepEnd = { outcome: 'succeeded' } | { outcome: 'reused' } | { outcome: 'failed'; reason: FailReason };
 
-const STEP_FAIL_REASONS: Record<FailReason, string> = { error: 'failed', check_failed: 'failed its checks', timeout: 'timed out', canceled: 'was cancelled' };
 
 class RunExecution {
   private readonly active: ActiveRun;
@@ -161,7 +160,8 @@ class RunExecution {
       const reused = this.latest.get(definition.key)!;
       this.active.reuse(step.key);
       this.versions.set(step.key, { assetKey: step.key, dataVersion, eventId: reused.eventId });
-      await this.emit(EventType.STEP_SKIPPED, step.key, `unchanged since run ${reused.runId.slice(0, 8)}: reused`, { reason: 'unchanged', reusedEventId: reused.eventId });
+      const data = { reason: 'unchanged', reusedEventId: reused.eventId, reusedRunId: reused.runId } as const;
+      await this.emit(EventType.STEP_SKIPPED, step.key, skipReasonText(data), data);
       return { outcome: 'reused' };
     }
     const missing = this.missingUpstream(definition, step);
@@ -327,7 +327,7 @@ class RunExecution {
   }
 
   private async stepFailed(key: string, attempt: number, durationMs: number, reason: FailReason, error: ErrorInfo): Promise<StepEnd> {
-    await this.emit(EventType.STEP_FAILURE, key, `${key} ${STEP_FAIL_REASONS[reason]}: ${error.message}`, { attempt, durationMs, error, reason });
+    await this.emit(EventType.STEP_FAILURE, key, `${key} ${FAIL_REASON_LABELS[reason]}: ${error.message}`, { attempt, durationMs, error, reason });
     return { outcome: 'failed', reason };
   }
 
@@ -341,10 +341,8 @@ class RunExecution {
   }
 
   private emitSkipped(skipped: SkippedStep) {
-    const why = skipped.reason === 'canceled' ? 'the run was cancelled'
-      : skipped.reason === 'upstream_check_failed' ? `upstream ${skipped.blockedBy.join(', ')} failed its checks`
-      : `upstream ${skipped.blockedBy.join(', ')} failed`;
-    return this.emit(EventType.STEP_SKIPPED, skipped.key, `skipped: ${why}`, { reason: skipped.reason, blockedBy: skipped.blockedBy });
+    const data = { reason: skipped.reason, blockedBy: skipped.blockedBy };
+    return this.emit(EventType.STEP_SKIPPED, skipped.key, `skipped: ${skipReasonText(data)}`, data);
   }
 
   private async finishRun(started: number, runError?: ErrorInfo): Promise<RunResult> {

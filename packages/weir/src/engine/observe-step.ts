@@ -7,7 +7,7 @@ import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
 import { quoteIdent } from '../connectors/duckdb/quote-identifier.js';
 import type { ExternalAssetDefinition, ExternalRelation } from '../definitions/external-asset.js';
 import type { ProjectConfig } from '../definitions/project.js';
-import type { CheckEvaluationData, ObservationData } from '../events/index.js';
+import { CheckOutcome, type CheckEvaluationData, type ObservationData } from '../events/index.js';
 import { evaluateCheck } from '../checks/index.js';
 import { WeirError, formatLocation } from '../shared/errors.js';
 import { hashFile, hashText } from '../shared/hash.js';
@@ -115,7 +115,7 @@ export async function auditExternalRelation(definition: ExternalAssetDefinition,
     const evaluation = await evaluateCheck(spec, {
       assetKey: definition.key, runner: audit.session, relation: externalRelationSql(definition.relation!), resolveRelation: audit.relationOfKey,
     });
-    if (!evaluation.passed && / could not run: /.test(evaluation.message) && definition.location) {
+    if (evaluation.outcome === CheckOutcome.COULD_NOT_RUN && definition.location) {
       evaluation.message += ` Declared with ${describeExternal(definition)}.`;
     }
     await audit.onCheck(evaluation);

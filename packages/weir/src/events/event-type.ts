@@ -27,7 +27,7 @@ export const EVENT_LABELS: Record<EventType, string> = {
   RUN_START: 'Run started',
   RUN_SUCCESS: 'Run succeeded',
   RUN_FAILURE: 'Run failed',
-  RUN_CANCELING: 'Cancelling',
+  RUN_CANCELING: 'Run cancelling',
   RUN_CANCELED: 'Run cancelled',
   STEP_START: 'Step started',
   STEP_SUCCESS: 'Step succeeded',

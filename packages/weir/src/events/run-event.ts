@@ -1,5 +1,7 @@
 /** The RunEvent union: execution's only output. Run log, asset history, Gantt and check history are read back from these. */
 import { EventType } from './event-type.js';
+import type { CheckOutcome } from './check-outcome.js';
+import type { FailReason, SkipReason, StepKind } from './step-vocabulary.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -52,6 +54,11 @@ export interface CheckEvaluationData {
   checkName: string;
   severity: 'error' | 'warn';
   passed: boolean;
+  /**
+   * What came of it, declared in check-outcome.ts. Absent on events stored before it existed: read it with
+   * `checkOutcomeOf(data)`, which derives it from `passed` and `severity`.
+   */
+  outcome?: CheckOutcome;
   /** True when it failed with severity error: downstream is blocked and nothing was published. */
   blocking: boolean;
   observed: unknown;
@@ -64,16 +71,17 @@ export interface CheckEvaluationData {
   durationMs: number;
 }
 
-export interface StepStartData { attempt: number; kind: 'asset' | 'observe' }
+export interface StepStartData { attempt: number; kind: StepKind }
 export interface StepSuccessData { attempt: number; durationMs: number }
-export interface StepFailureData { attempt: number; durationMs: number; error: ErrorInfo; reason: 'error' | 'check_failed' | 'timeout' | 'canceled' }
+export interface StepFailureData { attempt: number; durationMs: number; error: ErrorInfo; reason: FailReason }
 export interface StepRetryData { attempt: number; nextAttempt: number; delayMs: number; error: ErrorInfo }
 export interface StepSkippedData {
-  reason: 'upstream_failed' | 'upstream_check_failed' | 'unchanged' | 'canceled';
+  reason: SkipReason;
   /** The upstream steps that caused the skip. */
   blockedBy?: string[];
-  /** For `unchanged`: the materialization reused. */
+  /** For `unchanged`: the materialization reused, and the run that made it (absent on older events). */
   reusedEventId?: number;
+  reusedRunId?: string;
 }
 export interface RunStartData { stepKeys: string[]; concurrency: number }
 export interface RunEndData {

@@ -11,7 +11,9 @@
  * const page: RunPage = runPageSchema.parse(await (await fetch('/api/runs?status=FAILURE')).json());
  */
 import { z } from 'zod';
-import type { EventRecord, Run, StepSummary } from '../events/index.js';
+import {
+  ATTEMPT_OUTCOMES, CHECK_OUTCOMES, FAIL_REASONS, SKIP_REASONS, STEP_KINDS, STEP_STATUSES, type EventRecord, type Run, type StepSummary,
+} from '../events/index.js';
 import type { StoredCheckEvaluation, StoredMaterialization, StoredObservation } from '../storage/storage.js';
 import { isSameOriginPath } from './safe-redirect.js';
 
@@ -82,8 +84,9 @@ export type ApiRun = z.infer<typeof runSchema>;
 
 export const stepSummarySchema = named('StepSummary', z.object({
   key: z.string(),
-  kind: z.enum(['asset', 'observe']),
-  status: z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'reused', 'retrying']),
+  kind: z.enum(STEP_KINDS),
+  /** `canceled`: stopped, or never started, because the run was cancelled. */
+  status: z.enum(STEP_STATUSES),
   startedAt: z.number().optional(),
   endedAt: z.number().optional(),
   durationMs: z.number().optional(),
@@ -91,12 +94,16 @@ export const stepSummarySchema = named('StepSummary', z.object({
     attempt: z.number(),
     startedAt: z.number(),
     endedAt: z.number().optional(),
-    outcome: z.enum(['succeeded', 'failed', 'retry']).optional(),
+    outcome: z.enum(ATTEMPT_OUTCOMES).optional(),
     error: z.string().optional(),
   })),
   rowCount: z.number().nullable().optional(),
-  checks: z.object({ passed: z.number(), failed: z.number(), warned: z.number() }),
+  /** Check evaluations by outcome; a dbt warning-only pass counts as warned. */
+  checks: z.object({ passed: z.number(), failed: z.number(), warned: z.number(), couldNotRun: z.number() }),
   reason: z.string().optional(),
+  failReason: z.enum(FAIL_REASONS).optional(),
+  skipReason: z.enum(SKIP_REASONS).optional(),
+  blockedBy: z.array(z.string()).optional(),
 }));
 
 const materializationDataSchema = z.object({
@@ -122,6 +129,8 @@ const checkEvaluationDataSchema = z.object({
   checkName: z.string(),
   severity: z.enum(['error', 'warn']),
   passed: z.boolean(),
+  /** Absent on evaluations recorded before it existed (derive it from passed and severity). */
+  outcome: z.enum(CHECK_OUTCOMES).optional(),
   blocking: z.boolean(),
   observed: z.unknown(),
   expected: z.unknown(),
@@ -164,15 +173,16 @@ export const eventRecordSchema = named('EventRecord', z.discriminatedUnion('type
   eventOf('RUN_FAILURE', runEndDataSchema),
   eventOf('RUN_CANCELING', empty),
   eventOf('RUN_CANCELED', runEndDataSchema),
-  eventOf('STEP_START', z.object({ attempt: z.number(), kind: z.enum(['asset', 'observe']) })),
+  eventOf('STEP_START', z.object({ attempt: z.number(), kind: z.enum(STEP_KINDS) })),
   eventOf('STEP_SUCCESS', z.object({ attempt: z.number(), durationMs: z.number() })),
   eventOf('STEP_FAILURE', z.object({
-    attempt: z.number(), durationMs: z.number(), error: errorInfoSchema, reason: z.enum(['error', 'check_failed', 'timeout', 'canceled']),
+    attempt: z.number(), durationMs: z.number(), error: errorInfoSchema, reason: z.enum(FAIL_REASONS),
   })),
   eventOf('STEP_SKIPPED', z.object({
-    reason: z.enum(['upstream_failed', 'upstream_check_failed', 'unchanged', 'canceled']),
+    reason: z.enum(SKIP_REASONS),
     blockedBy: z.array(z.string()).optional(),
     reusedEventId: z.number().optional(),
+    reusedRunId: z.string().optional(),
   })),
   eventOf('STEP_UP_FOR_RETRY', z.object({ attempt: z.number(), nextAttempt: z.number(), delayMs: z.number(), error: errorInfoSchema })),
   eventOf('LOG', z.object({ level: z.enum(['debug', 'info', 'warn', 'error']), fields: z.record(z.string(), z.unknown()).optional() })),
@@ -423,6 +433,8 @@ export type RunPage = z.infer<typeof runPageSchema>;
 export const runDetailSchema = named('RunDetail', z.object({
   run: runSchema,
   steps: z.array(stepSummarySchema),
+  /** The last event (of any type but LOG) the steps were folded from: a live view applies only events after it. */
+  lastEventId: z.number(),
   materializations: z.array(materializationSchema),
   checks: z.array(checkEvaluationSchema),
   observations: z.array(observationSchema),
@@ -554,6 +566,13 @@ export const launchRequestSchema = named('LaunchRequest', z.strictObject({
   tags: tagsValue.optional(),
   /** Who asks: the web UI sends `ui`. */
   trigger: z.enum(['ui', 'api', 'cli']).default('api'),
+  /**
+   * Values of the project's settings for this run only, by name (a `weir run` handed to `weir dev` sends the ones
+   * its own environment resolved). Secret ones are masked in the run's events like any secret setting.
+   */
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Steps run at once, for this run only (default: the server's setting). */
+  concurrency: z.number().int().min(1).optional(),
 }));
 export type LaunchRequestBody = z.input<typeof launchRequestSchema>;
 

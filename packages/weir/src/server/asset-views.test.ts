@@ -15,6 +15,8 @@ describe('asset views', () => {
   it('names a check status from its latest evaluation', () => {
     assert.equal(checkStatus(undefined), 'never');
     assert.equal(checkStatus({ passed: true, severity: 'error' }), 'passed');
+    assert.equal(checkStatus({ passed: true, severity: 'error', outcome: 'warn_only' }), 'warned');
+    assert.equal(checkStatus({ passed: false, severity: 'error', outcome: 'could_not_run' }), 'failed');
     assert.equal(checkStatus({ passed: false, severity: 'warn' }), 'warned');
     assert.equal(checkStatus({ passed: false, severity: 'error' }), 'failed');
   });

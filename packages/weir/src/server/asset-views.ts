@@ -1,6 +1,7 @@
 /** Assets as the API shows them: definition, graph neighbours and state (status, last materialization, checks). */
 import { isAbsolute, relative } from 'node:path';
 import type { AssetState } from '../engine/asset-status.js';
+import { checkOutcomeOf } from '../events/check-outcome.js';
 import type { AssetNode } from '../graph/asset-graph.js';
 import { formatLocation } from '../shared/errors.js';
 import type { StoredCheckEvaluation, StoredMaterialization } from '../storage/storage.js';
@@ -9,14 +10,22 @@ import type { AssetSummary, ColumnChanges, TableColumn } from './api-schemas.js'
 type CheckStatus = AssetSummary['latestChecks'][number]['status'];
 
 /**
+ * A check's latest state, from its evaluation's outcome (events/check-outcome.ts): a warn-only pass is `warned`; a
+ * check that could not run is `failed`, or `warned` when its severity is warn (it blocks only at severity error).
+ *
  * @example
  * checkStatus(undefined) // 'never'
  * checkStatus({ passed: false, severity: 'warn', … }) // 'warned'
  */
-export function checkStatus(evaluation: Pick<StoredCheckEvaluation, 'passed' | 'severity'> | undefined): CheckStatus {
+export function checkStatus(evaluation: Pick<StoredCheckEvaluation, 'passed' | 'severity' | 'outcome'> | undefined): CheckStatus {
   if (!evaluation) return 'never';
-  if (evaluation.passed) return 'passed';
-  return evaluation.severity === 'warn' ? 'warned' : 'failed';
+  switch (checkOutcomeOf(evaluation)) {
+    case 'passed': return 'passed';
+    case 'warn_only':
+    case 'warned': return 'warned';
+    case 'failed': return 'failed';
+    case 'could_not_run': return evaluation.severity === 'warn' ? 'warned' : 'failed';
+  }
 }
 
 export function materializationSummary(m: StoredMaterialization): NonNullable<AssetSummary['lastMaterialization']> {

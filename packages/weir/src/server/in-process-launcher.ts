@@ -40,14 +40,17 @@ export function inProcessLauncher(options: InProcessLauncherOptions): InProcessL
 
   return {
     async launch(request: LaunchRequest): Promise<Run> {
-      const { definitions, graph } = options.project();
+      const { definitions: served, graph } = options.project();
+      const { settings, concurrency, ...launch } = request;
+      // Settings for this run only: the served definitions stay as they are for every other run.
+      const definitions = settings ? { ...served, project: { ...served.project, settings: { ...served.project.settings, ...settings } } } : served;
       const warehouse = await options.warehouse();
       const controller = new AbortController();
       return new Promise<Run>((resolve, reject) => {
         let runId: string | undefined;
         const done: Promise<LaunchedRun> = launchRun({
-          definitions, graph, storage: options.storage, warehouse, ...request,
-          concurrency: options.concurrency ?? definitions.project.concurrency, resources: options.resources, signal: controller.signal,
+          definitions, graph, storage: options.storage, warehouse, ...launch,
+          concurrency: concurrency ?? options.concurrency ?? definitions.project.concurrency, resources: options.resources, signal: controller.signal,
           // Called once the run is recorded, before it starts: the HTTP answer goes out here, the run goes on.
           onRunCreated: (run) => {
             runId = run.runId;

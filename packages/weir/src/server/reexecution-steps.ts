@@ -18,8 +18,8 @@ export interface ReexecutionInput {
   stepKeys?: readonly string[];
 }
 
-/** Steps that did not produce their asset in the parent run: failed, skipped (not reused), or never started. */
-const NOT_DONE = new Set<StepSummary['status']>(['failed', 'skipped', 'pending']);
+/** Steps that did not produce their asset in the parent run: failed, skipped (not reused), cancelled, never started or never finished. */
+const NOT_DONE = new Set<StepSummary['status']>(['failed', 'skipped', 'canceled', 'pending', 'running', 'retrying']);
 
 /**
  * @example

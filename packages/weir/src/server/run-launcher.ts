@@ -12,6 +12,9 @@ export interface LaunchRequest {
   parentRunId?: string;
   rootRunId?: string;
   tags?: Record<string, string>;
+  /** Setting values for this run only, over the project's (names the project declares). */
+  settings?: Record<string, string | number | boolean>;
+  concurrency?: number;
 }
 
 /**

@@ -99,6 +99,7 @@ describe('dbt tests as checks', () => {
       const check = (await built.storage.events.checkEvaluationsForRun(built.runId)).find((c) => c.checkName === 'amount_mostly_set')!;
       assert.equal(check.passed, true);
       assert.match(check.message, /1 failing row: warning only/);
+      assert.equal(check.outcome, 'warn_only', 'stored as a field: no reader parses the message');
       assert.equal(num(await built.query('select count(*) as n from main_dbt_test__audit.amount_mostly_set')), 1);
     });
     writeProject({ 'dbt_project.yml': "name: shop\nprofile: shop\nvars:\n  orders_sql: \"select 1 as id, 'paid' as status, 1 as customer_id, null as amount union all select 2, 'open', 2, null\"\n" }, dir);

@@ -10,6 +10,7 @@ import { Empty, ErrorPanel, Section, Skeleton } from '../../components/Panels.ts
 import { StatusBadge, StatusDot } from '../../components/StatusBadge.tsx';
 import { iconOf, labelOf, toneOf } from '../../components/status.ts';
 import { useOlderHistory } from './use-older-history.ts';
+import { checkOutcomeOf } from '../../../../weir/src/events/check-outcome.ts';
 
 const LIVE = 'ASSET_MATERIALIZATION,ASSET_CHECK_EVALUATION,RUN_SUCCESS,RUN_FAILURE,RUN_CANCELED';
 /** Materializations per page, first and older ones. */
@@ -273,7 +274,7 @@ function CheckCard({ assetKey, check }: { assetKey: string; check: AssetDetail['
   );
 }
 
-const evaluationStatus = (e: Pick<ApiCheckEvaluation, 'passed' | 'severity'>) => (e.passed ? 'passed' : e.severity === 'warn' ? 'warned' : 'failed');
+const evaluationStatus = (e: Pick<ApiCheckEvaluation, 'passed' | 'severity' | 'outcome'>) => checkOutcomeOf(e);
 
 /** The "Load older" button under a history, with its error; nothing once the API has no more. */
 function LoadOlder({ history, what, compact }: { history: { hasMore: boolean; isLoading: boolean; error: Error | null; loadOlder(): void }; what: string; compact?: boolean }) {

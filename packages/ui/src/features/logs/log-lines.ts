@@ -1,5 +1,6 @@
 /** A run's events as log lines, and the filter the log viewer applies (pure, so 100,000 lines filter in a few ms). */
 import type { ApiEventRecord } from '../../api/types.ts';
+import { checkOutcomeOf } from '../../../../weir/src/events/check-outcome.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'event';
 export const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'event'];
@@ -23,7 +24,11 @@ export function toLogLine(event: ApiEventRecord): LogLine {
   let level: LogLevel = 'event';
   if (event.type === 'LOG') level = event.data.level;
   else if (event.type === 'STEP_FAILURE' || event.type === 'RUN_FAILURE') level = 'error';
-  else if (event.type === 'ASSET_CHECK_EVALUATION' && !event.data.passed) level = event.data.severity === 'warn' ? 'warn' : 'error';
+  else if (event.type === 'ASSET_CHECK_EVALUATION') {
+    const outcome = checkOutcomeOf(event.data);
+    if (outcome === 'warned' || outcome === 'warn_only') level = 'warn';
+    else if (outcome !== 'passed') level = 'error';
+  }
   else if (event.type === 'STEP_UP_FOR_RETRY') level = 'warn';
   return { id: event.id, timestamp: event.timestamp, level, stepKey: event.stepKey, type: event.type, message: event.message };
 }

@@ -114,10 +114,10 @@ export function GanttChart({ steps, checks, runStartedAt, runEndedAt, activeStep
               ))}
               {layout.markers.filter((m) => inView(m.y)).map((m, i) => (
                 <g key={i} transform={`translate(${m.x} ${m.y + ROW_HEIGHT / 2})`}>
-                  {/* Passed: a diamond; failed or warned: a triangle. The shape tells the outcome as well as the colour. */}
-                  <path d={m.passed ? 'M0,-6 L6,0 L0,6 L-6,0 Z' : 'M0,-7 L7,6 L-7,6 Z'}
-                    fill={toneColor(m.passed ? 'passed' : m.severity === 'warn' ? 'warned' : 'check_failed')} stroke="var(--surface)" strokeWidth={1.5}>
-                    <title>{`check ${m.checkName}: ${m.passed ? 'passed' : m.severity === 'warn' ? 'warned' : 'failed'}`}</title>
+                  {/* Passed: a diamond; anything else: a triangle. The shape tells the outcome as well as the colour. */}
+                  <path d={m.outcome === 'passed' ? 'M0,-6 L6,0 L0,6 L-6,0 Z' : 'M0,-7 L7,6 L-7,6 Z'}
+                    fill={toneColor(m.outcome === 'failed' ? 'check_failed' : m.outcome)} stroke="var(--surface)" strokeWidth={1.5}>
+                    <title>{`check ${m.checkName}: ${labelOf(m.outcome).toLowerCase()}`}</title>
                   </path>
                 </g>
               ))}

@@ -2,11 +2,12 @@
  * Geometry of a run's Gantt chart: one row per step attempt, bars from start to end on a shared time axis, running
  * attempts reaching the injected clock, check evaluations as markers. Pure: the component only draws these numbers.
  */
+import { checkOutcomeOf, type CheckOutcome } from '../../../../weir/src/events/check-outcome.ts';
 
 export interface GanttStep {
   key: string;
   status: string;
-  attempts: ReadonlyArray<{ attempt: number; startedAt: number; endedAt?: number; outcome?: 'succeeded' | 'failed' | 'retry'; error?: string }>;
+  attempts: ReadonlyArray<{ attempt: number; startedAt: number; endedAt?: number; outcome?: 'succeeded' | 'failed' | 'retry' | 'canceled'; error?: string }>;
   reason?: string;
 }
 export interface GanttCheck {
@@ -15,6 +16,7 @@ export interface GanttCheck {
   timestamp: number;
   passed: boolean;
   severity: 'error' | 'warn';
+  outcome?: CheckOutcome;
 }
 export interface GanttInput {
   steps: readonly GanttStep[];
@@ -29,7 +31,7 @@ export interface GanttInput {
 }
 
 /** `running` for an attempt without an end; `pending` and `skipped` rows have no bar. */
-export type BarState = 'succeeded' | 'failed' | 'retry' | 'running';
+export type BarState = 'succeeded' | 'failed' | 'retry' | 'canceled' | 'running';
 export interface GanttBar {
   attempt: number;
   x: number;
@@ -57,6 +59,8 @@ export interface GanttMarker {
   y: number;
   passed: boolean;
   severity: 'error' | 'warn';
+  /** How the check came out (events/check-outcome.ts): the marker's colour and title. */
+  outcome: CheckOutcome;
 }
 export interface GanttLayout {
   start: number;
@@ -128,7 +132,7 @@ export function ganttLayout(input: GanttInput): GanttLayout {
   for (const check of input.checks ?? []) {
     const row = rows.filter((r) => r.stepKey === check.assetKey && r.bar && r.bar.startedAt <= check.timestamp).pop() ?? firstRowOf.get(check.assetKey);
     if (!row) continue;
-    markers.push({ stepKey: check.assetKey, checkName: check.checkName, x: x(check.timestamp), y: row.y, passed: check.passed, severity: check.severity });
+    markers.push({ stepKey: check.assetKey, checkName: check.checkName, x: x(check.timestamp), y: row.y, passed: check.passed, severity: check.severity, outcome: checkOutcomeOf(check) });
   }
 
   return { start, end, rows, markers, ticks: ticks(end - start, x, start, input.width), height: rows.length * rowHeight, x };

@@ -6,9 +6,11 @@ import { assetHref, href, navigate, runHref, type Route } from '../../app/router
 import { formatCount, formatDateTime, formatDuration, formatValue, shortId } from '../../components/format.ts';
 import { Empty, ErrorPanel, Section, Skeleton } from '../../components/Panels.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { labelOf } from '../../components/status.ts';
 import { LogViewer } from '../logs/LogViewer.tsx';
 import { GanttChart } from '../run-gantt/GanttChart.tsx';
 import { useLiveRun } from './use-live-run.ts';
+import { checkOutcomeOf } from '../../../../weir/src/events/check-outcome.ts';
 
 const ACTIVE = new Set(['QUEUED', 'STARTED', 'CANCELING']);
 /** Steps listed before "Show all": a 1,000-step run paints as fast as a small one. */
@@ -58,7 +60,7 @@ function RunHeader({ data }: { data: RunDetail }) {
   };
   const reexecute = (body: ReexecuteRequestBody) => act(body.mode, () => api.reexecute(run.runId, body), true);
   const isActive = ACTIVE.has(run.status);
-  const hasFailures = data.steps.some((s) => s.status === 'failed' || s.status === 'skipped') || run.status === 'FAILURE' || run.status === 'CANCELED';
+  const hasFailures = data.steps.some((s) => s.status === 'failed' || s.status === 'skipped' || s.status === 'canceled') || run.status === 'FAILURE' || run.status === 'CANCELED';
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (!isActive) return;
@@ -74,7 +76,7 @@ function RunHeader({ data }: { data: RunDetail }) {
         <div className="actions">
           {isActive ? (
             <button type="button" className="btn danger" disabled={busy !== null || run.status === 'CANCELING'} onClick={() => act('cancel', () => api.cancel(run.runId), false)}>
-              {run.status === 'CANCELING' ? 'Canceling…' : 'Cancel run'}
+              {run.status === 'CANCELING' ? `${labelOf('CANCELING')}…` : 'Cancel run'}
             </button>
           ) : (
             <>
@@ -141,7 +143,8 @@ function StepsAndResults({ data, onStepKey }: { data: RunDetail; onStepKey(key: 
                 <td>
                   {step.checks.passed ? <span className="badge tone-success">{step.checks.passed} ✓</span> : null}{' '}
                   {step.checks.failed ? <span className="badge tone-failure">{step.checks.failed} ✗</span> : null}{' '}
-                  {step.checks.warned ? <span className="badge tone-warn">{step.checks.warned} !</span> : null}
+                  {step.checks.warned ? <span className="badge tone-warn">{step.checks.warned} !</span> : null}{' '}
+                  {step.checks.couldNotRun ? <span className="badge tone-failure" title="could not run">{step.checks.couldNotRun} ?</span> : null}
                 </td>
               </tr>
             ))}
@@ -176,7 +179,7 @@ function StepsAndResults({ data, onStepKey }: { data: RunDetail; onStepKey(key: 
               <tbody>
                 {data.checks.map((c) => (
                   <tr key={c.eventId} title={c.message}>
-                    <td><StatusBadge status={c.passed ? 'passed' : c.severity === 'warn' ? 'warned' : 'failed'} /></td>
+                    <td><StatusBadge status={checkOutcomeOf(c)} /></td>
                     <td><a href={href(`/assets/${c.assetKey}`)}>{c.assetKey}</a> · {c.checkName}<div className="muted" style={{ fontSize: 12 }}>{c.message}</div></td>
                     <td className="mono">{formatValue(c.observed)}</td>
                     <td className="mono">{formatValue(c.expected)}</td>

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiEventRecord, RunDetail } from '../../api/types.ts';
-// The oracle: the server's own step summary (what GET /api/runs/:id answers), computed over all events at once.
-import { summarizeSteps } from '../../../../weir/src/events/step-summary.ts';
+// The oracle: the server's own fold (what GET /api/runs/:id answers), computed over all events at once.
+import { foldRunEvents } from '../../../../weir/src/events/run-fold.ts';
 import type { EventRecord } from '../../../../weir/src/events/run-event.ts';
 import { applyRunEvents } from './apply-run-events.ts';
 
@@ -82,7 +82,9 @@ function detailAfter(events: readonly ApiEventRecord[]): RunDetail {
       runId: RUN_ID, project: 'shop', status, trigger: 'ui', selection: null, stepKeys: STEP_KEYS, parentRunId: null, rootRunId: null, tags: {},
       createdAt: T0, startedAt, endedAt,
     },
-    steps: summarizeSteps(STEP_KEYS, events as unknown as EventRecord[]),
+    steps: foldRunEvents(STEP_KEYS, events as unknown as EventRecord[]).steps,
+    // As the server answers: the last event it folded (it reads every type but LOG).
+    lastEventId: Math.max(0, ...events.filter((e) => e.type !== 'LOG').map((e) => e.id)),
     materializations: events.flatMap((e) => (e.type === 'ASSET_MATERIALIZATION' ? [{ ...e.data, ...stored(e) }] : [])),
     checks: events.flatMap((e) => (e.type === 'ASSET_CHECK_EVALUATION' ? [{ ...e.data, ...stored(e) }] : [])),
     observations: events.flatMap((e) => (e.type === 'ASSET_OBSERVATION' ? [{ ...e.data, ...stored(e) }] : [])),
@@ -96,7 +98,7 @@ describe('applyRunEvents', () => {
   it('brings any snapshot up to date with what the server would answer, whatever overlap the replay has', () => {
     assert.equal(final.run.status, 'CANCELED');
     assert.deepEqual(final.steps.map((s) => `${s.key}:${s.status}`), [
-      'orders_file:succeeded', 'orders:succeeded', 'flaky:succeeded', 'quality:failed', 'revenue:failed', 'report:skipped', 'cached:reused', 'late:succeeded',
+      'orders_file:succeeded', 'orders:succeeded', 'flaky:succeeded', 'quality:failed', 'revenue:canceled', 'report:skipped', 'cached:reused', 'late:succeeded',
     ]);
     // Snapshot after k events; then the events from j on (j < k: a replay of some events it already holds).
     for (let k = 0; k <= events.length; k++) {
@@ -136,14 +138,16 @@ describe('applyRunEvents', () => {
     assert.deepEqual(changed, ['orders']);
   });
 
-  it('reports a gap when an event has no predecessor in the state, and leaves that event out', () => {
+  it('reports a gap when an event has no predecessor in the state, and still applies what it says', () => {
     const retryStart = events.findIndex((e) => e.type === 'STEP_START' && e.stepKey === 'flaky' && e.data.attempt === 2);
     const snapshot = detailAfter(events.slice(0, retryStart));
     // The stream lost `flaky`'s second start: its success cannot be placed, nor a later attempt than the next.
     const lost = [...events.slice(retryStart + 1)];
     const { detail, hasGap } = applyRunEvents(snapshot, lost);
     assert.equal(hasGap, true);
-    assert.deepEqual(detail.steps.find((s) => s.key === 'flaky')!.attempts.map((a) => [a.attempt, a.outcome]), [[1, 'retry']]);
+    const flaky = detail.steps.find((s) => s.key === 'flaky')!;
+    assert.deepEqual(flaky.attempts.map((a) => [a.attempt, a.outcome]), [[1, 'retry']], 'no attempt is invented');
+    assert.equal(flaky.status, 'succeeded', 'its end is right whatever came before');
     // Reading the run again and re-applying what was seen repairs it.
     assert.deepEqual(applyRunEvents(detailAfter(events), lost).detail, final);
     const skipped = applyRunEvents(detailAfter([]), [{ ...events[retryStart]! }]);

@@ -58,6 +58,7 @@ export const customCheck: BuiltinCheck<CustomCheck> = {
       failingRows: typeof outcome.failingRows === 'number' ? outcome.failingRows : outcome.failingRows == null ? null : Number(outcome.failingRows),
       samples: Array.isArray(outcome.samples) ? outcome.samples.map((row) => toJsonSafe(row) as Record<string, unknown>) : [],
       message: named(spec.name, oneLine(outcome.message ?? (outcome.passed ? 'passed' : 'failed'))),
+      ...(outcome.passed && outcome.isWarning === true ? { isWarning: true } : {}),
       sql: sql(),
     };
     return result;

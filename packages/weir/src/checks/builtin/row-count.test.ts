@@ -24,7 +24,7 @@ describe('row_count', () => {
   it('fails when the count differs, and blocks at severity error', async () => {
     const result = await evaluateCheck(rowCount({ equals: 825 }), db.target('erp__stage_1'));
     assert.deepEqual({ ...result, durationMs: 0 }, {
-      assetKey: 'erp', checkName: 'row_count', severity: 'error', passed: false, blocking: true,
+      assetKey: 'erp', checkName: 'row_count', severity: 'error', passed: false, outcome: 'failed', blocking: true,
       observed: 826, expected: 825, failingRows: null, samples: [],
       message: 'row_count: 826 rows, expected 825',
       sql: 'select count(*) as row_count from "main"."erp__stage_1"', durationMs: 0,

@@ -5,7 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { join, relative } from 'node:path';
 import type { EventRecord } from '../../events/index.js';
-import { EventType, RunStatus } from '../../events/index.js';
+import { applyRunEvent, checkOutcomeOf, EventType, initialRunState, RunStatus, type CheckEvaluationData, type RunState } from '../../events/index.js';
 import { launchRun, projectRedactor, selectionText } from '../../engine/launch-run.js';
 import { relationOf } from '../../engine/published-location.js';
 import { EventSink } from '../../engine/event-sink.js';
@@ -23,9 +23,11 @@ import { stringifyJson } from '../../shared/json.js';
 import { openLocalInstance, type LocalInstance } from '../local-instance.js';
 import { findServingProcess } from '../serving-process.js';
 import { RunDisplay } from '../output/run-display.js';
-import { statusText, style } from '../output/style.js';
+import { checkOutcomeText, statusText, style } from '../output/style.js';
 import { renderTable } from '../output/table.js';
-import { printSummary, runCommand } from './run-command.js';
+import { CANCEL_SIGNALS, printSummary, runCommand } from './run-command.js';
+import { dbtNodeStatusOf, dbtTestStatusOf } from './dbt-run-statuses.js';
+import { keepRunningWhenStdoutCloses } from '../output/stdout-guard.js';
 import { qualified, quoteIdent } from '../../connectors/duckdb/quote-identifier.js';
 import { plural } from '../../shared/plural.js';
 
@@ -231,7 +233,12 @@ async function runProjectHooks(instance: LocalInstance, dbt: LoadedDbt, hooks: s
   }
 }
 
-interface StepRecord { started?: number; ended?: number; status?: 'success' | 'error' | 'skipped' | 'check_failed'; message?: string; sql?: string; rowCount?: number | null }
+/** What run_results.json needs beyond the fold of the run's events: the SQL each step ran, each test's evaluation. */
+interface BuildRecord {
+  run: RunState;
+  sql: Map<string, string>;
+  checks: Map<string, CheckEvaluationData & { timestamp: number }>;
+}
 
 async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): Promise<number> {
   const { definitions } = instance.loaded;
@@ -240,16 +247,18 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
   const warehouse = await instance.warehouse();
   const controller = new AbortController();
   const onSigint = () => controller.abort();
-  process.on('SIGINT', onSigint);
+  for (const signal of CANCEL_SIGNALS) process.on(signal, onSigint);
+  // `weir build | head -1`: the run goes on to its end and its record even when nobody reads any more.
+  const release = keepRunningWhenStdoutCloses();
   let display: RunDisplay | undefined;
-  const steps = new Map<string, StepRecord>();
-  const checks = new Map<string, { passed: boolean; severity: string; failingRows: number | null; message: string; timestamp: number; sql?: string }>();
+  const record: BuildRecord = { run: initialRunState([]), sql: new Map(), checks: new Map() };
   try {
     const result = await launchRun({
       definitions, graph: instance.graph, storage: instance.storage, warehouse,
       select: scopedSelection(options), exclude: options.exclude, concurrency: options.concurrency ?? options.threads, skipUnchanged: options.skipUnchanged,
       trigger: 'cli', signal: controller.signal, tags: { command: `${options.allAssets ? 'weir' : 'weir dbt'} ${options.verb}` },
       onRunCreated: (run) => {
+        record.run = initialRunState(run.stepKeys);
         if (options.json) return;
         process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${definitions.project.name} · ${options.allAssets ? '' : 'dbt '}${options.verb} · ${plural(run.stepKeys.length, 'step')}`)}\n`);
         display = new RunDisplay(run.stepKeys);
@@ -257,26 +266,16 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
       onEvent: (event: EventRecord) => {
         if (options.json) process.stdout.write(`${stringifyJson(event)}\n`);
         else display?.onEvent(event);
+        record.run = applyRunEvent(record.run, event);
         const key = event.stepKey;
         if (!key) return;
-        const record = steps.get(key) ?? {};
-        steps.set(key, record);
-        if (event.type === EventType.STEP_START) record.started = event.timestamp;
-        else if (event.type === EventType.STEP_SUCCESS) { record.ended = event.timestamp; record.status = 'success'; }
-        else if (event.type === EventType.STEP_FAILURE) {
-          record.ended = event.timestamp;
-          record.status = event.data.reason === 'check_failed' ? 'check_failed' : 'error';
-          record.message = event.data.error.message;
-          if (options.failFast && !controller.signal.aborted) controller.abort();
-        } else if (event.type === EventType.STEP_SKIPPED) { record.status = 'skipped'; record.message = event.message; record.started ??= event.timestamp; record.ended = event.timestamp; }
-        else if (event.type === EventType.ASSET_MATERIALIZATION) { record.sql = event.data.sql; record.rowCount = event.data.rowCount; }
-        else if (event.type === EventType.ASSET_CHECK_EVALUATION) {
-          checks.set(`${key}\u0000${event.data.checkName}`, { passed: event.data.passed, severity: event.data.severity, failingRows: event.data.failingRows, message: event.data.message, timestamp: event.timestamp, sql: event.data.sql });
-        }
+        if (event.type === EventType.STEP_FAILURE && options.failFast && !controller.signal.aborted) controller.abort();
+        else if (event.type === EventType.ASSET_MATERIALIZATION && event.data.sql !== undefined) record.sql.set(key, event.data.sql);
+        else if (event.type === EventType.ASSET_CHECK_EVALUATION) record.checks.set(`${key}\u0000${event.data.checkName}`, { ...event.data, timestamp: event.timestamp });
       },
     });
     display?.stop();
-    const results = await writeBuildArtefacts(dbt, steps, checks, started, options, projectRedactor(instance.loaded.definitions));
+    const results = await writeBuildArtefacts(dbt, record, started, options, projectRedactor(instance.loaded.definitions));
     if (result.status === RunStatus.SUCCESS || !controller.signal.aborted) {
       // on-run-end sees dbt's `results` (one per node run) and `schemas`.
       const hookResults = results.map((r) => {
@@ -290,46 +289,51 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
     return result.status === 'SUCCESS' ? 0 : 1;
   } finally {
     display?.stop();
-    process.off('SIGINT', onSigint);
+    for (const signal of CANCEL_SIGNALS) process.off(signal, onSigint);
+    release();
   }
 }
 
-async function writeBuildArtefacts(dbt: LoadedDbt, steps: Map<string, StepRecord>, checks: Map<string, { passed: boolean; severity: string; failingRows: number | null; message: string; timestamp: number; sql?: string }>, started: number, options: DbtCommandOptions, redact: (text: string) => string): Promise<DbtRunResult[]> {
+async function writeBuildArtefacts(dbt: LoadedDbt, record: BuildRecord, started: number, options: DbtCommandOptions, redact: (text: string) => string): Promise<DbtRunResult[]> {
   const results: DbtRunResult[] = [];
   const compiled = new Map<string, CompiledNode>();
   const statements = new Map<string, string[]>();
   const publishThenTest = dbt.project.vars.weir_audit === 'publish_then_test';
-  for (const [key, record] of steps) {
-    const id = dbt.assets.nodeOf.get(key);
+  const steps = new Map(record.run.steps.map((s) => [s.key, s]));
+  for (const step of record.run.steps) {
+    const id = dbt.assets.nodeOf.get(step.key);
     const node = id ? dbt.project.nodes.get(id) : undefined;
-    if (!node || !record.status) continue;
-    if (record.sql !== undefined) {
-      compiled.set(node.uniqueId, { uniqueId: node.uniqueId, compiledCode: record.sql, extraCtes: [], queries: [] });
+    const status = dbtNodeStatusOf(step, { publishThenTest });
+    if (!node || !status) continue;
+    const sql = record.sql.get(step.key);
+    if (sql !== undefined) {
+      compiled.set(node.uniqueId, { uniqueId: node.uniqueId, compiledCode: sql, extraCtes: [], queries: [] });
       const target = nodeRelation(node);
-      if (node.resourceType === 'model' && node.config.materialized === 'view') statements.set(node.uniqueId, viewSql(target, record.sql));
-      else if (node.resourceType === 'model' && node.config.materialized !== 'ephemeral') statements.set(node.uniqueId, tableSql(target, record.sql));
+      if (node.resourceType === 'model' && node.config.materialized === 'view') statements.set(node.uniqueId, viewSql(target, sql));
+      else if (node.resourceType === 'model' && node.config.materialized !== 'ephemeral') statements.set(node.uniqueId, tableSql(target, sql));
     }
-    const status = record.status === 'success' ? 'success' : record.status === 'skipped' ? 'skipped' : record.status === 'check_failed' && publishThenTest ? 'success' : 'error';
+    const startedAtMs = step.startedAt ?? step.endedAt ?? started;
     results.push({
-      uniqueId: node.uniqueId, status, startedAtMs: record.started ?? started, completedAtMs: record.ended ?? record.started ?? started,
-      message: record.status === 'success' ? (node.resourceType === 'seed' ? `INSERT ${record.rowCount ?? 0}` : 'OK') : record.message ?? null,
-      ...(record.sql !== undefined ? { compiledCode: record.sql } : {}), relationName: node.relationName, rowsAffected: record.rowCount ?? undefined,
+      uniqueId: node.uniqueId, status, startedAtMs, completedAtMs: step.endedAt ?? startedAtMs,
+      message: step.status === 'succeeded' ? (node.resourceType === 'seed' ? `INSERT ${step.rowCount ?? 0}` : 'OK') : step.reason ?? null,
+      ...(sql !== undefined ? { compiledCode: sql } : {}), relationName: node.relationName, rowsAffected: step.rowCount ?? undefined,
     });
   }
   if (options.verb === 'build') {
     for (const [checkKey, testId] of dbt.assets.testOf) {
       const [key] = checkKey.split('\u0000');
-      if (!steps.has(key!)) continue;
-      const evaluation = checks.get(checkKey);
-      const record = steps.get(key!)!;
+      const step = steps.get(key!);
+      if (!step || !dbtNodeStatusOf(step, { publishThenTest })) continue;
+      const evaluation = record.checks.get(checkKey);
+      const ended = step.endedAt ?? started;
       if (!evaluation) {
-        results.push({ uniqueId: testId, status: 'skipped', startedAtMs: record.ended ?? started, completedAtMs: record.ended ?? started, message: record.message ?? 'not run' });
+        results.push({ uniqueId: testId, status: 'skipped', startedAtMs: ended, completedAtMs: ended, message: step.reason ?? 'not run' });
         continue;
       }
-      const warned = evaluation.passed ? /warning only/.test(evaluation.message) : evaluation.severity === 'warn';
+      const status = dbtTestStatusOf(checkOutcomeOf(evaluation));
       results.push({
-        uniqueId: testId, status: evaluation.passed && !warned ? 'pass' : warned ? 'warn' : 'fail', startedAtMs: evaluation.timestamp, completedAtMs: evaluation.timestamp,
-        message: evaluation.passed && !warned ? null : evaluation.message, failures: evaluation.failingRows ?? 0,
+        uniqueId: testId, status, startedAtMs: evaluation.timestamp, completedAtMs: evaluation.timestamp,
+        message: status === 'pass' ? null : evaluation.message, failures: evaluation.failingRows ?? 0,
       });
     }
   }
@@ -350,6 +354,7 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   const hosts = [...new Set(tests.map((t) => dbt.assets.attachedTo.get(t.uniqueId)).filter((k): k is string => !!k))];
   await instance.storage.runs.createRun({ runId, project: definitions.project.name, trigger: 'cli', selection: selectionText({ select: options.select, exclude: options.exclude }), stepKeys: hosts, tags: { command: 'weir dbt test' }, createdAt: started });
   const sink = new EventSink(instance.storage.events, projectRedactor(definitions));
+  const release = keepRunningWhenStdoutCloses();
   const emit = (type: EventType, stepKey: string | null, message: string, data: unknown) =>
     sink.emit({ runId, project: definitions.project.name, type, stepKey, timestamp: Date.now(), message, data } as never);
   await emit(EventType.RUN_START, null, `Testing: ${plural(tests.length, 'test')}`, { stepKeys: hosts, concurrency: 1 });
@@ -381,11 +386,10 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
       const relation = !host ? relationOf(definitions.project, source!) : host.io.kind === 'table' ? (host.materialize?.kind === 'ephemeral' ? '(select 1)' : qualified(host.io.schema, host.io.name)) : hostKey;
       const evaluation = await evaluateCheck(spec, { assetKey: hostKey, runner: session, relation, resolveRelation: (k) => k });
       await emit(EventType.ASSET_CHECK_EVALUATION, hostKey, evaluation.message, evaluation);
-      const warned = evaluation.passed ? /warning only/.test(evaluation.message) : evaluation.severity === 'warn';
-      const status = evaluation.passed && !warned ? 'pass' : warned ? 'warn' : 'fail';
-      if (status === 'fail') failed++;
+      const status = dbtTestStatusOf(checkOutcomeOf(evaluation));
+      if (status === 'fail' || status === 'error') failed++;
       results.push({ uniqueId: test.uniqueId, status, startedAtMs: testStarted, completedAtMs: Date.now(), failures: evaluation.failingRows ?? 0, message: status === 'pass' ? null : evaluation.message });
-      rows.push([test.name, hostKey, statusText(status === 'pass' ? 'succeeded' : status === 'warn' ? 'warn' : 'failed', status.toUpperCase()), String(evaluation.failingRows ?? '')]);
+      rows.push([test.name, hostKey, checkOutcomeText(checkOutcomeOf(evaluation), status.toUpperCase()), String(evaluation.failingRows ?? '')]);
     }
   } finally {
     session.close();
@@ -394,6 +398,7 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   const end = { durationMs, succeeded: failed ? [] : hosts, failed: failed ? hosts : [], skipped: [] };
   await emit(failed ? EventType.RUN_FAILURE : EventType.RUN_SUCCESS, null, `${plural(tests.length, 'test')}, ${failed} failed, in ${formatDuration(durationMs)}`, end);
   await sink.flush();
+  release();
   writeRunResults(results, join(dbt.targetDir, 'run_results.json'), { elapsedMs: durationMs, args: { which: 'test', select: options.select ?? [] }, redact: projectRedactor(instance.loaded.definitions) });
   writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { redact: projectRedactor(instance.loaded.definitions) });
   if (options.json) process.stdout.write(`${stringifyJson(results)}\n`);

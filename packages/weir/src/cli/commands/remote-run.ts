@@ -2,11 +2,13 @@
  * `weir run` while `weir dev` serves the project: the serving process owns the warehouse, so the run is launched
  * through its API and followed over its event stream, with the same live display and summary as a local run.
  */
-import type { EventRecord } from '../../events/index.js';
+import type { EventRecord, RunStatus } from '../../events/index.js';
+import type { ProjectConfig } from '../../definitions/project.js';
 import { WeirError } from '../../shared/errors.js';
 import { stringifyJson } from '../../shared/json.js';
 import { RunDisplay } from '../output/run-display.js';
 import { style } from '../output/style.js';
+import { CANCEL_SIGNALS } from './run-command.js';
 import { authHeaders, type ServingProcess } from '../serving-process.js';
 import { plural } from '../../shared/plural.js';
 
@@ -14,7 +16,19 @@ export interface RemoteRunOptions {
   select?: string[];
   exclude?: string[];
   skipUnchanged?: boolean;
+  concurrency?: number;
   json?: boolean;
+}
+
+/**
+ * The settings this command resolved from its own environment (and the defaults where it set none): sent with the
+ * run, so it runs as `weir run` alone would have, whatever environment `weir dev` was started in.
+ *
+ * @example
+ * settingsOfCommand(config) // { data_dir: '/tmp/exports', max_rows: 1000 }
+ */
+export function settingsOfCommand(config: Pick<ProjectConfig, 'settings' | 'settingSources'>): Record<string, string | number | boolean> {
+  return Object.fromEntries(Object.entries(config.settings).filter(([name]) => config.settingSources[name] !== 'unset'));
 }
 
 async function api<T>(server: ServingProcess, path: string, init: RequestInit = {}): Promise<T> {
@@ -27,7 +41,7 @@ async function api<T>(server: ServingProcess, path: string, init: RequestInit = 
 }
 
 /** Reads an SSE body, calling onEvent for each `data:` message; resolves with the final status from `event: end`. */
-async function follow(server: ServingProcess, runId: string, onEvent: (event: EventRecord) => void): Promise<string> {
+async function follow(server: ServingProcess, runId: string, onEvent: (event: EventRecord) => void): Promise<RunStatus> {
   const response = await fetch(`${server.url}/api/runs/${runId}/events/stream`, { headers: authHeaders() });
   if (!response.ok || !response.body) throw new WeirError(`could not follow run ${runId}: HTTP ${response.status}`, { code: 'REMOTE_RUN_FAILED' });
   const decoder = new TextDecoder();
@@ -41,18 +55,21 @@ async function follow(server: ServingProcess, runId: string, onEvent: (event: Ev
       const event = /^event: (.*)$/m.exec(message)?.[1];
       const data = message.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
       if (!data) continue;
-      if (event === 'end') return (JSON.parse(data) as { status: string }).status;
+      if (event === 'end') return (JSON.parse(data) as { status: RunStatus }).status;
       if (!event || event === 'message') onEvent(JSON.parse(data) as EventRecord);
     }
   }
   throw new WeirError(`the serving Weir process closed the stream of run ${runId} before it finished`, { code: 'REMOTE_RUN_FAILED', hint: `See it with: weir run-info ${runId.slice(0, 8)}` });
 }
 
-export async function remoteRun(server: ServingProcess, options: RemoteRunOptions): Promise<{ runId: string; status: string; durationMs: number }> {
+export async function remoteRun(server: ServingProcess, options: RemoteRunOptions, config: Pick<ProjectConfig, 'settings' | 'settingSources'>): Promise<{ runId: string; status: RunStatus; durationMs: number }> {
   const started = Date.now();
   const { runId } = await api<{ runId: string }>(server, '/api/runs', {
     method: 'POST',
-    body: JSON.stringify({ select: options.select, exclude: options.exclude, skipUnchanged: options.skipUnchanged, trigger: 'cli' }),
+    body: JSON.stringify({
+      select: options.select, exclude: options.exclude, skipUnchanged: options.skipUnchanged, trigger: 'cli',
+      settings: settingsOfCommand(config), ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    }),
   });
   const detail = await api<{ run: { stepKeys: string[] } }>(server, `/api/runs/${runId}`);
   let display: RunDisplay | undefined;
@@ -66,7 +83,7 @@ export async function remoteRun(server: ServingProcess, options: RemoteRunOption
     process.stderr.write(`\n${style.yellow('Cancelling the run… (press Ctrl-C again to quit at once)')}\n`);
     void api(server, `/api/runs/${runId}/cancel`, { method: 'POST' }).catch(() => undefined);
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of CANCEL_SIGNALS) process.on(signal, onSigint);
   try {
     const status = await follow(server, runId, (event) => {
       if (options.json) process.stdout.write(`${stringifyJson(event)}\n`);
@@ -75,6 +92,6 @@ export async function remoteRun(server: ServingProcess, options: RemoteRunOption
     return { runId, status, durationMs: Date.now() - started };
   } finally {
     display?.stop();
-    process.off('SIGINT', onSigint);
+    for (const signal of CANCEL_SIGNALS) process.off(signal, onSigint);
   }
 }

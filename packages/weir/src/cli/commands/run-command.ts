@@ -1,5 +1,5 @@
 /** `weir run`: materialize a selection with a live step list, then the checks table and where outputs went. */
-import type { EventRecord } from '../../events/index.js';
+import { checkOutcomeOf, CheckOutcome, type EventRecord, type RunStatus } from '../../events/index.js';
 import { launchRun } from '../../engine/launch-run.js';
 import { formatDuration } from '../../shared/duration.js';
 import { stringifyJson } from '../../shared/json.js';
@@ -8,7 +8,8 @@ import { openLocalInstance, openMetadataOnly } from '../local-instance.js';
 import { findServingProcess } from '../serving-process.js';
 import { RunDisplay } from '../output/run-display.js';
 import { printProjectWarnings } from '../output/project-warnings.js';
-import { runStatusText, statusText, style } from '../output/style.js';
+import { checkOutcomeText, runStatusText, statusText, style } from '../output/style.js';
+import { keepRunningWhenStdoutCloses } from '../output/stdout-guard.js';
 import { formatNumber, renderTable } from '../output/table.js';
 import { plural } from '../../shared/plural.js';
 
@@ -28,7 +29,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (server) {
     // The serving process owns the warehouse: hand the run to it rather than fail on DuckDB's file lock.
     const { remoteRun } = await import('./remote-run.js');
-    const result = await remoteRun(server, options);
+    const result = await remoteRun(server, options, config);
     if (!options.json) {
       const { storage } = await openMetadataOnly(options.project);
       try {
@@ -40,6 +41,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     return result.status === 'SUCCESS' ? 0 : 1;
   }
   const instance = await openLocalInstance(options.project);
+  // A closed pipe (`weir run | head -1`) must not end the process before the run is recorded.
+  const release = keepRunningWhenStdoutCloses();
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -49,8 +52,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       controller.abort();
     } else process.exit(130);
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  // A closed terminal (SIGHUP) or a stop request (SIGTERM) cancels like Ctrl-C: the run ends CANCELED, recorded.
+  for (const signal of CANCEL_SIGNALS) process.on(signal, onSigint);
   let display: RunDisplay | undefined;
   try {
     const result = await launchRun({
@@ -79,28 +82,35 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     return result.status === 'SUCCESS' ? 0 : 1;
   } finally {
     display?.stop();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const signal of CANCEL_SIGNALS) process.off(signal, onSigint);
     await instance.close();
+    release();
   }
 }
 
-export async function printSummary(storage: import('../../storage/storage.js').Storage, runId: string, status: string, durationMs: number, reused: number, root: string): Promise<void> {
+/** The signals that cancel a run: Ctrl-C, a closed terminal, a polite stop. */
+export const CANCEL_SIGNALS = ['SIGINT', 'SIGHUP', 'SIGTERM'] as const;
+
+/**
+ * After the live steps: the checks table, outputs written, each step's error, and the run's own error when it
+ * failed outside any step (the warehouse locked or corrupt): a failure always says why.
+ */
+export async function printSummary(storage: import('../../storage/storage.js').Storage, runId: string, status: RunStatus, durationMs: number, reused: number, root: string): Promise<void> {
   const [checks, materializations, events] = await Promise.all([
     storage.events.checkEvaluationsForRun(runId),
     storage.events.materializationsForRun(runId),
-    storage.events.eventsForRun(runId, { types: ['STEP_FAILURE'] }),
+    storage.events.eventsForRun(runId, { types: ['STEP_FAILURE', 'RUN_FAILURE', 'RUN_CANCELED'] }),
   ]);
   const out: string[] = [''];
   if (checks.length) {
     out.push(style.bold('Checks'));
     out.push(renderTable(['check', 'asset', 'result', 'observed', 'expected'], checks.map((c) => [
       c.checkName, c.assetKey,
-      statusText(c.passed ? 'succeeded' : c.severity === 'warn' ? 'warn' : 'failed', c.passed ? 'passed' : c.severity === 'warn' ? 'warning' : 'FAILED'),
+      checkOutcomeText(checkOutcomeOf(c)),
       formatNumber(c.observed), formatNumber(c.expected),
     ])));
-    const failed = checks.filter((c) => !c.passed);
-    for (const c of failed) out.push(`  ${style.red('✘')} ${c.message}`);
+    const failed = checks.filter((c) => checkOutcomeOf(c) !== CheckOutcome.PASSED);
+    for (const c of failed) out.push(`  ${checkOutcomeText(checkOutcomeOf(c), c.message)}`);
     out.push('');
   }
   const files = materializations.filter((m) => m.storage.kind === 'file');
@@ -110,10 +120,14 @@ export async function printSummary(storage: import('../../storage/storage.js').S
     out.push(style.dim(`  in ${root}`));
     out.push('');
   }
-  for (const failure of events) {
-    if (failure.type !== 'STEP_FAILURE' || failure.data.reason === 'check_failed') continue;
-    out.push(`${style.red('✘')} ${failure.stepKey}: ${failure.data.error.message}`);
-    if (failure.data.error.stack) out.push(style.dim(failure.data.error.stack.split('\n').slice(1, 4).join('\n')));
+  for (const event of events) {
+    if (event.type === 'RUN_FAILURE' || event.type === 'RUN_CANCELED') {
+      if (event.data.error) out.push(`${style.red('✘')} ${event.data.error.message}`);
+      continue;
+    }
+    if (event.type !== 'STEP_FAILURE' || event.data.reason === 'check_failed' || event.data.reason === 'canceled') continue;
+    out.push(`${style.red('✘')} ${event.stepKey}: ${event.data.error.message}`);
+    if (event.data.error.stack) out.push(style.dim(event.data.error.stack.split('\n').slice(1, 4).join('\n')));
   }
   out.push(`${runStatusText(status)} in ${formatDuration(durationMs)}${reused ? `, ${reused} unchanged assets reused` : ''}  ${style.dim(`weir run-info ${runId.slice(0, 8)}  ·  weir logs ${runId.slice(0, 8)}`)}`);
   process.stdout.write(`${out.join('\n')}\n`);

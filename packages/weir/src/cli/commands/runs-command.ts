@@ -6,7 +6,8 @@ import { formatDuration } from '../../shared/duration.js';
 import { stringifyJson } from '../../shared/json.js';
 import type { Storage } from '../../storage/storage.js';
 import { openMetadataOnly } from '../local-instance.js';
-import { runStatusText, statusText, style, type DisplayStatus } from '../output/style.js';
+import { checkOutcomeOf } from '../../events/check-outcome.js';
+import { checkOutcomeText, runStatusText, stepChecksText, stepStatusText, style } from '../output/style.js';
 import { formatNumber, formatTime, renderTable } from '../output/table.js';
 
 async function withMetadata<T>(projectDir: string, fn: (storage: Storage, project: string) => Promise<T>): Promise<T> {
@@ -63,12 +64,12 @@ export async function runInfoCommand(options: { project: string; runId: string; 
       '',
       style.bold('Steps'),
       renderTable(['step', 'status', 'start', 'duration', 'attempts', 'rows', 'checks'], steps.map((s) => [
-        s.key, statusText(s.status as DisplayStatus), s.startedAt ? formatTime(s.startedAt).slice(11) : '', s.durationMs === undefined ? '' : formatDuration(s.durationMs),
+        s.key, stepStatusText(s.status), s.startedAt ? formatTime(s.startedAt).slice(11) : '', s.durationMs === undefined ? '' : formatDuration(s.durationMs),
         String(s.attempts.length || ''), s.rowCount === undefined || s.rowCount === null ? '' : formatNumber(s.rowCount),
-        s.checks.passed + s.checks.failed + s.checks.warned ? `${s.checks.passed} ok${s.checks.failed ? `, ${s.checks.failed} failed` : ''}${s.checks.warned ? `, ${s.checks.warned} warn` : ''}` : '',
+        stepChecksText(s.checks),
       ])),
     ];
-    for (const s of steps) if (s.reason && (s.status === 'failed' || s.status === 'skipped')) out.push(`  ${s.key}: ${style.dim(s.reason)}`);
+    for (const s of steps) if (s.reason && (s.status === 'failed' || s.status === 'skipped' || s.status === 'canceled')) out.push(`  ${s.key}: ${style.dim(s.reason)}`);
     if (observations.length) {
       out.push('', style.bold('Inputs read'));
       for (const o of observations) out.push(`  ${o.assetKey}  ${o.path}  ${formatNumber(o.bytes)} bytes  sha256 ${o.hash.slice(0, 16)}`);
@@ -82,7 +83,7 @@ export async function runInfoCommand(options: { project: string; runId: string; 
     if (checks.length) {
       out.push('', style.bold('Checks'));
       out.push(renderTable(['check', 'asset', 'result', 'message'], checks.map((c) => [
-        c.checkName, c.assetKey, statusText(c.passed ? 'succeeded' : c.severity === 'warn' ? 'warn' : 'failed', c.passed ? 'passed' : c.severity === 'warn' ? 'warning' : 'FAILED'), c.message,
+        c.checkName, c.assetKey, checkOutcomeText(checkOutcomeOf(c)), c.message,
       ])));
     }
     process.stdout.write(`${out.join('\n')}\n`);

@@ -1,108 +1,147 @@
 /**
- * The live view of a run in the terminal. On a TTY: one line per step, redrawn in place (status, duration, rows,
- * checks). Otherwise: one plain line per event that matters, so logs and CI output stay readable.
+ * The live view of a run in the terminal, read through the one fold of a run's events (events/run-fold.ts).
+ * On a TTY: one line per step, redrawn in place (status, duration, rows, checks), each cut to the terminal's
+ * width so a redraw never lands on the wrong line; after `stop()` nothing is drawn again, so the summary that
+ * follows is never overwritten. Otherwise (a pipe, a CI log): one plain line per step as it ends, with its check
+ * lines under it and nothing cut. When the reader of a pipe goes away (`weir run | head -1`), writing stops and
+ * the run goes on to its end.
  */
-import type { EventRecord } from '../../events/index.js';
+import {
+  applyRunEvent, checkOutcomeOf, CHECK_OUTCOME_LABELS, initialRunState, STEP_STATUS_LABELS, StepStatus,
+  type EventRecord, type RunState, type StepSummary,
+} from '../../events/index.js';
 import { formatDuration } from '../../shared/duration.js';
-import { statusText, style, type DisplayStatus } from './style.js';
+import { checkOutcomeText, stepChecksText, stepStatusText, style } from './style.js';
 
-interface StepLine {
-  key: string;
-  status: DisplayStatus;
-  startedAt?: number;
-  durationMs?: number;
-  rows?: number | null;
-  checksPassed: number;
-  checksFailed: number;
-  checksWarned: number;
-  note?: string;
-  attempt: number;
-}
+/** How often a TTY view is redrawn. */
+const REDRAW_INTERVAL_MS = 100;
+/** Plain-mode event types that end a step's block (its line and then its check lines). */
+const STEP_ENDS = new Set(['STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED', 'STEP_UP_FOR_RETRY']);
 
 export class RunDisplay {
-  private readonly steps = new Map<string, StepLine>();
+  private state: RunState;
   private drawnLines = 0;
   private timer?: NodeJS.Timeout;
-  private readonly live: boolean;
+  private readonly isLive: boolean;
+  private isStopped = false;
+  /** Plain mode: check lines waiting for their step's line. */
+  private readonly pendingChecks = new Map<string, string[]>();
+  /** Retry notes (`retry 2 in 1s`): from the retry event, not part of the fold. */
+  private readonly notes = new Map<string, string>();
 
   constructor(stepKeys: string[], private readonly out: NodeJS.WriteStream = process.stdout) {
-    this.live = out.isTTY === true;
-    for (const key of stepKeys) this.steps.set(key, { key, status: 'pending', checksPassed: 0, checksFailed: 0, checksWarned: 0, attempt: 1 });
-    if (this.live) this.timer = setInterval(() => this.draw(), 100);
+    this.isLive = out.isTTY === true;
+    this.state = initialRunState(stepKeys);
+    if (this.isLive) this.timer = setInterval(() => this.draw(), REDRAW_INTERVAL_MS);
   }
 
   onEvent(event: EventRecord): void {
-    const step = event.stepKey ? this.steps.get(event.stepKey) : undefined;
-    switch (event.type) {
-      case 'STEP_START':
-        if (step) Object.assign(step, { status: 'running', startedAt: event.timestamp, attempt: event.data.attempt });
-        break;
-      case 'STEP_SUCCESS':
-        if (step) Object.assign(step, { status: 'succeeded', durationMs: event.data.durationMs });
-        break;
-      case 'STEP_FAILURE':
-        if (step) Object.assign(step, { status: event.data.reason === 'canceled' ? 'canceled' : 'failed', durationMs: event.data.durationMs, note: event.data.error.message.split('\n')[0] });
-        break;
-      case 'STEP_UP_FOR_RETRY':
-        if (step) Object.assign(step, { status: 'retrying', note: `retry ${event.data.nextAttempt} in ${formatDuration(event.data.delayMs)}` });
-        break;
-      case 'STEP_SKIPPED':
-        if (step) Object.assign(step, { status: event.data.reason === 'unchanged' ? 'reused' : event.data.reason === 'canceled' ? 'canceled' : 'skipped', note: event.message.replace(`${event.stepKey} `, '') });
-        break;
-      case 'ASSET_MATERIALIZATION':
-        if (step) step.rows = event.data.rowCount;
-        break;
-      case 'ASSET_CHECK_EVALUATION':
-        if (step) {
-          if (event.data.passed) step.checksPassed++;
-          else if (event.data.severity === 'warn') step.checksWarned++;
-          else step.checksFailed++;
-        }
-        break;
-      default:
-        break;
-    }
-    if (!this.live) this.printPlain(event);
+    this.state = applyRunEvent(this.state, event);
+    if (event.type === 'STEP_UP_FOR_RETRY' && event.stepKey) this.notes.set(event.stepKey, `retry ${event.data.nextAttempt} in ${formatDuration(event.data.delayMs)}`);
+    else if (event.type === 'STEP_START' && event.stepKey) this.notes.delete(event.stepKey);
+    if (!this.isLive && !this.isStopped) this.printPlain(event);
   }
 
   private printPlain(event: EventRecord): void {
-    const interesting = ['STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED', 'STEP_UP_FOR_RETRY', 'ASSET_CHECK_EVALUATION', 'RUN_CANCELING'];
-    if (event.type === 'LOG' && (event.data.level === 'warn' || event.data.level === 'error')) {
-      this.out.write(`  ${event.stepKey ?? ''} ${event.data.level}: ${event.message}\n`);
+    if (event.type === 'LOG') {
+      if (event.data.level === 'warn' || event.data.level === 'error') this.write(`  ${event.stepKey ?? ''} ${event.data.level}: ${event.message}\n`);
       return;
     }
-    if (!interesting.includes(event.type)) return;
+    if (event.type === 'RUN_CANCELING') {
+      this.write(`${event.message}\n`);
+      return;
+    }
     if (event.type === 'ASSET_CHECK_EVALUATION') {
-      const status: DisplayStatus = event.data.passed ? 'succeeded' : event.data.severity === 'warn' ? 'warn' : 'failed';
-      this.out.write(`    ${statusText(status, 'check')} ${event.message}\n`);
+      const outcome = checkOutcomeOf(event.data);
+      const line = `    ${checkOutcomeText(outcome, 'check')} ${event.message}${outcome === 'passed' ? '' : style.dim(` (${CHECK_OUTCOME_LABELS[outcome]})`)}`;
+      if (!event.stepKey) this.write(`${line}\n`);
+      else this.pendingChecks.set(event.stepKey, [...(this.pendingChecks.get(event.stepKey) ?? []), line]);
       return;
     }
-    const step = event.stepKey ? this.steps.get(event.stepKey) : undefined;
-    this.out.write(`${step ? this.stepLine(step) : event.message}\n`);
+    if (!STEP_ENDS.has(event.type) || !event.stepKey) return;
+    const step = this.state.steps.find((s) => s.key === event.stepKey);
+    if (step) this.write(`${this.stepLine(step, { isFull: true })}\n`);
+    this.flushChecks(event.stepKey);
   }
 
-  private stepLine(step: StepLine, now = Date.now()): string {
-    const width = Math.min(40, Math.max(...[...this.steps.keys()].map((k) => k.length)));
-    const duration = step.durationMs ?? (step.startedAt ? now - step.startedAt : undefined);
-    const parts = [statusText(step.status, step.key.padEnd(width)), style.dim((duration === undefined ? '' : formatDuration(duration)).padStart(7))];
-    if (step.rows !== undefined && step.rows !== null) parts.push(`${step.rows.toLocaleString('en-US')} rows`);
-    const checks = step.checksPassed + step.checksFailed + step.checksWarned;
-    if (checks) parts.push(step.checksFailed ? style.red(`${step.checksFailed}/${checks} checks failed`) : step.checksWarned ? style.yellow(`${step.checksWarned} warnings`) : style.green(`${checks} check${checks === 1 ? '' : 's'} ok`));
-    if (step.attempt > 1 && step.status !== 'retrying') parts.push(style.dim(`attempt ${step.attempt}`));
-    if (step.note && step.status !== 'succeeded') parts.push(style.dim(step.note.length > 100 ? `${step.note.slice(0, 97)}…` : step.note));
+  private flushChecks(stepKey: string): void {
+    const lines = this.pendingChecks.get(stepKey);
+    if (!lines) return;
+    this.pendingChecks.delete(stepKey);
+    this.write(`${lines.join('\n')}\n`);
+  }
+
+  /** One step's line. `isFull`: every word of its note, and a multi-line error's other lines indented under it. */
+  private stepLine(step: StepSummary, { isFull = false, now = Date.now() } = {}): string {
+    const width = Math.min(40, Math.max(...this.state.steps.map((s) => s.key.length)));
+    const duration = step.durationMs ?? (step.startedAt !== undefined && step.status !== StepStatus.SKIPPED ? now - step.startedAt : undefined);
+    const parts = [stepStatusText(step.status, step.key.padEnd(width)), style.dim((duration === undefined ? '' : formatDuration(duration)).padStart(7))];
+    if (step.rowCount !== undefined && step.rowCount !== null) parts.push(`${step.rowCount.toLocaleString('en-US')} row${step.rowCount === 1 ? '' : 's'}`);
+    const checks = stepChecksText(step.checks);
+    if (checks) parts.push(checks);
+    const attempt = step.attempts.length;
+    if (attempt > 1 && step.status !== StepStatus.RETRYING) parts.push(style.dim(`attempt ${attempt}`));
+    const note = step.status === StepStatus.RETRYING ? this.notes.get(step.key)
+      : step.status === StepStatus.SUCCEEDED ? undefined
+      // The icon alone does not say "skipped" to everyone; a reuse and a cancel say it in their own words.
+      : step.status === StepStatus.SKIPPED ? `${STEP_STATUS_LABELS.skipped}: ${step.reason ?? ''}`
+      : step.reason;
+    if (note) {
+      const [first, ...rest] = note.split('\n');
+      parts.push(style.dim(first!));
+      if (isFull && rest.length) return `${parts.join('  ')}\n${rest.map((l) => `      ${style.dim(l)}`).join('\n')}`;
+    }
     return parts.join('  ');
   }
 
   private draw(): void {
-    const lines = [...this.steps.values()].map((s) => this.stepLine(s));
+    if (this.isStopped) return;
+    const columns = this.out.columns || 0;
+    const lines = this.state.steps.map((s) => fitTo(this.stepLine(s), columns));
     let output = this.drawnLines ? `\x1b[${this.drawnLines}F` : '';
     output += lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n';
-    this.out.write(output);
+    this.write(output);
     this.drawnLines = lines.length;
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    if (this.live) this.draw();
+  private write(text: string): void {
+    // The reader went away (EPIPE: the stream is destroyed): print nothing more, let the run finish and be recorded.
+    if (this.out.destroyed || this.out.writableEnded) return;
+    this.out.write(text);
   }
+
+  /** The last drawing (TTY) or the check lines of steps that never ended (plain). Safe to call twice: draws once. */
+  stop(): void {
+    if (this.isStopped) return;
+    if (this.timer) clearInterval(this.timer);
+    if (this.isLive) this.draw();
+    else for (const key of [...this.pendingChecks.keys()]) this.flushChecks(key);
+    this.isStopped = true;
+  }
+}
+
+/**
+ * A line cut to `columns` visible characters (ANSI colour codes do not count), so a redrawn line never wraps onto
+ * the next one. `columns` 0 (unknown) leaves it whole.
+ */
+function fitTo(line: string, columns: number): string {
+  if (!columns) return line;
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\x1b') {
+      const end = line.indexOf('m', i);
+      if (end === -1) break;
+      out += line.slice(i, end + 1);
+      i = end;
+      continue;
+    }
+    if (visible >= columns - 1) {
+      out += '…\x1b[0m';
+      return out;
+    }
+    out += line[i];
+    visible++;
+  }
+  return out;
 }

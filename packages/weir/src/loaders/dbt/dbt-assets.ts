@@ -436,7 +436,7 @@ function testCheck(project: DbtProject, test: DbtTestNode, hostId: string, namin
     const rows = `${failures} failing row${failures === 1 ? '' : 's'}`;
     const message = failed ? `${rows}${test.config.error_if && test.config.error_if !== '!= 0' ? ` (error_if ${test.config.error_if})` : ''}`
       : shouldWarn ? `${rows}: warning only (warn_if ${test.config.warn_if ?? '!= 0'}, error_if ${test.config.error_if ?? '!= 0'})` : 'passed';
-    return { passed: !failed, observed: failures, expected: 0, failingRows: failures, samples, message };
+    return { passed: !failed, isWarning: !failed && shouldWarn, observed: failures, expected: 0, failingRows: failures, samples, message };
   }, { severity, description });
 }
 

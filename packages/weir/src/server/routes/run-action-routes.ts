@@ -51,8 +51,13 @@ export function addRunActionRoutes(api: ApiContext): void {
       }
       if (!selected.size) throw new ApiError(400, 'EMPTY_SELECTION', 'The selection matches no asset once the exclusions are removed.');
     }
+    const unknownSettings = Object.keys(body.settings ?? {}).filter((name) => !(name in definitions.project.settingSources));
+    if (unknownSettings.length) {
+      throw new ApiError(400, 'UNKNOWN_SETTING', `No setting ${unknownSettings.map((n) => `'${n}'`).join(', ')} in weir.yaml (known: ${Object.keys(definitions.project.settingSources).join(', ') || 'none'}).`);
+    }
     const run = await launcher().launch({
       select: body.select, exclude: body.exclude, stepKeys: body.stepKeys, skipUnchanged: body.skipUnchanged, tags: body.tags, trigger: body.trigger,
+      ...(body.settings ? { settings: body.settings } : {}), ...(body.concurrency ? { concurrency: body.concurrency } : {}),
     });
     return api.json(c, { runId: run.runId }, 202);
   });

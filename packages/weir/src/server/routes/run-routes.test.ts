@@ -83,7 +83,8 @@ describe('run routes', () => {
     assert.deepEqual(body.steps.map((s) => `${s.key}:${s.status}`), ['orders_file:succeeded', 'orders:succeeded', 'quality:failed', 'report:skipped', 'sales/by_customer:succeeded']);
     const quality = body.steps.find((s) => s.key === 'quality')!;
     assert.equal(quality.attempts.length, 1);
-    assert.deepEqual(quality.checks, { passed: 0, failed: 1, warned: 0 });
+    assert.deepEqual(quality.checks, { passed: 0, failed: 1, warned: 0, couldNotRun: 0 });
+    assert.equal(body.lastEventId > 0, true, 'the snapshot says which events it holds');
     assert.deepEqual(body.materializations.map((m) => m.assetKey).sort(), ['orders', 'sales/by_customer']);
     assert.deepEqual(body.checks.map((c) => [c.checkName, c.passed]).sort(), [['quality_rows', false], ['row_count', true], ['unique_id', true]]);
     assert.equal(body.observations.length, 1);

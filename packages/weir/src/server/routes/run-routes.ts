@@ -1,5 +1,5 @@
 /** `GET /api/runs`, `GET /api/runs/:id` and `GET /api/runs/:id/events`: run history, one run, its events (a page or live). */
-import { summarizeSteps, type EventType, type RunFilter } from '../../events/index.js';
+import { foldRunEvents, type EventType, type RunFilter } from '../../events/index.js';
 import { isWeirError } from '../../shared/errors.js';
 import { ApiError } from '../api-error.js';
 import { addRoute } from '../api-route.js';
@@ -24,7 +24,7 @@ const STEP_EVENT_TYPES = EVENT_TYPES.filter((t) => t !== 'LOG') as EventType[];
  * // GET /api/runs?status=FAILURE&asset=orders&since=2024-05-01&limit=20
  * // {"runs":[…20 runs, newest first…],"nextCursor":"5b0e…","total":57,"totalIsExact":true}
  * // GET /api/runs/5b0e1c2a            (any unique prefix)
- * // {"run":{…},"steps":[{"key":"orders","status":"succeeded","attempts":[…]}],"materializations":[…],"checks":[…],"observations":[…]}
+ * // {"run":{…},"steps":[{"key":"orders","status":"succeeded","attempts":[…]}],"lastEventId":845,"materializations":[…],"checks":[…],"observations":[…]}
  * // GET /api/runs/5b0e1c2a/events?afterId=120&types=LOG&step=orders&limit=500
  * // {"events":[…],"nextAfterId":845,"hasMore":true}
  */
@@ -75,9 +75,11 @@ export function addRunRoutes(api: ApiContext): void {
       storage.events.materializationsForRun(run.runId),
       storage.events.checkEvaluationsForRun(run.runId),
     ]);
+    const folded = foldRunEvents(run.stepKeys, events);
     const body: RunDetail = {
       run,
-      steps: summarizeSteps(run.stepKeys, events),
+      steps: [...folded.steps],
+      lastEventId: folded.lastEventId,
       materializations,
       checks,
       observations: events.flatMap((e) => (e.type === 'ASSET_OBSERVATION' ? [{ ...e.data, eventId: e.id, runId: e.runId, project: e.project, timestamp: e.timestamp }] : [])),
