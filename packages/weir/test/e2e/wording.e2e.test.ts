@@ -50,7 +50,7 @@ describe('wording of counts and skips', () => {
     assert.equal(skipped?.stepKey, 'revenue');
     assert.equal(skipped?.message, 'skipped: upstream revenue_raw failed its checks');
     const info = await weir(['run-info', runIdOf(run.stdout)], { cwd: dir });
-    assert.match(info.stdout, /revenue: skipped: upstream revenue_raw failed its checks/);
+    assert.match(info.stdout, /revenue: upstream revenue_raw failed its checks/);
     assert.doesNotMatch(info.stdout, /revenue: revenue skipped/);
     assert.match(run.stdout, /↷ revenue\s+skipped: upstream revenue_raw failed its checks/);
   });

@@ -7,7 +7,9 @@ import { plural } from '../../shared/plural.js';
 import { secretRedactor } from '../../shared/redact.js';
 import { buildAssetGraph } from '../../graph/index.js';
 import { loadProject } from '../../loaders/index.js';
+import { secretValues } from '../../definitions/project.js';
 import { openLocalInstance } from '../local-instance.js';
+import { printProjectWarnings } from '../output/project-warnings.js';
 import { statusText, style, type DisplayStatus } from '../output/style.js';
 import { formatNumber, formatTime, renderTable } from '../output/table.js';
 
@@ -21,6 +23,7 @@ const STATUS_DISPLAY: Record<AssetStatus, DisplayStatus> = { never: 'pending', f
 export async function validateCommand(options: { project: string; json?: boolean }): Promise<number> {
   const loaded = await loadProject(options.project);
   const { definitions, cached, loadMs } = loaded;
+  printProjectWarnings(definitions.project);
   buildAssetGraph(definitions);
   const { checkSqlSyntax } = await import('../../engine/sql-syntax-check.js');
   const sql = await checkSqlSyntax(definitions, loaded.dbt);
@@ -28,7 +31,7 @@ export async function validateCommand(options: { project: string; json?: boolean
   const checks = definitions.assets.reduce((n, a) => n + a.checks.length, 0);
   const valid = sql.errors.length === 0;
   // A syntax error's hint quotes the SQL, which may hold a secret setting's value.
-  const redact = secretRedactor(project.secretSettings.map((name) => project.settings[name]).filter((v): v is string => typeof v === 'string'));
+  const redact = secretRedactor(secretValues(project));
   const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text));
   if (options.json) {
     write(process.stdout, `${stringifyJson({
