@@ -43,3 +43,37 @@ export async function endDeadRun(storage: Storage, dead: DeadRun, options: { now
   const stepEvents = await storage.events.eventsForRun(dead.execution.runId, { types: STEP_EVENT_TYPES });
   return storage.runs.endRun(dead.execution.runId, endEventsForDeadRun(dead, stepEvents, options));
 }
+
+/** How often a long-lived process (`weir dev`) looks for runs that died while it serves: one indexed read. */
+export const DEAD_RUN_CHECK_INTERVAL_MS = 2_000;
+
+/**
+ * Runs endDeadRuns every `intervalMs` until stopped, so the views of a long-lived process (`weir dev`) never show a
+ * run as running after its process died. Errors (a busy database) wait for the next tick. Never keeps the process alive.
+ *
+ * @example
+ * const stop = watchForDeadRuns(storage, { onEnded: (dead) => console.log(dead.reason) });
+ * // … at shutdown:
+ * await stop();
+ */
+export function watchForDeadRuns(storage: Storage, options: { intervalMs?: number; onEnded?: (dead: DeadRun) => void; now?: () => number } = {}): () => Promise<void> {
+  const liveness = localLiveness();
+  let stopped = false;
+  let inFlight: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    if (stopped) return;
+    inFlight = inFlight.then(async () => {
+      try {
+        for (const dead of await endDeadRuns(storage, { nowMs: (options.now ?? Date.now)(), ...liveness })) options.onEnded?.(dead);
+      } catch {
+        // The next tick tries again.
+      }
+    });
+  }, options.intervalMs ?? DEAD_RUN_CHECK_INTERVAL_MS);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await inFlight;
+  };
+}

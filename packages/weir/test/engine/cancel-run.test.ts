@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { asset } from '../definitions/asset.js';
-import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
-import type { Storage } from '../storage/storage.js';
-import { materialize } from '../testing/materialize.js';
-import { cancelRun } from './cancel-run.js';
-import { endDeadRuns, localLiveness } from './end-dead-runs.js';
+import { asset } from '../../src/definitions/asset.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
+import type { Storage } from '../../src/storage/storage.js';
+import { materialize } from '../../src/testing/materialize.js';
+import { cancelRun } from '../../src/engine/cancel-run.js';
+import { endDeadRuns, localLiveness } from '../../src/engine/end-dead-runs.js';
 
 const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
@@ -101,7 +101,7 @@ describe('endDeadRuns', () => {
       assert.equal((await storage.runs.getRun('queued'))?.status, 'QUEUED');
       const [failure] = await storage.events.eventsForRun('gone', { types: ['RUN_FAILURE'] });
       assert.match(failure!.message, /^Run failed: the process running it stopped: pid \d+ on .*, last seen .* UTC; not run: b$/);
-      assert.equal(failure!.type === 'RUN_FAILURE' && failure.data.executorLost?.cause, 'process_gone');
+      assert.equal(failure!.type === 'RUN_FAILURE' && failure!.data.executorLost?.cause, 'process_gone');
       assert.deepEqual(await endDeadRuns(storage, { nowMs: Date.now(), ...me }), [], 'a second pass finds nothing');
     } finally {
       await storage.close();
