@@ -14,8 +14,8 @@ function execution(overrides: Partial<RunExecution> & { runId: string }): RunExe
   };
 }
 
-/** Alive: pid 100 started at 555, pid 300 whatever its start. */
-const isProcessAlive = (pid: number, start: string | null) => (pid === 100 && start === '555') || pid === 300;
+/** Alive: pid 100 started at 555, pid 300 whatever its start; pid 400 cannot be probed (another pid namespace). */
+const isProcessAlive = (pid: number, start: string | null) => (pid === 400 ? undefined : (pid === 100 && start === '555') || pid === 300);
 
 describe('findDeadRuns', () => {
   it('same host: the probe decides, whatever the heartbeat says', () => {
@@ -42,6 +42,15 @@ describe('findDeadRuns', () => {
     const dead = findDeadRuns({ nowMs: NOW, host: 'here', isProcessAlive: () => { throw new Error('another host is never probed'); }, runs });
     assert.deepEqual(dead.map((d) => [d.execution.runId, d.lost.cause]), [['silent', 'heartbeat_lost']]);
     assert.match(dead[0]!.reason, /^the process running it stopped: pid 100 on there sent no heartbeat \(no sign of life for 60 s\), last seen /);
+  });
+
+  it('same host, a process the probe cannot see (another pid namespace): the heartbeat decides', () => {
+    const unseen = { host: 'here', pid: 400, processStart: 'b/ns/1' };
+    const runs = [
+      execution({ runId: 'beating', executor: unseen, heartbeatAt: NOW - 1_000 }),
+      execution({ runId: 'silent', executor: unseen, heartbeatAt: NOW - EXECUTOR_LOST_AFTER_MS - 1 }),
+    ];
+    assert.deepEqual(findDeadRuns({ nowMs: NOW, host: 'here', isProcessAlive, runs }).map((d) => [d.execution.runId, d.lost.cause]), [['silent', 'heartbeat_lost']]);
   });
 
   it('no executor recorded (an older Weir): judged by its start time', () => {

@@ -20,8 +20,11 @@ export const EXECUTOR_LOST_CODE = 'EXECUTOR_LOST';
 export interface Liveness {
   /** This host's name, as recorded in RunExecutor.host. */
   host: string;
-  /** Whether process `pid` (started at `processStart`, when known) still runs on this host. */
-  isProcessAlive: (pid: number, processStart: string | null) => boolean;
+  /**
+   * Whether process `pid` (recorded with `processStart`) still runs on this host; undefined when this process cannot
+   * tell (another pid namespace): the heartbeat decides then, as for another host.
+   */
+  isProcessAlive: (pid: number, processStart: string | null) => boolean | undefined;
 }
 
 export interface DeadRun {
@@ -34,7 +37,8 @@ export interface DeadRun {
 /**
  * Whether this unfinished run's executor is gone, and why. On the executor's own host the process is probed (a
  * live process is never judged by its heartbeat: a step computing for minutes in one synchronous call must not be
- * reaped); on another host, or when no executor was recorded, only the heartbeat (else the start) can tell.
+ * reaped); on another host, when the probe cannot tell, or when no executor was recorded, only the heartbeat (else
+ * the start) can.
  *
  * @example
  * judgeExecution({ status: 'STARTED', executor: { host: 'h', pid: 42, processStart: '9' }, heartbeatAt: 1000, … },
@@ -45,8 +49,9 @@ export function judgeExecution(execution: RunExecution, context: Liveness & { no
   const { executor } = execution;
   const lastSeenAt = execution.heartbeatAt ?? execution.startedAt ?? execution.createdAt;
   const seen = `last seen ${formatInstant(lastSeenAt)}`;
-  if (executor && executor.host === context.host) {
-    if (context.isProcessAlive(executor.pid, executor.processStart)) return undefined;
+  const alive = executor && executor.host === context.host ? context.isProcessAlive(executor.pid, executor.processStart) : undefined;
+  if (alive === true) return undefined;
+  if (alive === false && executor) {
     return {
       execution, lost: { cause: 'process_gone', host: executor.host, pid: executor.pid, lastSeenAt },
       reason: `the process running it stopped: pid ${executor.pid} on ${executor.host}, ${seen}`,

@@ -236,7 +236,7 @@ export function storageContract(backendName: string, open: () => Promise<Storage
     });
 
     describe('executors and cancellation', () => {
-      const executor = { host: 'host-a', pid: 4242, processStart: '81234' };
+      const executor = { host: 'host-a', pid: 4242, processStart: '6f1c2d3e-0000-4000-8000-000000000000/pid:[4026531836]/81234' };
 
       it('recordExecutor and heartbeat are what listExecutions returns, for the statuses asked only', () => withStorage(async (s) => {
         for (const runId of ['queued', 'started', 'done']) await s.runs.createRun(newRun({ runId, createdAt: 100, stepKeys: ['orders', 'revenue'] }));

@@ -35,7 +35,7 @@ export interface RunStore {
    * Records which process executes the run, and its first heartbeat: called when execution begins, before RUN_START.
    *
    * @example
-   * await runs.recordExecutor(runId, { host: 'ana-laptop', pid: 4242, processStart: '81234' }, Date.now())
+   * await runs.recordExecutor(runId, { host: 'ana-laptop', pid: 4242, processStart: '6f1c…/pid:[4026531836]/81234' }, Date.now())
    */
   recordExecutor(runId: string, executor: RunExecutor, nowMs: number): Promise<void>;
   /** The executing process says it is alive: sets heartbeat_at of these runs. */
@@ -58,7 +58,7 @@ export interface RunStore {
    *
    * @example
    * await runs.listExecutions({ statuses: ['STARTED', 'CANCELING'] })
-   * // [{ runId: 'a1', status: 'STARTED', executor: { host: 'h', pid: 4242, processStart: '81234' }, heartbeatAt: 1716…, … }]
+   * // [{ runId: 'a1', status: 'STARTED', executor: { host: 'h', pid: 4242, processStart: '6f1c…/pid:[4026531836]/81234' }, heartbeatAt: 1716…, … }]
    */
   listExecutions(filter: { statuses: readonly RunStatus[]; project?: string; runIds?: readonly string[] }): Promise<RunExecution[]>;
   /**
@@ -75,8 +75,8 @@ export interface RunExecutor {
   host: string;
   pid: number;
   /**
-   * When that process started, as the platform tells it (Linux: /proc/<pid>/stat field 22), so a pid reused by
-   * another process is not taken for it; null where unknown.
+   * When and where that process started, as the platform tells it (Linux: boot id, pid namespace and /proc/<pid>/stat
+   * field 22; see shared/process-identity.ts), so a pid reused by another process is not taken for it; null where unknown.
    */
   processStart: string | null;
 }

@@ -23,8 +23,8 @@ export function runExecutorMigration(): Migration {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema.alterTable('runs').addColumn('executor_host', 'text').execute();
       await db.schema.alterTable('runs').addColumn('executor_pid', 'integer').execute();
-      // Linux: /proc/<pid>/stat field 22 (start time in clock ticks since boot), so a reused pid is not taken for
-      // the run's process. Null where the platform has no such thing.
+      // Linux: boot id, pid namespace and /proc/<pid>/stat field 22 (start time in clock ticks since boot), so a
+      // reused pid is not taken for the run's process. Null where the platform has no such thing.
       await db.schema.alterTable('runs').addColumn('executor_process_start', 'text').execute();
       await db.schema.alterTable('runs').addColumn('heartbeat_at', 'bigint').execute();
       await db.schema.alterTable('runs').addColumn('cancel_requested_at', 'bigint').execute();
