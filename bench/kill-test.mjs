@@ -84,7 +84,7 @@ const runMs = median(timed);
 console.log(`Project: ${ROWS.toLocaleString('en')} rows, 6 assets (3 tables with checks, a Parquet file, a raw file, a no-op); one \`weir run\` takes ${ms(runMs)} (process start to exit).`);
 
 let last = Object.fromEntries(['numbers', 'by_key', 'ranked', 'by_key_file', 'summary'].map((k) => [k, 0]));
-const counts = { killed: 0, diedMidRun: 0, finishedFirst: 0, notRecorded: 0, leftRunning: 0, intact: 0, notIntact: 0, leftByKill: 0, leftAfterSweep: 0, sweepRunFailed: 0 };
+const counts = { killed: 0, diedMidRun: 0, finishedFirst: 0, notRecorded: 0, queued: 0, leftRunning: 0, intact: 0, notIntact: 0, leftByKill: 0, leftAfterSweep: 0, sweepRunFailed: 0 };
 const reapMs = [];
 const problems = [];
 for (let gen = 1; gen <= REPS; gen++) {
@@ -104,6 +104,9 @@ for (let gen = 1; gen <= REPS; gen++) {
   if (!newest || newest.runId === before) counts.notRecorded++;
   else if (newest.status === 'SUCCESS') counts.finishedFirst++;
   else if (newest.status === 'FAILURE' || newest.status === 'CANCELED') counts.diedMidRun++;
+  // Killed in the few ms between recording the run and starting it: a queued run is never ended (by design: a queue
+  // may hold runs as long as it likes; production mode hands them to another worker).
+  else if (newest.status === 'QUEUED') counts.queued++;
   else {
     counts.leftRunning++;
     problems.push(`gen ${gen}: run ${newest.runId} is ${newest.status} after the next command`);
@@ -141,6 +144,7 @@ console.log(table(['kill test', 'count'], [
   ['  run recorded and cut short (ended by the next command)', counts.diedMidRun],
   ['  run had already succeeded', counts.finishedFirst],
   ['  killed before the run was recorded', counts.notRecorded],
+  ['  killed between recording the run and starting it (stays QUEUED)', counts.queued],
   ['runs left STARTED/CANCELING after the next command (must be 0)', counts.leftRunning],
   ['published data intact: every table and file the last good or the new generation, whole', `${counts.intact}/${REPS}`],
   ['staging tables + staged files left by the kills (before the sweep)', counts.leftByKill],

@@ -14,6 +14,8 @@ const BENCHMARKS = [
   ['wine-shop.mjs', quick ? ['--reps', '2', '--no-profile'] : []],
   ['api-runs.mjs', quick ? ['--runs', '20000', '--reps', '50'] : ['--http']],
   ['dbt-1000.mjs', quick ? ['--models', '300'] : []],
+  ['kill-test.mjs', quick ? ['--reps', '10'] : []],
+  ['cancel-latency.mjs', quick ? ['--reps', '10'] : []],
   // In headless Chromium: they need the built UI (npm install builds it) and /usr/bin/chromium.
   ['ui-lineage.mjs', quick ? ['--sizes', '1000'] : []],
   ['ui-run-page.mjs', quick ? ['--steps', '200'] : []],
