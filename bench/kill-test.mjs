@@ -20,7 +20,7 @@ const REPS = Number(arg('--reps', '50'));
 const random = seeded(Number(arg('--seed', '7')));
 const KEEP = process.argv.includes('--keep');
 /** Rows of the base table: sized so that a run takes a few seconds here. */
-const ROWS = Number(arg('--rows', '20000000'));
+const ROWS = Number(arg('--rows', '10000000'));
 
 console.log(loadNote());
 const dir = tempDir('weir-bench-kill-');
@@ -29,9 +29,11 @@ mkdirSync(join(dir, 'definitions'));
 // Every published thing carries the generation of the run that wrote it, so "intact" means: the generation is the
 // last good one or the killed run's, and the content is whole (row counts as that generation wrote them).
 writeFileSync(join(dir, 'definitions', 'assets.ts'), `import { writeFileSync } from 'node:fs';
-import { asset, rowCount, unique } from 'weir';
+import { asset, rowCount, unique, value } from 'weir';
 const gen = Number(process.env.KILL_GEN ?? 0);
-export const numbers = asset({ key: 'numbers', checks: [rowCount({ equals: ${ROWS} })] },
+// A slow check keeps the staging table committed for a while, so some kills leave one for the sweep to find.
+const slowCheck = value({ name: 'hash_spread', sql: 'select count(*) from range(${ROWS * 2}) t(i) where hash(i) % 7 = 0', min: 1 });
+export const numbers = asset({ key: 'numbers', checks: [rowCount({ equals: ${ROWS} }), slowCheck] },
   () => \`select i, hash(i) % 1000 as k, \${gen} as gen from range(${ROWS}) t(i)\`);
 export const by_key = asset({ key: 'by_key', inputs: { numbers }, checks: [rowCount({ equals: 1000 }), unique('k')] },
   ({ numbers }) => \`select k, count(*) as n, sum(i) as total, \${gen} as gen from \${numbers} group by k\`);
@@ -39,7 +41,7 @@ export const ranked = asset({ key: 'ranked', inputs: { numbers, by_key }, checks
   ({ numbers, by_key }) => \`select n.k, count(*) as hits, \${gen} as gen from \${numbers} n join \${by_key} b using (k) where n.i % 7 = 0 group by n.k\`);
 export const by_key_file = asset({ key: 'by_key_file', inputs: { by_key }, io: { path: 'output/by_key.parquet' }, checks: [rowCount({ equals: 1000 })] },
   ({ by_key }) => \`select * from \${by_key} order by k\`);
-export const summary = asset({ key: 'summary', inputs: { ranked }, io: { path: 'output/summary.txt', format: 'raw' } }, async ({ ranked }, ctx) => {
+export const summary = asset({ key: 'summary', inputs: { ranked }, io: { path: 'output/summary.txt', format: 'raw' }, checks: [slowCheck] }, async ({ ranked }, ctx) => {
   const [row] = await ctx.query(\`select count(*)::int as n from \${ranked}\`);
   writeFileSync(ctx.outputPath!, \`gen \${gen} rows \${row.n}\`);
 });
@@ -81,7 +83,7 @@ if (first.code !== 0) throw new Error(`the first run failed:\n${first.stdout}\n$
 const timed = [];
 for (let i = 0; i < 2; i++) timed.push((await weir(['run'], { KILL_GEN: '0' })).wallMs);
 const runMs = median(timed);
-console.log(`Project: ${ROWS.toLocaleString('en')} rows, 6 assets (3 tables with checks, a Parquet file, a raw file, a no-op); one \`weir run\` takes ${ms(runMs)} (process start to exit).`);
+console.log(`Project: ${ROWS.toLocaleString('en')} rows, 6 assets (3 tables with checks, one slow; a Parquet file; a raw file with a slow check; a no-op); one \`weir run\` takes ${ms(runMs)} (process start to exit).`);
 
 let last = Object.fromEntries(['numbers', 'by_key', 'ranked', 'by_key_file', 'summary'].map((k) => [k, 0]));
 const counts = { killed: 0, diedMidRun: 0, finishedFirst: 0, notRecorded: 0, queued: 0, leftRunning: 0, intact: 0, notIntact: 0, leftByKill: 0, leftAfterSweep: 0, sweepRunFailed: 0 };
