@@ -16,6 +16,8 @@ const BENCHMARKS = [
   ['dbt-1000.mjs', quick ? ['--models', '300'] : []],
   ['redact.mjs', quick ? ['--lines', '200000'] : []],
   ['concurrent-launches.mjs', []],
+  ['kill-test.mjs', quick ? ['--reps', '10'] : []],
+  ['cancel-latency.mjs', quick ? ['--reps', '10'] : []],
   // In headless Chromium: they need the built UI (npm install builds it) and /usr/bin/chromium.
   ['ui-lineage.mjs', quick ? ['--sizes', '1000'] : []],
   ['ui-lineage-reload.mjs', quick ? ['--reps', '3'] : []],

@@ -11,6 +11,10 @@ import type { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
 import { readCatalogSnapshot, writeCatalogSnapshot } from '../connectors/duckdb/catalog-snapshot.js';
 import type { WarehouseAccess } from '../engine/warehouse-access.js';
 import { printProjectWarnings } from './output/project-warnings.js';
+import { endDeadRuns, localLiveness } from '../engine/end-dead-runs.js';
+import { sweepStaging, unfinishedRunSuffixes } from '../engine/sweep-staging.js';
+import type { ProjectConfig } from '../definitions/project.js';
+import type { AssetDefinition } from '../definitions/asset.js';
 
 export interface LocalInstance {
   loaded: LoadedProject;
@@ -47,7 +51,7 @@ export async function openLocalInstance(projectDir: string, options: OpenLocalIn
   }
   printProjectWarnings(loaded.definitions.project);
   const graph = buildAssetGraph(loaded.definitions);
-  const storage = await openSqliteStorage(loaded.definitions.project.metadataPath);
+  const storage = await openProjectMetadata(loaded.definitions.project.metadataPath);
   const { warehousePath, metadataPath } = loaded.definitions.project;
   // The catalog is remembered beside the metadata; an in-memory warehouse has nothing to remember.
   const snapshotPath = warehousePath === ':memory:' || metadataPath === ':memory:' ? undefined : join(dirname(metadataPath), 'warehouse-catalog.json');
@@ -57,7 +61,14 @@ export async function openLocalInstance(projectDir: string, options: OpenLocalIn
   // No checkpoint at close: on 1,000 dbt models folding the WAL into the file costs 1.5-3 s at every exit (and
   // doubles peak memory); DuckDB replays the WAL on the next open, whoever opens the file. The WAL is part of the
   // database (README: copy both files, or run CHECKPOINT first).
-  const open = () => (warehouse ??= import('../connectors/duckdb/duckdb-warehouse.js').then(({ DuckDbWarehouse }) => DuckDbWarehouse.open(warehousePath, { checkpointOnClose: false })));
+  // The first process to open the warehouse after a run died sweeps that run's staging relations and files, before
+  // any step gets a session.
+  const open = () => (warehouse ??= import('../connectors/duckdb/duckdb-warehouse.js')
+    .then(({ DuckDbWarehouse }) => DuckDbWarehouse.open(warehousePath, { checkpointOnClose: false }))
+    .then(async (opened) => {
+      await sweepDeadRunLeftovers(opened, storage, loaded.definitions.project, loaded.definitions.assets);
+      return opened;
+    }));
   return {
     loaded,
     graph,
@@ -87,7 +98,39 @@ export async function openLocalInstance(projectDir: string, options: OpenLocalIn
 }
 
 /** Only the metadata: for `runs`, `run-info` and `logs`, which need no definitions. */
-export async function openMetadataOnly(projectDir: string): Promise<{ storage: Storage; project: string; root: string }> {
+export async function openMetadataOnly(projectDir: string, options: { endDeadRuns?: boolean } = {}): Promise<{ storage: Storage; project: string; root: string }> {
   const config = loadProjectConfig(projectDir);
-  return { storage: await openSqliteStorage(config.metadataPath), project: config.name, root: config.root };
+  // `weir cancel` ends a dead run itself (as CANCELED, which is what was asked), so it opens without the reaper.
+  const storage = options.endDeadRuns === false ? await openSqliteStorage(config.metadataPath) : await openProjectMetadata(config.metadataPath);
+  return { storage, project: config.name, root: config.root };
+}
+
+/**
+ * Opens the metadata and ends the runs whose process died (kill -9, a closed terminal, a crash): whoever opens it
+ * next, `weir run`, `weir dev`, `weir runs` or `run-info`, never shows such a run as running.
+ *
+ * @example
+ * const storage = await openProjectMetadata('.weir/metadata.sqlite') // a run left STARTED by a killed process is now FAILURE
+ */
+export async function openProjectMetadata(metadataPath: string): Promise<Storage> {
+  const storage = await openSqliteStorage(metadataPath);
+  try {
+    await endDeadRuns(storage, { nowMs: Date.now(), ...localLiveness() });
+  } catch (error) {
+    await storage.close().catch(() => undefined);
+    throw error;
+  }
+  return storage;
+}
+
+async function sweepDeadRunLeftovers(opened: DuckDbWarehouse, storage: Storage, project: ProjectConfig, assets: readonly AssetDefinition[]): Promise<void> {
+  if (opened.path === ':memory:') return; // a new in-memory warehouse holds nothing of anyone
+  const session = await opened.connect();
+  try {
+    await sweepStaging({ session, project, assets, keep: await unfinishedRunSuffixes(storage.runs) });
+  } catch {
+    // Leftovers waste space but harm nothing (no asset can take their names); the next open tries again.
+  } finally {
+    session.close();
+  }
 }

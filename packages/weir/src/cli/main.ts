@@ -11,6 +11,7 @@ const commands = {
   project: () => import('./commands/project-commands.js'),
   run: () => import('./commands/run-command.js'),
   runs: () => import('./commands/runs-command.js'),
+  cancel: () => import('./commands/cancel-command.js'),
   dev: () => import('./commands/dev-command.js'),
   dbt: () => import('./commands/dbt-command.js'),
   build: () => import('./commands/build-command.js'),
@@ -99,6 +100,9 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     .action(action(async (opts: { json?: boolean; limit?: number; status?: string }, cmd: Command) => (await commands.runs()).runsCommand({ project: projectOf(cmd), ...opts })));
   program.command('run-info <runId>').description('steps, timings, inputs, materializations and checks of one run').option('--json', 'machine-readable output')
     .action(action(async (runId: string, opts: { json?: boolean }, cmd: Command) => (await commands.runs()).runInfoCommand({ project: projectOf(cmd), runId, json: opts.json })));
+  program.command('cancel <runId>').description('cancel a run, whatever process runs it (any unique prefix of its id)')
+    .option('--no-wait', 'return once the request is recorded').option('--json', 'machine-readable output')
+    .action(action(async (runId: string, opts: { wait?: boolean; json?: boolean }, cmd: Command) => (await commands.cancel()).cancelCommand({ project: projectOf(cmd), runId, ...opts })));
   program.command('logs <runId>').description("a run's events and log lines").option('--step <key>', 'only this step').option('--level <level>', 'debug, info, warn or error').option('--json', 'JSON lines')
     .action(action(async (runId: string, opts: { step?: string; level?: 'debug' | 'info' | 'warn' | 'error'; json?: boolean }, cmd: Command) => (await commands.runs()).logsCommand({ project: projectOf(cmd), runId, ...opts })));
   return program;

@@ -6,11 +6,13 @@ import type { WarehouseAccess } from './warehouse-access.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { selectAssets } from '../graph/selection.js';
 import { newRunId } from '../shared/ids.js';
+import { currentProcess } from '../shared/process-identity.js';
 import { secretRedactor } from '../shared/redact.js';
 import { secretValues } from '../definitions/project.js';
 import { EventSink, type EventListener } from './event-sink.js';
 import { executeRun, type RunResult } from './executor.js';
 import { planRun, type ExecutionPlan } from './execution-plan.js';
+import { startRunHeartbeat } from './run-heartbeat.js';
 
 export interface LaunchRunOptions {
   definitions: Definitions;
@@ -76,9 +78,19 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
   options.onRunCreated?.(run, plan);
   const sink = new EventSink(options.storage.events, projectRedactor(options.definitions));
   if (options.onEvent) sink.onEvent(options.onEvent);
-  const result = await executeRun({
-    runId, definitions: options.definitions, plan, storage: options.storage, warehouse: options.warehouse, sink,
-    concurrency: options.concurrency, signal: options.signal, skipUnchanged: options.skipUnchanged, resources: options.resources,
-  });
-  return { ...result, run, plan };
+  // Who executes the run, recorded before RUN_START: any process can then tell whether it is still alive
+  // (end-dead-runs.ts), and a cancel from any process reaches it through the heartbeat's poll.
+  await options.storage.runs.recordExecutor(runId, currentProcess(), Date.now());
+  const stopRequested = new AbortController();
+  const heartbeat = startRunHeartbeat(options.storage.runs, runId, { onStop: () => stopRequested.abort() });
+  const signal = options.signal ? AbortSignal.any([options.signal, stopRequested.signal]) : stopRequested.signal;
+  try {
+    const result = await executeRun({
+      runId, definitions: options.definitions, plan, storage: options.storage, warehouse: options.warehouse, sink,
+      concurrency: options.concurrency, signal, skipUnchanged: options.skipUnchanged, resources: options.resources,
+    });
+    return { ...result, run, plan };
+  } finally {
+    await heartbeat.stop();
+  }
 }

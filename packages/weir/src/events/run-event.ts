@@ -71,9 +71,26 @@ export interface CheckEvaluationData {
   durationMs: number;
 }
 
+/**
+ * Why a process other than the executor ended a run: the executing process was found gone. Stored on the events that
+ * end it (RUN_FAILURE or RUN_CANCELED, and STEP_FAILURE of its running steps) so readers need not parse the message.
+ */
+export interface ExecutorLostData {
+  /** `process_gone`: same host, that process no longer runs; `heartbeat_lost`: no heartbeat for too long; `never_recorded`: no executor was recorded (a run of an older Weir). */
+  cause: 'process_gone' | 'heartbeat_lost' | 'never_recorded';
+  host: string | null;
+  pid: number | null;
+  /** The last sign of life (heartbeat, else start), ms since the epoch. */
+  lastSeenAt: number;
+}
+
 export interface StepStartData { attempt: number; kind: StepKind }
 export interface StepSuccessData { attempt: number; durationMs: number }
-export interface StepFailureData { attempt: number; durationMs: number; error: ErrorInfo; reason: FailReason }
+export interface StepFailureData {
+  attempt: number; durationMs: number; error: ErrorInfo; reason: FailReason;
+  /** Set when the step was failed because its run's process was found gone (error.code is then EXECUTOR_LOST). */
+  executorLost?: ExecutorLostData;
+}
 export interface StepRetryData { attempt: number; nextAttempt: number; delayMs: number; error: ErrorInfo }
 export interface StepSkippedData {
   reason: SkipReason;
@@ -92,6 +109,8 @@ export interface RunEndData {
   skipped: string[];
   canceled?: string[];
   error?: ErrorInfo;
+  /** Set when another process ended the run because its executing process was found gone. */
+  executorLost?: ExecutorLostData;
 }
 export interface LogData { level: LogLevel; fields?: Record<string, unknown> }
 

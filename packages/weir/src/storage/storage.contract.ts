@@ -235,6 +235,70 @@ export function storageContract(backendName: string, open: () => Promise<Storage
       }));
     });
 
+    describe('executors and cancellation', () => {
+      const executor = { host: 'host-a', pid: 4242, processStart: '6f1c2d3e-0000-4000-8000-000000000000/pid:[4026531836]/81234' };
+
+      it('recordExecutor and heartbeat are what listExecutions returns, for the statuses asked only', () => withStorage(async (s) => {
+        for (const runId of ['queued', 'started', 'done']) await s.runs.createRun(newRun({ runId, createdAt: 100, stepKeys: ['orders', 'revenue'] }));
+        await s.runs.recordExecutor('started', executor, 150);
+        await s.events.append(runStart('started', 160));
+        await s.runs.recordExecutor('done', { host: 'host-b', pid: 7, processStart: null }, 151);
+        await s.events.append(runStart('done', 161));
+        await s.events.append(runEnd('done', EventType.RUN_SUCCESS, 170));
+        await s.runs.heartbeat(['started', 'done'], 500);
+
+        const executions = await s.runs.listExecutions({ statuses: [RunStatus.STARTED, RunStatus.CANCELING] });
+        assert.deepEqual(executions, [{
+          runId: 'started', project: 'shop', status: RunStatus.STARTED, stepKeys: ['orders', 'revenue'], createdAt: 100, startedAt: 160,
+          executor, heartbeatAt: 500, cancelRequestedAt: null,
+        }]);
+        const queued = await s.runs.listExecutions({ statuses: [RunStatus.QUEUED] });
+        assert.deepEqual(queued.map((e) => [e.runId, e.executor, e.heartbeatAt]), [['queued', null, null]]);
+        assert.deepEqual(await s.runs.listExecutions({ statuses: [RunStatus.STARTED], project: 'other' }), []);
+        assert.deepEqual((await s.runs.listExecutions({ statuses: [RunStatus.SUCCESS, RunStatus.STARTED], runIds: ['done'] })).map((e) => e.executor),
+          [{ host: 'host-b', pid: 7, processStart: null }]);
+        // The Run the rest of Weir sees is unchanged by the executor columns.
+        assert.deepEqual(Object.keys((await s.runs.getRun('started'))!).sort(),
+          ['createdAt', 'endedAt', 'parentRunId', 'project', 'rootRunId', 'runId', 'selection', 'startedAt', 'status', 'stepKeys', 'tags', 'trigger']);
+      }));
+
+      it('requestCancel records the first request of an unfinished run; runsToStop names requested and finished runs', () => withStorage(async (s) => {
+        for (const runId of ['a', 'b', 'c']) {
+          await s.runs.createRun(newRun({ runId }));
+          await s.events.append(runStart(runId, 10));
+        }
+        assert.deepEqual(await s.runs.runsToStop(['a', 'b', 'c']), []);
+        assert.equal(await s.runs.requestCancel('b', 20), true);
+        assert.equal(await s.runs.requestCancel('b', 30), true);
+        assert.equal((await s.runs.listExecutions({ statuses: [RunStatus.STARTED], runIds: ['b'] }))[0]!.cancelRequestedAt, 20);
+        await s.events.append(runEnd('c', EventType.RUN_FAILURE, 40));
+        assert.equal(await s.runs.requestCancel('c', 50), false, 'a finished run cannot be cancelled');
+        assert.equal(await s.runs.requestCancel('missing', 50), false);
+        assert.deepEqual((await s.runs.runsToStop(['a', 'b', 'c', 'missing'])).sort(), ['b', 'c']);
+        assert.deepEqual(await s.runs.runsToStop([]), []);
+      }));
+
+      it('endRun appends every event in order unless the run has finished', () => withStorage(async (s) => {
+        await s.runs.createRun(newRun({ runId: 'lost' }));
+        await s.events.append(runStart('lost', 10));
+        await s.events.append(stepEvent('lost', 'orders', EventType.STEP_START, 11));
+        const ending: NewEvent[] = [
+          event({ runId: 'lost', stepKey: 'orders', type: EventType.STEP_FAILURE, timestamp: 90, data: { attempt: 1, durationMs: 79, reason: 'error', error: { message: 'gone', code: 'EXECUTOR_LOST' } } }),
+          runEnd('lost', EventType.RUN_FAILURE, 91),
+        ];
+        assert.equal(await s.runs.endRun('lost', ending), true);
+        const run = await s.runs.getRun('lost');
+        assert.equal(run?.status, RunStatus.FAILURE);
+        assert.equal(run?.endedAt, 91);
+        assert.deepEqual((await s.events.eventsForRun('lost')).map((e) => e.type),
+          [EventType.RUN_ENQUEUED, EventType.RUN_START, EventType.STEP_START, EventType.STEP_FAILURE, EventType.RUN_FAILURE]);
+        assert.equal(await s.runs.endRun('lost', [runEnd('lost', EventType.RUN_CANCELED, 99)]), false);
+        assert.equal((await s.runs.getRun('lost'))?.status, RunStatus.FAILURE);
+        assert.equal((await s.events.eventsForRun('lost')).length, 5);
+        assert.equal(await s.runs.endRun('missing', [runEnd('missing', EventType.RUN_FAILURE, 1)]), false);
+      }));
+    });
+
     describe('events', () => {
       it('append returns the stored record; ids increase strictly across runs', () => withStorage(async (s) => {
         await s.runs.createRun(newRun({ runId: 'ra' }));

@@ -30,6 +30,69 @@ export interface RunStore {
    * // [{ day: '2024-05-01', status: 'SUCCESS', count: 12 }, { day: '2024-05-01', status: 'FAILURE', count: 1 }, …]
    */
   runCountsByDay(filter: { project: string; since: number; until?: number; utcOffsetMinutes?: number }): Promise<RunCountByDay[]>;
+
+  /**
+   * Records which process executes the run, and its first heartbeat: called when execution begins, before RUN_START.
+   *
+   * @example
+   * await runs.recordExecutor(runId, { host: 'ana-laptop', pid: 4242, processStart: '6f1c…/pid:[4026531836]/81234' }, Date.now())
+   */
+  recordExecutor(runId: string, executor: RunExecutor, nowMs: number): Promise<void>;
+  /** The executing process says it is alive: sets heartbeat_at of these runs. */
+  heartbeat(runIds: readonly string[], nowMs: number): Promise<void>;
+  /**
+   * Of these runs, those the executing process must stop: a cancel was requested, or the run has ended without it
+   * (another process judged it dead). One primary-key read per run: the executor polls it several times a second.
+   *
+   * @example
+   * await runs.runsToStop(['a1', 'b2']) // ['b2']   (someone ran `weir cancel b2`)
+   */
+  runsToStop(runIds: readonly string[]): Promise<string[]>;
+  /**
+   * Records a request to cancel the run, whatever process executes it. False if the run is unknown or has finished.
+   * Keeps the first request's time when asked again.
+   */
+  requestCancel(runId: string, nowMs: number): Promise<boolean>;
+  /**
+   * Runs in these statuses (STARTED and CANCELING, to find dead ones) with who executes them, oldest first.
+   *
+   * @example
+   * await runs.listExecutions({ statuses: ['STARTED', 'CANCELING'] })
+   * // [{ runId: 'a1', status: 'STARTED', executor: { host: 'h', pid: 4242, processStart: '6f1c…/pid:[4026531836]/81234' }, heartbeatAt: 1716…, … }]
+   */
+  listExecutions(filter: { statuses: readonly RunStatus[]; project?: string; runIds?: readonly string[] }): Promise<RunExecution[]>;
+  /**
+   * Appends the events that end a run, in order and in one transaction, unless the run has already finished (then
+   * appends nothing and answers false). How a process other than the executor ends a run (a dead one, a cancel of a
+   * dead one) without racing the executor's own terminal event.
+   */
+  endRun(runId: string, events: readonly NewEvent[]): Promise<boolean>;
+}
+
+/** Which process executes a run. */
+export interface RunExecutor {
+  /** os.hostname() */
+  host: string;
+  pid: number;
+  /**
+   * When and where that process started, as the platform tells it (Linux: boot id, pid namespace and /proc/<pid>/stat
+   * field 22; see shared/process-identity.ts), so a pid reused by another process is not taken for it; null where unknown.
+   */
+  processStart: string | null;
+}
+
+/** A run as its liveness and cancellation see it. */
+export interface RunExecution {
+  runId: string;
+  project: string;
+  status: RunStatus;
+  stepKeys: string[];
+  createdAt: number;
+  startedAt: number | null;
+  /** Null for a run recorded by a Weir without migration 0003, or not yet claimed by a process. */
+  executor: RunExecutor | null;
+  heartbeatAt: number | null;
+  cancelRequestedAt: number | null;
 }
 
 export interface RunCountByDay {

@@ -8,6 +8,7 @@ import { openLocalInstance } from '../local-instance.js';
 import { watchProject } from '../project-watcher.js';
 import { describeLoadError } from '../project-load-error.js';
 import { projectRedactor } from '../../engine/launch-run.js';
+import { watchForDeadRuns } from '../../engine/end-dead-runs.js';
 import { style } from '../output/style.js';
 import { recordServingProcess } from '../serving-process.js';
 import { existsSync } from 'node:fs';
@@ -40,6 +41,10 @@ export async function devCommand(options: { project: string; host?: string; port
   await instance.warehouse();
   const server = await startServer({ app, host, port: options.port ?? DEFAULT_PORT });
   const forget = recordServingProcess(project().definitions.project.root, server.url);
+  // Runs are ended here when their process dies while this one serves (they were at open too: openLocalInstance).
+  const stopWatchingDeadRuns = watchForDeadRuns(instance.storage, {
+    onEnded: (dead) => process.stderr.write(`${style.yellow('warning')} run ${dead.execution.runId.slice(0, 8)} ended: ${dead.reason}\n`),
+  });
   process.stdout.write(`${style.bold('Weir')} serving ${style.bold(project().definitions.project.name)} at ${style.cyan(server.url)}\n`);
   if (!existsSync(`${UI_DIST}/index.html`)) process.stdout.write(style.dim(`No web UI at ${UI_DIST}: build it with \`npm run build --workspace packages/ui\`; serving the API only.\n`));
   if (token) process.stdout.write(`Sign a browser in with ${server.url}/api/session?token=… (WEIR_TOKEN)\n`);
@@ -51,6 +56,7 @@ export async function devCommand(options: { project: string; host?: string; port
   });
   process.stdout.write('Stopping: cancelling running runs…\n');
   await watcher.close();
+  await stopWatchingDeadRuns();
   for (const runId of launcher.running()) await launcher.cancel(runId);
   await launcher.idle();
   forget();

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { createApp } from '../app.js';
 import { runDetailSchema, runPageSchema } from '../api-schemas.js';
 import { openServerFixture, type ServerFixture } from '../server-fixture.js';
+import { spawnSync } from 'node:child_process';
+import { currentProcess } from '../../shared/process-identity.js';
 
 const post = (body?: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
 
@@ -97,6 +99,29 @@ describe('run action routes', () => {
     assert.equal(again.status, 409);
     assert.equal((await again.json() as any).error.code, 'RUN_FINISHED');
     assert.equal((await f.request('/api/runs/ffffffff/cancel', { method: 'POST' })).status, 404);
+  });
+
+  it('cancels a run executing in another process: records the request (202 CANCELING), or ends it when its process is gone (202 CANCELED)', async () => {
+    const project = f.snapshot.definitions.project.name;
+    const seed = async (runId: string, executor: { host: string; pid: number; processStart: string | null }) => {
+      await f.storage.runs.createRun({ runId, project, trigger: 'cli', selection: 'orders', stepKeys: ['orders'], createdAt: Date.now() });
+      await f.storage.runs.recordExecutor(runId, executor, Date.now());
+      await f.storage.events.append({ runId, project, type: 'RUN_START', stepKey: null, timestamp: Date.now(), message: '', data: { stepKeys: ['orders'], concurrency: 1 } });
+    };
+    // Alive (this very process), but not a run of this server's launcher: its own heartbeat loop would act on it.
+    await seed('e15e0000-0000-4000-8000-000000000001', currentProcess());
+    const elsewhere = await f.request('/api/runs/e15e0000/cancel', { method: 'POST' });
+    assert.equal(elsewhere.status, 202);
+    assert.deepEqual(await elsewhere.json() as any, { runId: 'e15e0000-0000-4000-8000-000000000001', status: 'CANCELING' });
+    assert.deepEqual(await f.storage.runs.runsToStop(['e15e0000-0000-4000-8000-000000000001']), ['e15e0000-0000-4000-8000-000000000001']);
+    // Its process is gone: ended at once.
+    await seed('dead0000-0000-4000-8000-000000000002', { host: currentProcess().host, pid: spawnSync(process.execPath, ['-e', '0']).pid!, processStart: null });
+    const dead = await f.request('/api/runs/dead0000/cancel', { method: 'POST' });
+    assert.equal(dead.status, 202);
+    assert.deepEqual(await dead.json() as any, { runId: 'dead0000-0000-4000-8000-000000000002', status: 'CANCELED' });
+    assert.equal((await f.storage.runs.getRun('dead0000-0000-4000-8000-000000000002'))?.status, 'CANCELED');
+    // Leave the fixture's runs finished for the tests that follow.
+    await f.storage.runs.endRun('e15e0000-0000-4000-8000-000000000001', [{ runId: 'e15e0000-0000-4000-8000-000000000001', project, type: 'RUN_CANCELED', stepKey: null, timestamp: Date.now(), message: '', data: { durationMs: 0, succeeded: [], failed: [], skipped: [] } }]);
   });
 
   it('re-executes from failure: the failed and skipped steps, once the check is fixed, with parent and root ids', async () => {

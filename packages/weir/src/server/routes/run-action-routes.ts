@@ -1,6 +1,8 @@
 /** `POST /api/runs`, `POST /api/runs/:id/cancel`, `POST /api/runs/:id/reexecute`: start, stop and re-run work. */
 import { FINISHED_RUN_STATUSES, summarizeSteps } from '../../events/index.js';
 import { selectAssets } from '../../graph/selection.js';
+import { cancelRun } from '../../engine/cancel-run.js';
+import { localLiveness } from '../../engine/end-dead-runs.js';
 import { WeirErrors, isWeirError } from '../../shared/errors.js';
 import { ApiError } from '../api-error.js';
 import { addRoute } from '../api-route.js';
@@ -63,16 +65,20 @@ export function addRunActionRoutes(api: ApiContext): void {
   });
 
   addRoute(api.app, api.book, {
-    method: 'post', path: '/api/runs/:id/cancel', tag: 'runs', summary: 'Cancel a run this server is running: running steps are interrupted and nothing they computed is published',
+    method: 'post', path: '/api/runs/:id/cancel', tag: 'runs',
+    summary: 'Cancel a run, whatever process runs it: running steps are interrupted and nothing they computed is published; a run whose process is gone is ended at once (status CANCELED)',
     params: runIdParamsSchema,
-    responses: { 202: { description: 'The run is cancelling', schema: cancelResponseSchema }, 404: ERRORS[404], 409: ERRORS[409], 503: ERRORS[503] },
+    responses: { 202: { description: 'The run is cancelling (or, when its process was gone, cancelled)', schema: cancelResponseSchema }, 404: ERRORS[404], 409: ERRORS[409], 503: ERRORS[503] },
   }, async ({ c, params }) => {
     const run = await api.findRun(params.id);
     if (FINISHED_RUN_STATUSES.includes(run.status)) throw new ApiError(409, 'RUN_FINISHED', `Run ${run.runId} has already finished (${run.status}).`);
-    if (!(await launcher().cancel(run.runId))) {
-      throw new ApiError(409, 'RUN_NOT_HERE', `Run ${run.runId} is not running in this server's process; cancel it where it runs (Ctrl-C in the terminal of \`weir run\`).`);
-    }
-    return api.json(c, { runId: run.runId, status: 'CANCELING' }, 202);
+    const here = launcher();
+    // Recorded in the metadata whoever runs it: another process's heartbeat loop acts on it within a second.
+    const result = await cancelRun(api.deps.storage, run.runId, { nowMs: api.deps.now?.() ?? Date.now(), ...localLiveness() });
+    if (result.outcome === 'finished') throw new ApiError(409, 'RUN_FINISHED', `Run ${run.runId} has already finished (${result.status}).`);
+    // Run by this process: abort it now rather than at the next poll.
+    if (result.outcome === 'requested') await here.cancel(run.runId);
+    return api.json(c, { runId: run.runId, status: result.outcome === 'ended' ? result.status : 'CANCELING' }, 202);
   });
 
   addRoute(api.app, api.book, {

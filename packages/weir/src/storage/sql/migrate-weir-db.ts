@@ -3,6 +3,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { WeirError } from '../../shared/errors.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { runListIndexesMigration } from './migrations/0002-run-list-indexes.js';
+import { runExecutorMigration } from './migrations/0003-run-executor.js';
 import type { SqlFlavor } from './sql-flavor.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -15,12 +16,13 @@ export const MIGRATION_LOCK_TABLE = 'weir_migration_lock';
  * In code rather than read from a folder so the bundled CLI needs no migration files beside it.
  *
  * @example
- * Object.keys(weirMigrations(sqliteFlavor)) // ['0001_initial', '0002_run_list_indexes']
+ * Object.keys(weirMigrations(sqliteFlavor)) // ['0001_initial', '0002_run_list_indexes', '0003_run_executor']
  */
 export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(flavor),
     '0002_run_list_indexes': runListIndexesMigration(),
+    '0003_run_executor': runExecutorMigration(),
   };
 }
 
@@ -30,7 +32,7 @@ export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
  *
  * @example
  * await migrateWeirDb(db, sqliteFlavor, '.weir/metadata.sqlite')
- * // first time: runs 0001_initial and 0002_run_list_indexes; later: no-op
+ * // first time: runs 0001_initial, 0002_run_list_indexes and 0003_run_executor; later: no-op
  */
 export async function migrateWeirDb(db: Kysely<WeirDb>, flavor: SqlFlavor, databaseName: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => weirMigrations(flavor) };

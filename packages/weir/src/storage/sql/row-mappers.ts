@@ -1,7 +1,7 @@
 /** Conversions between stored rows and the objects the rest of Weir sees. */
 import type { Selectable } from 'kysely';
 import type { EventRecord, Run } from '../../events/index.js';
-import type { StoredCheckEvaluation, StoredMaterialization, StoredObservation } from '../storage.js';
+import type { RunExecution, StoredCheckEvaluation, StoredMaterialization, StoredObservation } from '../storage.js';
 import type {
   CheckEvaluationsTable, EventsTable, MaterializationsTable, ObservationsTable, RunsTable,
 } from './weir-db.js';
@@ -36,6 +36,31 @@ export function toRun(row: Selectable<RunsTable>): Run {
     createdAt: Number(row.created_at),
     startedAt: toNullableNumber(row.started_at),
     endedAt: toNullableNumber(row.ended_at),
+  };
+}
+
+type ExecutionRow = Pick<Selectable<RunsTable>, 'run_id' | 'project' | 'status' | 'step_keys' | 'created_at' | 'started_at'
+  | 'executor_host' | 'executor_pid' | 'executor_process_start' | 'heartbeat_at' | 'cancel_requested_at'>;
+
+/**
+ * A `runs` row as its liveness sees it: who executes it and when it last said so.
+ *
+ * @example
+ * toRunExecution({ run_id: 'a1', executor_host: 'h', executor_pid: 42n, heartbeat_at: '1716…', ... })
+ * // { runId: 'a1', executor: { host: 'h', pid: 42, processStart: null }, heartbeatAt: 1716…, ... }
+ */
+export function toRunExecution(row: ExecutionRow): RunExecution {
+  return {
+    runId: row.run_id,
+    project: row.project,
+    status: row.status,
+    stepKeys: JSON.parse(row.step_keys) as string[],
+    createdAt: Number(row.created_at),
+    startedAt: toNullableNumber(row.started_at),
+    executor: row.executor_host === null || row.executor_pid === null ? null
+      : { host: row.executor_host, pid: Number(row.executor_pid), processStart: row.executor_process_start },
+    heartbeatAt: toNullableNumber(row.heartbeat_at),
+    cancelRequestedAt: toNullableNumber(row.cancel_requested_at),
   };
 }
 

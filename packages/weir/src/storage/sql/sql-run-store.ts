@@ -1,10 +1,11 @@
 /** RunStore over any Kysely<WeirDb>: runs, their lookup by id prefix, and newest-first filtered lists. */
 import { sql, type Kysely } from 'kysely';
-import type { Run, NewRun, RunFilter, RunStatus, RunTrigger } from '../../events/index.js';
+import { FINISHED_RUN_STATUSES, type NewEvent, type Run, type NewRun, type RunFilter, type RunStatus, type RunTrigger } from '../../events/index.js';
 import { WeirError } from '../../shared/errors.js';
-import type { RunCountByDay, RunStore } from '../storage.js';
+import type { RunCountByDay, RunExecution, RunExecutor, RunStore } from '../storage.js';
+import { insertEvent } from './insert-event.js';
 import { insertRun } from './insert-run.js';
-import { toRun } from './row-mappers.js';
+import { toRun, toRunExecution } from './row-mappers.js';
 import type { WeirDb } from './weir-db.js';
 
 const DAY_MS = 86_400_000;
@@ -108,6 +109,58 @@ export class SqlRunStore implements RunStore {
       status: row.status,
       count: Number(row.count),
     }));
+  }
+
+  async recordExecutor(runId: string, executor: RunExecutor, nowMs: number): Promise<void> {
+    await this.db.updateTable('runs').set({
+      executor_host: executor.host, executor_pid: executor.pid, executor_process_start: executor.processStart, heartbeat_at: nowMs,
+    }).where('run_id', '=', runId).execute();
+  }
+
+  async heartbeat(runIds: readonly string[], nowMs: number): Promise<void> {
+    if (runIds.length === 0) return;
+    await this.db.updateTable('runs').set({ heartbeat_at: nowMs }).where('run_id', 'in', [...runIds]).execute();
+  }
+
+  async runsToStop(runIds: readonly string[]): Promise<string[]> {
+    if (runIds.length === 0) return [];
+    const rows = await this.db.selectFrom('runs').select('run_id')
+      .where('run_id', 'in', [...runIds])
+      .where((eb) => eb.or([eb('cancel_requested_at', 'is not', null), eb('status', 'in', [...FINISHED_RUN_STATUSES])]))
+      .execute();
+    return rows.map((r) => r.run_id);
+  }
+
+  async requestCancel(runId: string, nowMs: number): Promise<boolean> {
+    const result = await this.db.updateTable('runs')
+      .set((eb) => ({ cancel_requested_at: eb.fn.coalesce('cancel_requested_at', eb.val(nowMs)) }))
+      .where('run_id', '=', runId).where('status', 'not in', [...FINISHED_RUN_STATUSES])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async listExecutions(filter: { statuses: readonly RunStatus[]; project?: string; runIds?: readonly string[] }): Promise<RunExecution[]> {
+    if (filter.statuses.length === 0 || filter.runIds?.length === 0) return [];
+    const rows = await this.db.selectFrom('runs')
+      .select(['run_id', 'project', 'status', 'step_keys', 'created_at', 'started_at', 'executor_host', 'executor_pid', 'executor_process_start', 'heartbeat_at', 'cancel_requested_at'])
+      // The (status, created_at, run_id) index of 0001: finished runs, nearly all of them, are never read.
+      .where('status', 'in', [...filter.statuses])
+      .$if(filter.project !== undefined, (qb) => qb.where('project', '=', filter.project as string))
+      .$if(filter.runIds !== undefined, (qb) => qb.where('run_id', 'in', [...(filter.runIds as string[])]))
+      .orderBy('created_at').orderBy('run_id')
+      .execute();
+    return rows.map(toRunExecution);
+  }
+
+  async endRun(runId: string, events: readonly NewEvent[]): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      // The transaction begins IMMEDIATE on SQLite (and this read is under its write lock), so the executor's own
+      // terminal event cannot slip in between the check and the insert.
+      const row = await trx.selectFrom('runs').select('status').where('run_id', '=', runId).executeTakeFirst();
+      if (!row || FINISHED_RUN_STATUSES.includes(row.status)) return false;
+      for (const event of events) await insertEvent(trx, event);
+      return true;
+    });
   }
 
   /**

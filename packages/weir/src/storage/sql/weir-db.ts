@@ -27,6 +27,14 @@ export interface RunsTable {
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
+  /** Since 0003: the process executing the run (see RunExecutor), recorded when execution begins. */
+  executor_host: string | null;
+  executor_pid: number | null;
+  executor_process_start: string | null;
+  /** Since 0003: when the executing process last said it is alive. */
+  heartbeat_at: number | null;
+  /** Since 0003: when someone asked to cancel the run; the executing process polls it. */
+  cancel_requested_at: number | null;
 }
 
 /** The source of truth. `id` increases across the whole store so a live view resumes after the last id it saw. */
