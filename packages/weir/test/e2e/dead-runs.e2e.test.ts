@@ -100,7 +100,7 @@ describe('dead runs and cancel from anywhere', () => {
     const { runId, exited } = await startSlowRun(dir, ['-s', 'staged_table'], 1);
     const cancel = await weir(['cancel', runId.slice(0, 8), '--project', dir]);
     assert.equal(cancel.code, 0, cancel.stderr);
-    assert.match(cancel.stdout, new RegExp(`Run ${runId.slice(0, 8)} \\S* ?canceled after \\d+ ?m?s`));
+    assert.match(cancel.stdout, new RegExp(`Run ${runId.slice(0, 8)} \\S* ?cancelled after \\d+ ?m?s`));
     const { code, signal } = await exited;
     assert.equal(signal, null);
     assert.equal(code, 1);

@@ -24,7 +24,7 @@ export interface CancelCommandOptions {
 /**
  * @example
  * await cancelCommand({ project: '.', runId: '5b0e' })
- * // prints "Cancelling run 5b0e1c2a…" then "Run 5b0e1c2a canceled after 0.3 s"; returns 0
+ * // prints "Cancelling run 5b0e1c2a…" then "Run 5b0e1c2a ■ cancelled after 0.3 s"; returns 0
  */
 export async function cancelCommand(options: CancelCommandOptions): Promise<number> {
   const { storage } = await openMetadataOnly(options.project, { endDeadRuns: false });
