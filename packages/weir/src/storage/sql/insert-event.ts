@@ -113,31 +113,34 @@ const EVENT_COLUMNS = ['run_id', 'project', 'step_key', 'type', 'timestamp', 'me
  * dialect's own compiler (placeholders `?` or `$1` as it needs), from rows of the same shape, so only the
  * parameters change. Keyed by the Kysely instance's executor, since two dialects compile differently.
  */
-const compiledInserts = new WeakMap<object, Map<number, string>>();
+const compiledInserts = new WeakMap<object, Map<string, string>>();
 
-function insertSql(trx: Kysely<WeirDb>, rowCount: number): string {
+function insertSql(trx: Kysely<WeirDb>, rowCount: number, returning: boolean): string {
   const key = trx.getExecutor().adapter;
   let bySize = compiledInserts.get(key);
   if (!bySize) compiledInserts.set(key, (bySize = new Map()));
-  let text = bySize.get(rowCount);
+  const cacheKey = `${rowCount}:${returning}`;
+  let text = bySize.get(cacheKey);
   if (text === undefined) {
     const row = Object.fromEntries(EVENT_COLUMNS.map((column) => [column, ''])) as never;
-    text = trx.insertInto('events').values(Array.from({ length: rowCount }, () => row)).returning('id').compile().sql;
-    bySize.set(rowCount, text);
+    const insert = trx.insertInto('events').values(Array.from({ length: rowCount }, () => row));
+    text = (returning ? insert.returning('id') : insert).compile().sql;
+    bySize.set(cacheKey, text);
   }
   return text;
 }
 
 /**
  * Inserts events that change no derived state (see changesDerivedState) with multi-row INSERTs and returns their
- * records in the given order. The caller supplies the transaction.
+ * records in the given order. The caller supplies the transaction. `consecutiveInsertIds`: see SqlFlavor.
  *
  * @example
  * await insertPlainEvents(trx, [log1, log2]) // insert into "events" (...) values (...), (...) returning "id"
  * // -> [{ id: 41, …log1 }, { id: 42, …log2 }]
  */
-export async function insertPlainEvents(trx: Kysely<WeirDb>, events: readonly NewEvent[]): Promise<EventRecord[]> {
+export async function insertPlainEvents(trx: Kysely<WeirDb>, events: readonly NewEvent[], options: { consecutiveInsertIds?: boolean } = {}): Promise<EventRecord[]> {
   const records: EventRecord[] = [];
+  const returning = !options.consecutiveInsertIds;
   for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
     const chunk = events.slice(start, start + ROWS_PER_INSERT).map(withStorableMessage);
     const parameters: unknown[] = [];
@@ -146,10 +149,19 @@ export async function insertPlainEvents(trx: Kysely<WeirDb>, events: readonly Ne
       // In EVENT_COLUMNS order, the order insertSql's rows list them.
       parameters.push(event.runId, event.project, event.stepKey, event.type, event.timestamp, event.message, stringifyJson(event.data));
     }
-    const result = await trx.executeQuery<{ id: number | bigint | string }>(CompiledQuery.raw(insertSql(trx, chunk.length), parameters));
-    // RETURNING gives no order, but one statement takes its ids in VALUES order (SQLite holds the write lock, a
-    // PostgreSQL sequence is drawn row by row): sorted, the ids line up with the rows.
-    const ids = result.rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+    const result = await trx.executeQuery<{ id: number | bigint | string }>(CompiledQuery.raw(insertSql(trx, chunk.length, returning), parameters));
+    let ids: number[];
+    if (returning) {
+      // RETURNING gives no order, but one statement takes its ids in VALUES order (a PostgreSQL sequence is drawn
+      // row by row): sorted, the ids line up with the rows.
+      ids = result.rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+    } else {
+      const last = Number(result.insertId);
+      if (!Number.isSafeInteger(last) || Number(result.numAffectedRows) !== chunk.length) {
+        throw new Error(`insertPlainEvents: the driver reported ${String(result.numAffectedRows)} rows and last id ${String(result.insertId)} for ${chunk.length} rows`);
+      }
+      ids = chunk.map((_, i) => last - chunk.length + 1 + i);
+    }
     chunk.forEach((event, i) => records.push({ ...event, id: ids[i]! } as EventRecord));
   }
   return records;

@@ -26,7 +26,8 @@ const DEFAULT_EVENTS_AFTER_LIMIT = 1000;
  * record.id // 2: the run's status is now STARTED
  */
 export class SqlEventLog implements EventLog {
-  constructor(private readonly db: Kysely<WeirDb>) {}
+  /** `options.consecutiveInsertIds`: see SqlFlavor. */
+  constructor(private readonly db: Kysely<WeirDb>, private readonly options: { consecutiveInsertIds?: boolean } = {}) {}
 
   append(event: NewEvent): Promise<EventRecord> {
     // One INSERT is atomic by itself: BEGIN and COMMIT only when derived tables change with it (a run of 1,000 steps
@@ -47,11 +48,11 @@ export class SqlEventLog implements EventLog {
           plain.push(event);
           continue;
         }
-        if (plain.length) records.push(...await insertPlainEvents(trx, plain));
+        if (plain.length) records.push(...await insertPlainEvents(trx, plain, this.options));
         plain = [];
         records.push(await insertEvent(trx, event));
       }
-      if (plain.length) records.push(...await insertPlainEvents(trx, plain));
+      if (plain.length) records.push(...await insertPlainEvents(trx, plain, this.options));
       return records;
     });
   }
