@@ -81,7 +81,11 @@ class RunExecution {
 
   private logger(stepKey: string | null): { log: Logger; line: (level: LogLevel, message: string) => void } {
     const line = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
-      void this.emit(EventType.LOG, stepKey, message, fields ? { level, fields: JSON.parse(stringifyJson(fields)) } : { level }).catch(() => undefined);
+      // Not awaited (a step's log call returns nothing): the sink batches lines and bounds its memory itself.
+      this.options.sink.enqueue({
+        runId: this.options.runId, project: this.project.name, type: EventType.LOG, stepKey, timestamp: Date.now(), message,
+        data: fields ? { level, fields: JSON.parse(stringifyJson(fields)) } : { level },
+      });
     };
     return {
       line,

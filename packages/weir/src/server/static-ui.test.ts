@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openServerFixture } from './server-fixture.js';
 import { createApp } from './app.js';
+import { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weir-static-'));
 mkdirSync(join(root, 'assets'));
@@ -50,5 +51,36 @@ describe('static UI', () => {
     assert.doesNotMatch(await escape.text(), /secret/);
     const foreign = await app.request('/', { headers: { host: 'evil.example' } });
     assert.equal(foreign.status, 403);
+  });
+
+  it('serves the UI while DuckDB queries hold every thread of libuv\'s pool (where async file reads would wait)', async () => {
+    writeFileSync(join(root, 'late.txt'), 'read while DuckDB is busy');
+    const warehouse = await DuckDbWarehouse.open(':memory:');
+    const controller = new AbortController();
+    let queriesEnded = false;
+    try {
+      const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+      const sessions = await Promise.all(Array.from({ length: threads }, () => warehouse.connect()));
+      // Each runs for minutes unless interrupted; each holds one pool thread while it runs.
+      const queries = Promise.allSettled(sessions.map((session) => session.query('select count(*) from range(100000000000) t(i) where i % 7 = 3', [], { signal: controller.signal })))
+        .then(() => { queriesEnded = true; });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const answers = await Promise.race([
+        Promise.all([app.request('/runs/abc'), app.request('/late.txt')]),
+        new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5000).unref()),
+      ]);
+      assert.notEqual(answers, 'waited', 'the UI did not wait for DuckDB');
+      const [page, file] = answers as [Response, Response];
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /id="root"/);
+      assert.equal(await file.text(), 'read while DuckDB is busy');
+      assert.equal(queriesEnded, false, 'answered while the queries were still running');
+      controller.abort();
+      await queries;
+      sessions.forEach((session) => session.close());
+    } finally {
+      controller.abort();
+      warehouse.close();
+    }
   });
 });

@@ -14,6 +14,19 @@ export function toJsonSafe(value: unknown): unknown {
   return value;
 }
 
+/**
+ * JSON.stringify with toJsonSafe's conversions. On the path of every stored event (a million log lines), so the
+ * usual payload, which holds no bigint, takes JSON.stringify's fast path: a replacer function or a converted copy
+ * cost about a microsecond a line. Only a payload it rejects (a bigint) is converted first.
+ *
+ * @example
+ * stringifyJson({ rows: 12n, at: new Date(0) }) // '{"rows":12,"at":"1970-01-01T00:00:00.000Z"}'
+ */
 export function stringifyJson(value: unknown): string {
-  return JSON.stringify(toJsonSafe(value));
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof TypeError) return JSON.stringify(toJsonSafe(value));
+    throw error;
+  }
 }

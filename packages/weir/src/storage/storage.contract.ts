@@ -345,6 +345,29 @@ export function storageContract(backendName: string, open: () => Promise<Storage
         assert.deepEqual(await s.events.eventsForRun('nobody'), []);
       }));
 
+      it('appendBatch stores events in the given order, with derived state, in one transaction', () => withStorage(async (s) => {
+        await s.runs.createRun(newRun({ runId: 'rb' }));
+        assert.deepEqual(await s.events.appendBatch([]), []);
+        // More lines than one multi-row INSERT takes, with events that change derived state in between.
+        const lines = Array.from({ length: 1203 }, (_, i) => logEvent('rb', 'orders', `line ${i} \u0000 ü`, 10 + i));
+        const batch = [runStart('rb', 2), ...lines.slice(0, 600), materialization('rb', 'orders', 700), ...lines.slice(600), stepEvent('rb', 'orders', EventType.STEP_SUCCESS, 2000)];
+        const records = await s.events.appendBatch(batch);
+        assert.equal(records.length, batch.length);
+        for (let i = 1; i < records.length; i++) assert.ok(records[i]!.id > records[i - 1]!.id, `id ${i} increases`);
+        assert.deepEqual(records.map((r) => r.type), batch.map((e) => e.type));
+        const stored = await s.events.eventsForRun('rb', { afterId: records[0]!.id - 1 });
+        assert.deepEqual(stored, records, 'what appendBatch returned is what was stored');
+        assert.equal(stored[5]!.message, 'line 4 \uFFFD ü', 'a NUL is replaced as append does');
+        assert.equal((await s.runs.getRun('rb'))?.status, RunStatus.STARTED, 'RUN_START set the status');
+        assert.equal((await s.events.latestMaterializations('shop')).get('orders')?.eventId, records[601]!.id);
+
+        // All or none: a batch with an event the store refuses leaves nothing behind.
+        const before = await s.events.lastEventId();
+        const refused = { ...logEvent('rb', 'orders', 'bad', 3000), runId: null } as unknown as NewEvent;
+        await assert.rejects(s.events.appendBatch([logEvent('rb', 'orders', 'kept?', 2999), refused]));
+        assert.equal(await s.events.lastEventId(), before);
+      }));
+
       it('JSON payloads round-trip: nested objects, unicode, nulls and numbers', () => withStorage(async (s) => {
         await s.runs.createRun(newRun({ runId: 'rj', tags: { 'équipe': 'données 📊', quote: 'say "hi"\n' } }));
         const data: MaterializationData = {

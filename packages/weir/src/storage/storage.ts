@@ -146,6 +146,16 @@ export interface EventLog {
    * materializations, observations, check evaluations) in the same transaction. Never batched to the run's end.
    */
   append(event: NewEvent): Promise<EventRecord>;
+  /**
+   * Appends events in the given order in one transaction (all or none), with the derived indexes of each, and
+   * returns their records in the same order. How a step's log lines are stored: a batch of 1,000 lines is a few
+   * multi-row INSERTs and one commit instead of 1,000 of each.
+   *
+   * @example
+   * await events.appendBatch([logLine('extracting'), logLine('done'), stepSuccess])
+   * // [{ id: 41, type: 'LOG', … }, { id: 42, type: 'LOG', … }, { id: 43, type: 'STEP_SUCCESS', … }]
+   */
+  appendBatch(events: readonly NewEvent[]): Promise<EventRecord[]>;
   eventsForRun(runId: string, query?: EventQuery): Promise<EventRecord[]>;
   /**
    * Events with id > afterId, of every run (or of one project or run), oldest first: one indexed read for a

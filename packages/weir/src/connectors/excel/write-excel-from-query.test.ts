@@ -8,7 +8,8 @@ import ExcelJS from 'exceljs';
 import type { DuckDbSession } from '../duckdb/duckdb-session.js';
 import { DuckDbWarehouse } from '../duckdb/duckdb-warehouse.js';
 import { readExcelIntoTable } from './read-excel-into-table.js';
-import { writeExcelFromQuery } from './write-excel-from-query.js';
+import { workbookWriter } from './exceljs-parts.js';
+import { sheetBytesWaiting, sheetWritten, writeExcelFromQuery } from './write-excel-from-query.js';
 
 describe('writeExcelFromQuery', () => {
   let dir: string;
@@ -22,6 +23,21 @@ describe('writeExcelFromQuery', () => {
   after(async () => {
     warehouse.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  test("the writer waits for the zip: rows written without waiting pile up in memory, sheetWritten drains them", async () => {
+    // Guards the undocumented exceljs 4 internals that writeExcelFromQuery's back-pressure reads: if an upgrade
+    // hides them, this fails instead of memory quietly growing with the row count again.
+    const WorkbookWriter = workbookWriter();
+    const workbook = new WorkbookWriter({ filename: join(dir, 'drain.xlsx'), useStyles: true, useSharedStrings: false });
+    const sheet = workbook.addWorksheet('Sheet1');
+    for (let i = 0; i < 5_000; i++) sheet.addRow([i, `product number ${i}`, i * 1.5]).commit();
+    const waiting = sheetBytesWaiting(sheet);
+    assert.ok(waiting !== undefined && waiting > 100_000, `XML waits in memory while nobody yields (${waiting} bytes)`);
+    await sheetWritten(sheet);
+    assert.ok(sheetBytesWaiting(sheet)! <= 16_384, `drained to the stream's high-water mark (${sheetBytesWaiting(sheet)} bytes)`);
+    sheet.commit();
+    await workbook.commit();
   });
 
   test('numbers stay numbers, dates become dates, the header is bold', async () => {

@@ -11,7 +11,7 @@ import { ApiError } from '../api-error.js';
 import { addRoute } from '../api-route.js';
 import type { ApiContext } from '../api-context.js';
 import { errorBodySchema, eventStreamQuerySchema, runIdParamsSchema } from '../api-schemas.js';
-import { followProject, followRun } from '../event-follower.js';
+import { EventFollower } from '../event-follower.js';
 
 /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
 export const SSE_HEARTBEAT_MS = 15_000;
@@ -32,7 +32,8 @@ export const LAST_EVENT_ID = { name: 'Last-Event-ID', description: 'Resume after
  * // data: {"runId":"5b0e…","status":"SUCCESS"}
  */
 export function addEventStreamRoutes(api: ApiContext): void {
-  const { storage, subscribe, subscribeProject, pollIntervalMs } = api.deps;
+  const { subscribeProject } = api.deps;
+  const follower = eventFollower(api);
   addRoute(api.app, api.book, {
     method: 'get', path: '/api/runs/:id/events/stream', tag: 'events',
     summary: "A run's events as Server-Sent Events: the stored ones after Last-Event-ID (or afterId), then live ones; `event: end` once the run has finished. The same as GET /api/runs/{id}/events with Accept: text/event-stream",
@@ -43,6 +44,7 @@ export function addEventStreamRoutes(api: ApiContext): void {
       404: { description: 'No such run', schema: errorBodySchema },
     },
   }, async ({ c, params, query }) => streamRunEvents(api, c, await api.findRun(params.id), query));
+
 
   addRoute(api.app, api.book, {
     method: 'get', path: '/api/events/stream', tag: 'events',
@@ -66,7 +68,7 @@ export function addEventStreamRoutes(api: ApiContext): void {
         void stream.writeSSE({ event: change.type, data: JSON.stringify(api.redact(change)) }).catch(() => undefined);
       });
       try {
-        for await (const event of followProject(project, { storage, afterId, types: query.types, pollIntervalMs, subscribe, signal })) await send(event);
+        for await (const event of follower.followProject(project, { afterId, types: query.types, signal })) await send(event);
       } finally {
         unsubscribe?.();
       }
@@ -79,10 +81,9 @@ export function addEventStreamRoutes(api: ApiContext): void {
  * What both `/api/runs/:id/events/stream` and `/api/runs/:id/events` (with Accept: text/event-stream) answer.
  */
 export function streamRunEvents(api: ApiContext, c: Context, run: Run, query: { afterId?: number; types?: EventType[]; step?: string }): Response {
-  const { storage, subscribe, pollIntervalMs } = api.deps;
   const afterId = lastEventId(c) ?? query.afterId ?? 0;
   return sse(c, api, async (send, signal, stream) => {
-    const feed = followRun(run.runId, { storage, afterId, types: query.types, stepKey: query.step, pollIntervalMs, subscribe, signal });
+    const feed = eventFollower(api).followRun(run.runId, { afterId, types: query.types, stepKey: query.step, signal });
     for (;;) {
       const next = await feed.next();
       if (next.done) {
@@ -92,6 +93,33 @@ export function streamRunEvents(api: ApiContext, c: Context, run: Run, query: { 
       await send(next.value);
     }
   });
+}
+
+const followers = new WeakMap<ApiContext, EventFollower>();
+
+/** The app's one EventFollower: every stream of a run or project shares its readers. */
+function eventFollower(api: ApiContext): EventFollower {
+  let follower = followers.get(api);
+  if (!follower) {
+    const { storage, subscribe, pollIntervalMs } = api.deps;
+    follower = new EventFollower({ storage, subscribe, pollIntervalMs });
+    followers.set(api, follower);
+  }
+  return follower;
+}
+
+/**
+ * Each event as an SSE message's data, made once however many clients it goes to (the feed hands them all the same
+ * record): 200 clients of a run would otherwise redact and serialize every event 200 times.
+ */
+const messages = new WeakMap<EventRecord, string>();
+function messageOf(api: ApiContext, event: EventRecord): string {
+  let data = messages.get(event);
+  if (data === undefined) {
+    data = JSON.stringify(api.redact(event));
+    messages.set(event, data);
+  }
+  return data;
 }
 
 /** Whether the client asked for Server-Sent Events (EventSource sends `Accept: text/event-stream`). */
@@ -118,7 +146,7 @@ function sse(c: Context, api: ApiContext, body: (send: Send, signal: AbortSignal
     try {
       await stream.write(`retry: ${SSE_RETRY_MS}\n\n`);
       await body(async (event) => {
-        await stream.writeSSE({ id: String(event.id), data: JSON.stringify(api.redact(event)) });
+        await stream.writeSSE({ id: String(event.id), data: messageOf(api, event) });
       }, controller.signal, stream);
     } finally {
       clearInterval(heartbeat);

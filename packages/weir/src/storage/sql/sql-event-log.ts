@@ -4,7 +4,7 @@ import type { EventRecord, NewEvent } from '../../events/index.js';
 import type {
   EventLog, EventQuery, EventsAfterPage, EventsAfterQuery, HistoryQuery, StoredCheckEvaluation, StoredMaterialization, StoredObservation,
 } from '../storage.js';
-import { changesDerivedState, insertEvent } from './insert-event.js';
+import { changesDerivedState, insertEvent, insertPlainEvents } from './insert-event.js';
 import { toEventRecord, toStoredCheckEvaluation, toStoredMaterialization, toStoredObservation } from './row-mappers.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -26,13 +26,35 @@ const DEFAULT_EVENTS_AFTER_LIMIT = 1000;
  * record.id // 2: the run's status is now STARTED
  */
 export class SqlEventLog implements EventLog {
-  constructor(private readonly db: Kysely<WeirDb>) {}
+  /** `options.consecutiveInsertIds`: see SqlFlavor. */
+  constructor(private readonly db: Kysely<WeirDb>, private readonly options: { consecutiveInsertIds?: boolean } = {}) {}
 
   append(event: NewEvent): Promise<EventRecord> {
     // One INSERT is atomic by itself: BEGIN and COMMIT only when derived tables change with it (a run of 1,000 steps
     // appends ~2,000 step events that way, four statements fewer each).
     if (!changesDerivedState(event.type)) return insertEvent(this.db, event);
     return this.db.transaction().execute((trx) => insertEvent(trx, event));
+  }
+
+  async appendBatch(events: readonly NewEvent[]): Promise<EventRecord[]> {
+    if (events.length <= 1) return events.length ? [await this.append(events[0]!)] : [];
+    return this.db.transaction().execute(async (trx) => {
+      const records: EventRecord[] = [];
+      // Consecutive events without derived state (log lines, step events) go in multi-row INSERTs; the others one by
+      // one with their derived rows, where they fall, so ids follow the given order.
+      let plain: NewEvent[] = [];
+      for (const event of events) {
+        if (!changesDerivedState(event.type)) {
+          plain.push(event);
+          continue;
+        }
+        if (plain.length) records.push(...await insertPlainEvents(trx, plain, this.options));
+        plain = [];
+        records.push(await insertEvent(trx, event));
+      }
+      if (plain.length) records.push(...await insertPlainEvents(trx, plain, this.options));
+      return records;
+    });
   }
 
   async eventsForRun(runId: string, query: EventQuery = {}): Promise<EventRecord[]> {

@@ -22,7 +22,7 @@ export class SqlStorage implements Storage {
   /** `databaseName` is how errors name the database: a file path, or a URL without its password. */
   constructor(readonly db: Kysely<WeirDb>, readonly flavor: SqlFlavor, readonly databaseName: string) {
     this.runs = new SqlRunStore(db);
-    this.events = new SqlEventLog(db);
+    this.events = new SqlEventLog(db, { consecutiveInsertIds: flavor.consecutiveInsertIds });
   }
 
   migrate(): Promise<void> {

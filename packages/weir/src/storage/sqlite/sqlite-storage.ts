@@ -21,6 +21,7 @@ export const sqliteFlavor: SqlFlavor = {
   // AUTOINCREMENT: ids are never reused, even after the newest events are deleted, so a live view resuming
   // "after id X" can never miss an event that reused an old id.
   isAutoIncrement: true,
+  consecutiveInsertIds: true,
 };
 
 /**
