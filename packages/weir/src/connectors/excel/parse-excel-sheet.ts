@@ -102,6 +102,28 @@ interface SheetOptions extends ExcelParseOptions {
  * // { sheet: 'Feuil1', names: ['product_id', 'price', …], types: ['BIGINT', 'DOUBLE', …], rowCount: 825, skippedEmptyRows: 0 }
  */
 export async function parseExcelSheet(source: ExcelSource, sink: SheetSink, options: ExcelParseOptions = {}): Promise<SheetSummary> {
+  let delivered = false;
+  const watched: SheetSink = {
+    columns: (names) => { delivered = true; return sink.columns(names); },
+    row: (texts) => { delivered = true; return sink.row(texts); },
+    warning: (message) => sink.warning(message),
+  };
+  try {
+    return await parseExcelSheetOnce(source, watched, options);
+  } catch (error) {
+    // exceljs's streaming reader now and then loses a part of the zip it was handed (its stream iteration races the
+    // unzip stream) and then trips over itself with a TypeError, on a workbook that reads fine the next time. Read
+    // once more, but only when nothing reached the sink yet and the failure is that internal one, never one of ours.
+    if (delivered || !isReaderInternalFailure(error)) throw error;
+    return parseExcelSheetOnce(source, sink, options);
+  }
+}
+
+function isReaderInternalFailure(error: unknown): boolean {
+  return isWeirError(error) && error.code === 'EXCEL_UNREADABLE' && (error as { cause?: unknown }).cause instanceof TypeError;
+}
+
+async function parseExcelSheetOnce(source: ExcelSource, sink: SheetSink, options: ExcelParseOptions): Promise<SheetSummary> {
   const { path } = source;
   const headerRow = source.headerRow ?? 1;
   if (!Number.isInteger(headerRow) || headerRow < 1) {
