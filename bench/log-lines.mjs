@@ -17,7 +17,7 @@ import { open } from 'node:fs/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { loadNote, median, ms, REPO, requireBuild, table, tempDir, WEIR_BIN } from './lib.mjs';
+import { loadNote, median, ms, REPO, requireBuild, table, tempDir, timeProcess, WEIR_BIN } from './lib.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -70,24 +70,13 @@ export const noisy_console = asset({ key: 'noisy_console' }, () => {
 }
 
 /** `weir run` under /usr/bin/time -v: wall time and the peak RSS of the weir process. */
-function weirRun(root, step, lines) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-v', process.execPath, WEIR_BIN, 'run', '--project', root, '-s', step], {
-      env: { ...process.env, BENCH_LOG_LINES: String(lines), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - started;
-      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-      if (code !== 0 || !rss) reject(new Error(`weir run -s ${step} (${lines} lines) exited ${code}\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
-      else resolve({ wallMs, maxRssMb: Number(rss[1]) / 1024 });
-    });
+async function weirRun(root, step, lines) {
+  const { wallMs, stderr } = await timeProcess('/usr/bin/time', ['-v', process.execPath, WEIR_BIN, 'run', '--project', root, '-s', step], {
+    env: { BENCH_LOG_LINES: String(lines), NO_COLOR: '1' },
   });
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  if (!rss) throw new Error(`weir run -s ${step} (${lines} lines): /usr/bin/time printed no peak RSS\n${stderr.slice(-2000)}`);
+  return { wallMs, maxRssMb: Number(rss[1]) / 1024 };
 }
 
 function fileBaseline(lines) {

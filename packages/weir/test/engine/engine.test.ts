@@ -2,23 +2,13 @@
 // cancellation, skip-unchanged, parallelism, errors and secret redaction.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asset, externalFile, load, rowCount, unique, value, notNull } from '../../src/index.js';
 import { materialize, type MaterializeResult } from '../../src/testing/index.js';
+import { scratchSpace } from './scratch-space.js';
 
-const open: MaterializeResult[] = [];
-const dirs: string[] = [];
-after(async () => {
-  for (const r of open) await r.close().catch(() => undefined);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-engine-'));
-  dirs.push(dir);
-  return dir;
-}
+const { open, tempDir } = scratchSpace('weir-engine-');
 const types = (r: MaterializeResult, step?: string) => r.events.filter((e) => !step || e.stepKey === step).map((e) => e.type);
 
 describe('engine', () => {

@@ -1,26 +1,16 @@
 // Inputs are read completely or not at all, in process on real DuckDB and SQLite: a ragged, mis-encoded or emptied
 // input file fails its step with the file and line, and the last good data stays published.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asset, load } from '../../src/index.js';
 import { isWeirError } from '../../src/shared/errors.js';
 import { materialize, type MaterializeResult } from '../../src/testing/index.js';
+import { scratchSpace } from './scratch-space.js';
 import { writeExcelFromQuery } from '../../src/connectors/excel/write-excel-from-query.js';
 
-const open: MaterializeResult[] = [];
-const dirs: string[] = [];
-after(async () => {
-  for (const r of open) await r.close().catch(() => undefined);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-inputs-'));
-  dirs.push(dir);
-  return dir;
-}
+const { open, tempDir } = scratchSpace('weir-inputs-');
 
 /** The failure of the run's only failed step: its error code and message. */
 function failure(result: MaterializeResult): { code?: string; message: string } {

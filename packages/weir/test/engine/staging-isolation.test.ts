@@ -1,25 +1,15 @@
 // Staged data stays out of readers' way, in process on real DuckDB and SQLite: a reader's glob over the output
 // folder never sees a file being staged, and failing data is kept under a reserved name no asset can take.
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { asset, check, rowCount } from '../../src/index.js';
 import { WeirErrors } from '../../src/shared/errors.js';
 import { materialize, type MaterializeResult } from '../../src/testing/index.js';
+import { scratchSpace } from './scratch-space.js';
 
-const open: MaterializeResult[] = [];
-const dirs: string[] = [];
-after(async () => {
-  for (const r of open) await r.close().catch(() => undefined);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-staging-'));
-  dirs.push(dir);
-  return dir;
-}
+const { open, tempDir } = scratchSpace('weir-staging-');
 
 describe('staged data and readers', () => {
   it("a reader's read_parquet('output/*.parquet') run while an asset is being staged sees only published files", async () => {
