@@ -201,11 +201,12 @@ async function compileVerb(instance: LocalInstance, dbt: LoadedDbt, options: Dbt
   } finally {
     session.close();
   }
-  writeCompiledFiles(dbt.project, compiled, dbt.targetDir, projectRedactor(instance.loaded.definitions));
-  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { compiled, redact: projectRedactor(instance.loaded.definitions) });
+  const redact = projectRedactor(instance.loaded.definitions);
+  writeCompiledFiles(dbt.project, compiled, dbt.targetDir, redact);
+  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { compiled, redact });
   const now = Date.now();
-  writeRunResults([...compiled.values()].map((c) => ({ uniqueId: c.uniqueId, status: 'success', startedAtMs: now, completedAtMs: now, compiledCode: c.compiledCode })), join(dbt.targetDir, 'run_results.json'), { args: { which: 'compile' }, redact: projectRedactor(instance.loaded.definitions) });
-  if (compiled.size === 1 && options.select?.length) process.stdout.write(`${projectRedactor(instance.loaded.definitions)([...compiled.values()][0]!.compiledCode.trim())}\n`);
+  writeRunResults([...compiled.values()].map((c) => ({ uniqueId: c.uniqueId, status: 'success', startedAtMs: now, completedAtMs: now, compiledCode: c.compiledCode })), join(dbt.targetDir, 'run_results.json'), { args: { which: 'compile' }, redact });
+  if (compiled.size === 1 && options.select?.length) process.stdout.write(`${redact([...compiled.values()][0]!.compiledCode.trim())}\n`);
   else process.stdout.write(`${statusText('succeeded', 'compiled')}  ${plural(compiled.size, 'node')} ${style.dim(`→ ${relative(process.cwd(), join(dbt.targetDir, 'compiled'))}`)}\n`);
   return 0;
 }
@@ -353,7 +354,8 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   const started = Date.now();
   const hosts = [...new Set(tests.map((t) => dbt.assets.attachedTo.get(t.uniqueId)).filter((k): k is string => !!k))];
   await instance.storage.runs.createRun({ runId, project: definitions.project.name, trigger: 'cli', selection: selectionText({ select: options.select, exclude: options.exclude }), stepKeys: hosts, tags: { command: 'weir dbt test' }, createdAt: started });
-  const sink = new EventSink(instance.storage.events, projectRedactor(definitions));
+  const redact = projectRedactor(definitions);
+  const sink = new EventSink(instance.storage.events, redact);
   const release = keepRunningWhenStdoutCloses();
   const emit = (type: EventType, stepKey: string | null, message: string, data: unknown) =>
     sink.emit({ runId, project: definitions.project.name, type, stepKey, timestamp: Date.now(), message, data } as never);
@@ -399,8 +401,8 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
   await emit(failed ? EventType.RUN_FAILURE : EventType.RUN_SUCCESS, null, `${plural(tests.length, 'test')}, ${failed} failed, in ${formatDuration(durationMs)}`, end);
   await sink.flush();
   release();
-  writeRunResults(results, join(dbt.targetDir, 'run_results.json'), { elapsedMs: durationMs, args: { which: 'test', select: options.select ?? [] }, redact: projectRedactor(instance.loaded.definitions) });
-  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { redact: projectRedactor(instance.loaded.definitions) });
+  writeRunResults(results, join(dbt.targetDir, 'run_results.json'), { elapsedMs: durationMs, args: { which: 'test', select: options.select ?? [] }, redact });
+  writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { redact });
   if (options.json) process.stdout.write(`${stringifyJson(results)}\n`);
   else {
     if (rows.length) process.stdout.write(`${renderTable(['test', 'asset', 'result', 'failing rows'], rows)}\n`);

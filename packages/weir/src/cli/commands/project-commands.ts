@@ -4,10 +4,9 @@ import { assetStates, type AssetStatus } from '../../engine/asset-status.js';
 import { formatLocation } from '../../shared/errors.js';
 import { stringifyJson } from '../../shared/json.js';
 import { plural } from '../../shared/plural.js';
-import { secretRedactor } from '../../shared/redact.js';
 import { buildAssetGraph } from '../../graph/index.js';
 import { loadProject } from '../../loaders/index.js';
-import { secretValues } from '../../definitions/project.js';
+import { projectRedactor } from '../../engine/launch-run.js';
 import { openLocalInstance } from '../local-instance.js';
 import { printProjectWarnings } from '../output/project-warnings.js';
 import { statusText, style, type DisplayStatus } from '../output/style.js';
@@ -31,7 +30,7 @@ export async function validateCommand(options: { project: string; json?: boolean
   const checks = definitions.assets.reduce((n, a) => n + a.checks.length, 0);
   const valid = sql.errors.length === 0;
   // A syntax error's hint quotes the SQL, which may hold a secret setting's value.
-  const redact = secretRedactor(secretValues(project));
+  const redact = projectRedactor(definitions);
   const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text));
   if (options.json) {
     write(process.stdout, `${stringifyJson({
