@@ -8,13 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, loadNote, ms, requireBuild, table, tempDir } from './lib.mjs';
+import { arg, DIST, loadNote, ms, requireBuild, table, tempDir } from './lib.mjs';
 
 requireBuild();
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const RUNS = Number(arg('--runs', '100000'));
 const REPS = Number(arg('--reps', '200'));
 const HTTP = process.argv.includes('--http');

@@ -9,13 +9,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
-import { WEIR_BIN, cleanTemps, loadNote, ms, requireBuild, table, tempDir, timeProcess } from './lib.mjs';
+import { arg, cleanTemps, loadNote, ms, requireBuild, table, tempDir, timeProcess, WEIR_BIN } from './lib.mjs';
 
 requireBuild();
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const REPS = Number(arg('--reps', '50'));
 
 console.log(loadNote());

@@ -12,16 +12,12 @@ import { buildAssetGraph } from '../packages/weir/dist/graph/index.js';
 import { launchRun } from '../packages/weir/dist/engine/launch-run.js';
 import { openSqliteStorage } from '../packages/weir/dist/storage/sqlite/sqlite-storage.js';
 import { DuckDbWarehouse } from '../packages/weir/dist/connectors/duckdb/duckdb-warehouse.js';
-import { loadNote, median, ms, ratio, requireBuild, table, tempDir } from './lib.mjs';
+import { loadNote, median, ms, numberArg, ratio, requireBuild, table, tempDir } from './lib.mjs';
 import { join } from 'node:path';
 
 requireBuild();
-const arg = (name, fallback) => {
-  const at = process.argv.indexOf(name);
-  return at < 0 ? fallback : Number(process.argv[at + 1]);
-};
-const RUNS = arg('--runs', 20);
-const ROWS = arg('--rows', 200000);
+const RUNS = numberArg('--runs', 20);
+const ROWS = numberArg('--rows', 200000);
 
 const root = tempDir('weir-bench-concurrent-');
 const project = {

@@ -21,15 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadDbtProject, compileProject } from '../packages/weir/dist/loaders/dbt/index.js';
-import { WEIR_BIN, busyTime, seeded, loadNote, ms, ratio, requireBuild, table, tempDir, traceDuckDb, traceStorage } from './lib.mjs';
+import { busyTime, loadNote, ms, numberArg, ratio, requireBuild, seeded, table, tempDir, traceDuckDb, traceStorage, WEIR_BIN } from './lib.mjs';
 
 requireBuild();
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const MODELS = arg('--models', 1000);
-const SEED = arg('--seed', 42);
+const MODELS = numberArg('--models', 1000);
+const SEED = numberArg('--seed', 42);
 const MAX_PARENTS = 5;
 
 const name = (i) => `m${String(i).padStart(4, '0')}`;

@@ -9,13 +9,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { WEIR_BIN, cleanTemps, loadNote, median, ms, requireBuild, seeded, table, tempDir, timeProcess } from './lib.mjs';
+import { arg, cleanTemps, loadNote, median, ms, requireBuild, seeded, table, tempDir, timeProcess, WEIR_BIN } from './lib.mjs';
 
 requireBuild();
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const REPS = Number(arg('--reps', '50'));
 const random = seeded(Number(arg('--seed', '7')));
 const KEEP = process.argv.includes('--keep');

@@ -12,6 +12,18 @@ export const DIST = join(REPO, 'packages/weir/dist');
 export const WEIR_BIN = join(REPO, 'packages/weir/bin/weir.js');
 
 /** Fails early with the command to run when the library was not compiled. */
+/** The value after `name` on the command line, or `fallback` when it is absent: `arg('--seed', '7')`. */
+export function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/** As `arg`, read as a number: `numberArg('--reps', 50)`. */
+export function numberArg(name, fallback) {
+  const value = arg(name, undefined);
+  return value === undefined ? fallback : Number(value);
+}
+
 export function requireBuild() {
   if (!existsSync(join(DIST, 'index.js'))) {
     console.error(`${DIST} is missing: build first with  node packages/weir/scripts/build.mjs`);

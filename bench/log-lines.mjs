@@ -17,12 +17,8 @@ import { open } from 'node:fs/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { loadNote, median, ms, REPO, requireBuild, table, tempDir, timeProcess, WEIR_BIN } from './lib.mjs';
+import { arg, loadNote, median, ms, REPO, requireBuild, table, tempDir, timeProcess, WEIR_BIN } from './lib.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i === -1 ? fallback : process.argv[i + 1];
-};
 const LINES = Number(arg('--lines', 1_000_000));
 const REPS = Number(arg('--reps', 1));
 const BATCH = 1000;

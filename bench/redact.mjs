@@ -5,13 +5,12 @@
 //   node bench/redact.mjs [--lines 1000000] [--reps 3]
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { REPO, loadNote, requireBuild, table } from './lib.mjs';
+import { loadNote, numberArg, REPO, requireBuild, table } from './lib.mjs';
 
 requireBuild();
 const { secretRedactor } = await import(pathToFileURL(join(REPO, 'packages/weir/dist/shared/redact.js')).href);
-const arg = (name, fallback) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : fallback; };
-const LINES = arg('--lines', 1_000_000);
-const REPS = arg('--reps', 3);
+const LINES = numberArg('--lines', 1_000_000);
+const REPS = numberArg('--reps', 3);
 
 const SECRETS = [`it's a "Tok" \\Z9qW7/x+1`, 'sup3r-s3cret-Vaule-42', 'abcd1234efgh5678ijkl9012mnop3456'];
 const forms = (s) => [s, s.replace(/'/g, "''"), JSON.stringify(s).slice(1, -1), encodeURIComponent(s), Buffer.from(`user:${s}`).toString('base64')];

@@ -4,13 +4,12 @@
 // that only tracks each step's status in a Map, in the same run.
 //   node bench/run-fold.mjs [--steps 1000] [--reps 20]
 import { join } from 'node:path';
-import { DIST, loadNote, median, ms, ratio, requireBuild, table } from './lib.mjs';
+import { DIST, loadNote, median, ms, numberArg, ratio, requireBuild, table } from './lib.mjs';
 
 requireBuild();
 const { foldRunEvents, applyRunEvent, applyRunEvents, initialRunState } = await import(join(DIST, 'events/index.js'));
-const arg = (name, fallback) => { const i = process.argv.indexOf(name); return i === -1 ? fallback : Number(process.argv[i + 1]); };
-const STEPS = arg('--steps', 1000);
-const REPS = arg('--reps', 20);
+const STEPS = numberArg('--steps', 1000);
+const REPS = numberArg('--reps', 20);
 
 /** A run's events: start, a materialization, three checks, an end per step; every 10th step retries once. */
 function events(steps) {
