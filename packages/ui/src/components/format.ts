@@ -1,4 +1,5 @@
 /** Formatting of times, durations, counts and sizes, the same on every page. */
+import { plural as countWithNoun } from '../../../weir/src/shared/plural.ts';
 
 /**
  * @example
@@ -44,7 +45,7 @@ export function formatCount(n: number | null | undefined): string {
  * plural(0, 'match', 'matches') // '0 matches'
  */
 export function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? singular : pluralForm}`;
+  return countWithNoun(n, singular, pluralForm, (count) => count.toLocaleString());
 }
 
 export function formatBytes(n: number | null | undefined): string {
