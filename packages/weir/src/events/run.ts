@@ -13,7 +13,7 @@ export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 export const FINISHED_RUN_STATUSES: readonly RunStatus[] = [RunStatus.SUCCESS, RunStatus.FAILURE, RunStatus.CANCELED];
 
 /** How a run came to be. */
-export type RunTrigger = 'manual' | 'cli' | 'ui' | 'api' | 'schedule' | 'sensor' | 'reexecution' | 'backfill';
+export type RunTrigger = 'manual' | 'cli' | 'ui' | 'api' | 'schedule' | 'sensor' | 'reexecution' | 'backfill' | 'webhook' | 'retry' | 'automation';
 
 export interface Run {
   runId: string;

@@ -42,7 +42,7 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 export const RUN_STATUSES = ['QUEUED', 'STARTED', 'SUCCESS', 'FAILURE', 'CANCELING', 'CANCELED'] as const;
 export const runStatusSchema = named('RunStatus', z.enum(RUN_STATUSES));
 
-export const RUN_TRIGGERS = ['manual', 'cli', 'ui', 'api', 'schedule', 'sensor', 'reexecution', 'backfill'] as const;
+export const RUN_TRIGGERS = ['manual', 'cli', 'ui', 'api', 'schedule', 'sensor', 'reexecution', 'backfill', 'webhook', 'retry', 'automation'] as const;
 export const runTriggerSchema = named('RunTrigger', z.enum(RUN_TRIGGERS));
 
 export const EVENT_TYPES = [

@@ -3,7 +3,7 @@ import type { Definitions } from '../definitions/definitions.js';
 import type { EventRecord } from '../events/index.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { Storage } from '../storage/storage.js';
-import type { RunLauncher } from './run-launcher.js';
+import type { RunLauncher } from '../engine/run-launcher.js';
 
 /** The definitions being served. */
 export interface ProjectSnapshot {

@@ -19,8 +19,8 @@ import { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import type { Storage } from '../storage/storage.js';
 import { createApp } from './app.js';
-import { inProcessLauncher, type InProcessLauncher } from './in-process-launcher.js';
-import type { LaunchRequest } from './run-launcher.js';
+import { inProcessLauncher, type InProcessLauncher } from '../engine/in-process-launcher.js';
+import type { LaunchRequest } from '../engine/run-launcher.js';
 import type { ProjectSnapshot, SecurityOptions } from './server-deps.js';
 
 /** The secret setting's value: no response may ever contain it. */

@@ -1,5 +1,6 @@
 /** The storage layer: the interfaces everything else sees, and the backends only the CLI and testing helpers pick. */
 export type {
+  AlertStore, BackfillStore, LeaseStore, ScheduleStore, SensorStore,
   EventLog, EventQuery, EventsAfterPage, EventsAfterQuery, HistoryQuery, RunCountByDay, RunStore, Storage, StoredCheckEvaluation, StoredMaterialization, StoredObservation,
 } from './storage.js';
 export { SqliteStorage, openSqliteStorage, sqliteFlavor, SQLITE_BUSY_TIMEOUT_MS } from './sqlite/sqlite-storage.js';

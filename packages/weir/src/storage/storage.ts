@@ -187,9 +187,39 @@ export interface EventLog {
   materializationsForRun(runId: string): Promise<StoredMaterialization[]>;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Automation: what the scheduler, the sensors, the backfills and the alerts keep between passes and restarts.
+// One small interface each; the SQL implementations are storage/sql/sql-<name>-store.ts, each with its own tables.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Schedules: their paused/running state and every tick (time, decision, run id or why not). */
+export interface ScheduleStore {
+}
+
+/** Sensors: durable cursors, processed items (a file is processed once) and the history of evaluations. */
+export interface SensorStore {
+}
+
+/** Backfills: what was asked, per-partition progress, cancellation. */
+export interface BackfillStore {
+}
+
+/** Alerts: open problems (sent once, then once resolved) and every delivery attempt. */
+export interface AlertStore {
+}
+
+/** Leases: one holder at a time for a named job (`automation`: the process that ticks schedules). */
+export interface LeaseStore {
+}
+
 export interface Storage {
   runs: RunStore;
   events: EventLog;
+  schedules: ScheduleStore;
+  sensors: SensorStore;
+  backfills: BackfillStore;
+  alerts: AlertStore;
+  leases: LeaseStore;
   /** Creates or upgrades the schema (versioned migrations). Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

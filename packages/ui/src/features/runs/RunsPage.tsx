@@ -9,7 +9,7 @@ import { firstPageQuery, newerPageQuery, olderPageQuery, readPageCursor } from '
 import { RunsTable } from './RunsTable.tsx';
 
 const STATUSES: RunStatus[] = ['QUEUED', 'STARTED', 'SUCCESS', 'FAILURE', 'CANCELING', 'CANCELED'];
-const TRIGGERS: RunTrigger[] = ['manual', 'cli', 'ui', 'api', 'schedule', 'sensor', 'reexecution', 'backfill'];
+const TRIGGERS: RunTrigger[] = ['manual', 'cli', 'ui', 'api', 'schedule', 'sensor', 'reexecution', 'backfill', 'webhook', 'retry', 'automation'];
 const PAGE_SIZE = 25;
 const RUN_EVENTS = 'RUN_ENQUEUED,RUN_START,RUN_SUCCESS,RUN_FAILURE,RUN_CANCELING,RUN_CANCELED';
 

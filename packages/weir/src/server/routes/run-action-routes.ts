@@ -11,7 +11,7 @@ import {
   cancelResponseSchema, errorBodySchema, launchRequestSchema, launchResponseSchema, reexecuteRequestSchema, runIdParamsSchema,
 } from '../api-schemas.js';
 import { reexecutionSteps } from '../reexecution-steps.js';
-import type { RunLauncher } from '../run-launcher.js';
+import type { RunLauncher } from '../../engine/run-launcher.js';
 
 const ERRORS = {
   400: { description: 'Invalid body or selection', schema: errorBodySchema },

@@ -5,6 +5,11 @@ import { migrateWeirDb } from './migrate-weir-db.js';
 import type { SqlFlavor } from './sql-flavor.js';
 import { SqlEventLog } from './sql-event-log.js';
 import { SqlRunStore } from './sql-run-store.js';
+import { SqlAlertStore } from './sql-alert-store.js';
+import { SqlBackfillStore } from './sql-backfill-store.js';
+import { SqlLeaseStore } from './sql-lease-store.js';
+import { SqlScheduleStore } from './sql-schedule-store.js';
+import { SqlSensorStore } from './sql-sensor-store.js';
 import type { WeirDb } from './weir-db.js';
 
 /**
@@ -18,11 +23,21 @@ import type { WeirDb } from './weir-db.js';
 export class SqlStorage implements Storage {
   readonly runs: SqlRunStore;
   readonly events: SqlEventLog;
+  readonly schedules: SqlScheduleStore;
+  readonly sensors: SqlSensorStore;
+  readonly backfills: SqlBackfillStore;
+  readonly alerts: SqlAlertStore;
+  readonly leases: SqlLeaseStore;
 
   /** `databaseName` is how errors name the database: a file path, or a URL without its password. */
   constructor(readonly db: Kysely<WeirDb>, readonly flavor: SqlFlavor, readonly databaseName: string) {
     this.runs = new SqlRunStore(db);
     this.events = new SqlEventLog(db, { consecutiveInsertIds: flavor.consecutiveInsertIds });
+    this.schedules = new SqlScheduleStore(db);
+    this.sensors = new SqlSensorStore(db);
+    this.backfills = new SqlBackfillStore(db);
+    this.alerts = new SqlAlertStore(db);
+    this.leases = new SqlLeaseStore(db);
   }
 
   migrate(): Promise<void> {

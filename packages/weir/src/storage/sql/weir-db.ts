@@ -1,6 +1,11 @@
 /** The metadata database schema as Kysely sees it: one interface per table, column names as stored. */
 import type { Generated } from 'kysely';
 import type { RunStatus, RunTrigger } from '../../events/index.js';
+import type { AlertTables } from './sql-alert-store.js';
+import type { BackfillTables } from './sql-backfill-store.js';
+import type { LeaseTables } from './sql-lease-store.js';
+import type { ScheduleTables } from './sql-schedule-store.js';
+import type { SensorTables } from './sql-sensor-store.js';
 
 /*
  * Conventions shared by every backend:
@@ -108,7 +113,8 @@ export interface CheckEvaluationsTable {
  * await db.selectFrom('runs').select('run_id').where('status', '=', 'STARTED').execute();
  * // select "run_id" from "runs" where "status" = ?
  */
-export interface WeirDb {
+/** Each store's own tables are declared beside its code (ScheduleTables in sql-schedule-store.ts, …). */
+export interface WeirDb extends ScheduleTables, SensorTables, BackfillTables, AlertTables, LeaseTables {
   runs: RunsTable;
   events: EventsTable;
   run_assets: RunAssetsTable;

@@ -1,4 +1,4 @@
-/** What the server needs to start and stop runs. The CLI implements it (in process: `inProcessLauncher`). */
+/** What the server and the scheduler need to start and stop runs. The CLI picks the implementation (in process: `inProcessLauncher`). */
 import type { Run, RunTrigger } from '../events/index.js';
 
 /** A run to start: a selection or exact step keys, as `launchRun` takes them. */

@@ -1,13 +1,14 @@
 /** A RunLauncher that runs in this process with engine.launchRun: what `weir dev` and the server's tests use. */
 import type { EventRecord, Run } from '../events/index.js';
-import { launchRun, type LaunchRunOptions, type LaunchedRun } from '../engine/launch-run.js';
+import { launchRun, type LaunchRunOptions, type LaunchedRun } from './launch-run.js';
 import type { Storage } from '../storage/storage.js';
 import type { LaunchRequest, RunLauncher } from './run-launcher.js';
-import type { ProjectSnapshot } from './server-deps.js';
+import type { Definitions } from '../definitions/definitions.js';
+import type { AssetGraph } from '../graph/asset-graph.js';
 
 export interface InProcessLauncherOptions {
   /** The definitions to run: read at each launch, so reloaded definitions apply to the next run. */
-  project: () => ProjectSnapshot;
+  project: () => { definitions: Definitions; graph: AssetGraph };
   storage: Storage;
   /** Opened on first launch by the caller (the warehouse file admits one writer process). */
   warehouse: () => Promise<LaunchRunOptions['warehouse']>;
