@@ -7,3 +7,4 @@ export * from './run-event.js';
 export * from './run-fold.js';
 export * from './step-summary.js';
 export * from './step-vocabulary.js';
+export * from './alert-signal.js';

@@ -4,7 +4,7 @@
  * `check_evaluations` are indexes derived from events inside the same transaction as the event insert.
  */
 import type {
-  CheckEvaluationData, EventRecord, EventType, MaterializationData, NewEvent, NewRun, ObservationData, Run, RunFilter,
+  AlertSignal, CheckEvaluationData, EventRecord, EventType, MaterializationData, NewEvent, NewRun, ObservationData, Run, RunFilter,
   RunStatus,
 } from '../events/index.js';
 
@@ -206,6 +206,8 @@ export interface BackfillStore {
 
 /** Alerts: open problems (sent once, then once resolved) and every delivery attempt. */
 export interface AlertStore {
+  /** Records a problem or its resolution raised by automation (schedules, sensors, freshness, backfills) for the router. */
+  recordSignal(signal: AlertSignal): Promise<void>;
 }
 
 /** Leases: one holder at a time for a named job (`automation`: the process that ticks schedules). */
