@@ -10,6 +10,7 @@ import { formatFromPath, type IoOption, type IoSpec } from './io.js';
 import type { CheckSpec } from './check.js';
 import type { MaterializeSpec } from './materialize.js';
 import type { AssetContext, AssetResult } from './asset-context.js';
+import { AUTOMATION_SHAPE, automationSchema, checkCronAndZone, type AutomationOption } from './schedule.js';
 
 /** A reference to another asset: its definition object or its key. */
 export type AssetRef = string | { readonly key: AssetKey };
@@ -50,6 +51,11 @@ export interface AssetOptions<I extends Record<string, AssetRef> = Record<string
    * materialization had rows, so an empty export never replaces good data; `true` publishes it anyway.
    */
   allowEmpty?: boolean;
+  /**
+   * When the asset runs by itself: `{ cron, timezone?, catchup? }` (a schedule of this asset), `'eager'` or
+   * `{ onCron, timezone? }` (declarative automation).
+   */
+  automation?: AutomationOption;
 }
 
 /** Values the function receives: a quoted table name for table assets, a path for file assets. */
@@ -79,6 +85,8 @@ export interface AssetDefinition {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Publish a loaded input that became empty (see `AssetOptions.allowEmpty`). */
   readonly allowEmpty: boolean;
+  /** As written (validated): see `AssetOptions.automation`. */
+  readonly automation?: AutomationOption;
   readonly origin: Origin;
   /** Where it was declared, for errors and the UI. */
   readonly location?: SourceLocation;
@@ -116,6 +124,7 @@ const optionsSchema = z.strictObject({
   codeVersion: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   allowEmpty: z.boolean().optional(),
+  automation: automationSchema.optional(),
 });
 
 // What each option looks like, for error messages that say what to write instead.
@@ -129,6 +138,7 @@ const EXPECTED_SHAPE: Record<string, string> = {
   owners: 'a list of strings',
   kinds: 'a list of strings',
   allowEmpty: 'true or false',
+  automation: AUTOMATION_SHAPE,
 };
 
 export function refKey(ref: AssetRef): AssetKey {
@@ -174,7 +184,7 @@ export function defineAsset(
       ? `${label}: unknown option${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `'${k}'`).join(', ')}`
       : `${label}: option '${issue.path.join('.') || 'options'}' is invalid: ${issue.message}${EXPECTED_SHAPE[String(issue.path[0])] ? ` (expected ${EXPECTED_SHAPE[String(issue.path[0])]})` : ''}`;
     throw invalid(summary, location,
-      'Allowed options: key, inputs, deps, description, owners, tags, group, kinds, io, checks, retry, timeout, codeVersion, metadata, allowEmpty.');
+      'Allowed options: key, inputs, deps, description, owners, tags, group, kinds, io, checks, retry, timeout, codeVersion, metadata, allowEmpty, automation.');
   }
   if (!isValidAssetKey(options.key)) {
     throw invalid(`asset key '${options.key}' is not valid`, location, 'Use letters, digits and _, optionally with / between parts (e.g. sales/orders).');
@@ -198,6 +208,10 @@ export function defineAsset(
     throw invalid(`asset '${options.key}': ${(error as Error).message}`, location, 'Fix the timeout or retry option.');
   }
   const io = resolveIo(options.key, options.io, location);
+  const automation = options.automation;
+  if (automation && typeof automation === 'object') {
+    checkCronAndZone('cron' in automation ? automation.cron : automation.onCron, automation.timezone, `asset '${options.key}' automation`, location);
+  }
   const code = extra.code ?? compute.toString();
   const definition: AssetDefinition = {
     [DEFINITION_BRAND]: 'asset',
@@ -216,6 +230,7 @@ export function defineAsset(
     codeVersion: options.codeVersion ?? hashText(code, JSON.stringify(io), JSON.stringify(inputs)).slice(0, 16),
     metadata: options.metadata ?? {},
     allowEmpty: options.allowEmpty ?? false,
+    ...(automation ? { automation: Object.freeze(typeof automation === 'object' ? { ...automation } : automation) as AutomationOption } : {}),
     origin: extra.origin,
     location,
     code,
