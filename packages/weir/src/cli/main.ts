@@ -8,6 +8,7 @@ import { style } from './output/style.js';
 // Commands are imported when invoked: `weir runs` must not pay for loading exceljs, esbuild or the engine.
 const commands = {
   init: () => import('./commands/init-command.js'),
+  schedules: () => import('./commands/schedules-command.js'),
   project: () => import('./commands/project-commands.js'),
   run: () => import('./commands/run-command.js'),
   runs: () => import('./commands/runs-command.js'),
@@ -105,6 +106,14 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     .action(action(async (runId: string, opts: { wait?: boolean; json?: boolean }, cmd: Command) => (await commands.cancel()).cancelCommand({ project: projectOf(cmd), runId, ...opts })));
   program.command('logs <runId>').description("a run's events and log lines").option('--step <key>', 'only this step').option('--level <level>', 'debug, info, warn or error').option('--json', 'JSON lines')
     .action(action(async (runId: string, opts: { step?: string; level?: 'debug' | 'info' | 'warn' | 'error'; json?: boolean }, cmd: Command) => (await commands.runs()).logsCommand({ project: projectOf(cmd), runId, ...opts })));
+  program.command('schedules').description('schedules: cron in words, time zone, next ticks, last tick and its result').option('--json', 'machine-readable output')
+    .action(action(async (opts: { json?: boolean }, cmd: Command) => (await commands.schedules()).schedulesCommand({ project: projectOf(cmd), ...opts })));
+  const scheduleCommand = program.command('schedule').description('pause or resume a schedule (works without a running weir dev / weir serve)');
+  for (const verb of ['pause', 'resume'] as const) {
+    scheduleCommand.command(`${verb} <name>`).description(verb === 'pause' ? 'stop starting runs on its ticks (survives restarts)' : 'start runs again from its next tick')
+      .option('--json', 'machine-readable output')
+      .action(action(async (name: string, opts: { json?: boolean }, cmd: Command) => (await commands.schedules()).schedulePauseCommand({ project: projectOf(cmd), name, paused: verb === 'pause', ...opts })));
+  }
   return program;
 }
 

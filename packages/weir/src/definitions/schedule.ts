@@ -7,6 +7,7 @@ import { WeirError, type SourceLocation } from '../shared/errors.js';
 import { callerLocation } from '../shared/source-location.js';
 import { CRON_EXAMPLE_HINT, cronProblem } from '../shared/cron.js';
 import { isTimeZone, timeZoneHint } from '../shared/time-zone.js';
+import { closestNames } from '../shared/suggest.js';
 import { DEFINITION_BRAND } from './brand.js';
 
 /**
@@ -116,24 +117,34 @@ export function checkCronAndZone(cron: string, timezone: string | undefined, lab
  * @example
  * defineSchedule({ name: 'monthly_report', select: 'tag:monthly', cron: '0 6 1 * *' }, { origin: 'yaml' }).timezone // 'UTC'
  */
-export function defineSchedule(options: ScheduleOptions, extra: { origin: ScheduleOrigin; location?: SourceLocation; assetKey?: string }): ScheduleDefinition {
+export function defineSchedule(
+  options: ScheduleOptions,
+  extra: { origin: ScheduleOrigin; location?: SourceLocation; assetKey?: string; locationOf?: (key: string) => SourceLocation | undefined },
+): ScheduleDefinition {
   const { location } = extra;
   const named = typeof (options as { name?: unknown })?.name === 'string' ? `schedule '${options.name}'` : 'schedule()';
   if (extra.origin !== 'asset') {
     const parsed = scheduleOptionsSchema.safeParse(options);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
+      // An unknown key first: `selct:` is a typo of `select`, not also a missing `select`.
+      const issue = parsed.error.issues.find((i) => i.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
       const unknownKeys = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys ?? [] : [];
+      const close = unknownKeys.length ? closestNames(unknownKeys[0]!, Object.keys(EXPECTED), 1) : [];
       const key = String(issue.path[0] ?? '');
       const summary = unknownKeys.length
         ? `${named}: unknown option${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `'${k}'`).join(', ')}`
         : key && (options as unknown as Record<string, unknown>)[key] === undefined
           ? `${named}: '${key}' is missing (${EXPECTED[key] ?? 'required'})`
           : `${named}: '${issue.path.join('.') || 'options'}' is invalid${EXPECTED[key] ? `: expected ${EXPECTED[key]}` : `: ${issue.message}`}`;
-      throw new WeirError(summary, { code: 'INVALID_SCHEDULE', location, hint: `Allowed options: ${Object.keys(EXPECTED).join(', ')}.` });
+      const key0 = unknownKeys[0] ?? key;
+      throw new WeirError(summary, {
+        code: 'INVALID_SCHEDULE', location: extra.locationOf?.(key0) ?? location,
+        hint: `${close.length ? `Did you mean '${close[0]}'? ` : ''}Allowed options: ${Object.keys(EXPECTED).join(', ')}.`,
+      });
     }
   }
-  checkCronAndZone(options.cron, options.timezone, named, location);
+  checkCronAndZone(options.cron, undefined, named, extra.locationOf?.('cron') ?? location);
+  checkCronAndZone('@daily', options.timezone, named, extra.locationOf?.('timezone') ?? location);
   const definition: ScheduleDefinition = {
     [DEFINITION_BRAND]: 'schedule',
     name: options.name,

@@ -34,7 +34,7 @@ export async function validateCommand(options: { project: string; json?: boolean
   const write = (stream: NodeJS.WriteStream, text: string) => stream.write(redact(text));
   if (options.json) {
     write(process.stdout, `${stringifyJson({
-      valid, project: project.name, assets: definitions.assets.length, externals: definitions.externals.length, checks,
+      valid, project: project.name, assets: definitions.assets.length, externals: definitions.externals.length, checks, schedules: definitions.schedules?.length ?? 0,
       sql: { parsed: sql.parsed.length, notChecked: sql.notChecked },
       errors: sql.errors.map((e) => ({ code: e.code, message: e.message, ...(e.location ? { location: formatLocation(e.location) } : {}) })),
     })}\n`);
@@ -46,7 +46,7 @@ export async function validateCommand(options: { project: string; json?: boolean
     return 1;
   }
   const lines = [
-    `${statusText('succeeded', 'valid')}  ${style.bold(project.name)}: ${plural(definitions.assets.length, 'asset')}, ${plural(definitions.externals.length, 'input file')}, ${plural(checks, 'check')} ${style.dim(`(loaded in ${Math.round(loadMs)} ms${cached ? ', from cache' : ''})`)}`,
+    `${statusText('succeeded', 'valid')}  ${style.bold(project.name)}: ${plural(definitions.assets.length, 'asset')}, ${plural(definitions.externals.length, 'input file')}, ${plural(checks, 'check')}${definitions.schedules?.length ? `, ${plural(definitions.schedules.length, 'schedule')}` : ''} ${style.dim(`(loaded in ${Math.round(loadMs)} ms${cached ? ', from cache' : ''})`)}`,
   ];
   if (sql.parsed.length || sql.notChecked.length) {
     lines.push(`  SQL parsed for ${plural(sql.parsed.length, 'asset')}${sql.notChecked.length ? style.dim(`; known only when run (not checked): ${sql.notChecked.map((n) => `${n.key} (${n.reason})`).join(', ')}`) : ''}`);

@@ -64,7 +64,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
       settingSources[name] = 'default';
     } else settingSources[name] = 'unset';
   }
-  const schedules = yamlSchedules(file.schedules ?? [], (index) => ({ file: configFile, line: lineOf(doc, lineCounter, ['schedules', index]) ?? 1 }));
+  const schedules = yamlSchedules(file.schedules ?? [], (index, key) => ({ file: configFile, line: lineOf(doc, lineCounter, ['schedules', index, ...(key ? [key] : [])]) ?? 1 }));
   const warnings = secretSettings.flatMap((name) => shortSecretWarning(name, settings[name], file.settings[name] as { env?: string }));
   return {
     name: file.name,
@@ -109,12 +109,12 @@ function shortSecretWarning(name: string, value: unknown, setting: { env?: strin
 }
 
 /** `schedules:` of weir.yaml: each item as `schedule()` takes it, every bad one reported with its line. */
-function yamlSchedules(items: ReadonlyArray<Record<string, unknown>>, locationOf: (index: number) => { file: string; line: number }): ScheduleDefinition[] {
+function yamlSchedules(items: ReadonlyArray<Record<string, unknown>>, locationOf: (index: number, key?: string) => { file: string; line: number }): ScheduleDefinition[] {
   const schedules: ScheduleDefinition[] = [];
   const errors: WeirError[] = [];
   for (const [index, item] of items.entries()) {
     try {
-      schedules.push(defineSchedule(item as unknown as ScheduleOptions, { origin: 'yaml', location: locationOf(index) }));
+      schedules.push(defineSchedule(item as unknown as ScheduleOptions, { origin: 'yaml', location: locationOf(index), locationOf: (key) => locationOf(index, key) }));
     } catch (error) {
       if (!isWeirError(error)) throw error;
       errors.push(error);

@@ -41,7 +41,9 @@ export function projectSchedules(
     } catch (error) {
       const problems = error instanceof WeirErrors ? error.errors : [error as WeirError];
       for (const problem of problems) {
-        errors.push(new WeirError(`schedule '${schedule.name}': selection '${[schedule.select].flat().join(' ')}' matches no asset: ${(problem as WeirError).summary ?? String(problem)}`, {
+        const what = (problem as WeirError).summary ?? String(problem);
+        const text = [schedule.select].flat().join(' ');
+        errors.push(new WeirError(`schedule '${schedule.name}': ${what.includes(text) ? what : `selection '${text}' ${what}`}`, {
           code: 'SCHEDULE_SELECTS_NOTHING', location: schedule.location,
           hint: (problem as WeirError).hint ?? 'Fix `select:` (the selection syntax of `weir run -s`); `weir assets` lists the assets.',
         }));
