@@ -41,7 +41,7 @@ describe('weir.yaml errors', () => {
     const e = one('name: shop\nconcurrency: 2\nwarehose: data.duckdb\n');
     assert.equal(e.location?.line, 3);
     assert.equal(e.summary, "unknown key 'warehose'");
-    assert.match(e.hint!, /^Did you mean 'warehouse'\? Allowed keys: name, description, warehouse, metadata, definitions, concurrency, settings, dbt\.$/);
+    assert.match(e.hint!, /^Did you mean 'warehouse'\? Allowed keys: name, description, warehouse, metadata, definitions, concurrency, settings, dbt, schedules\.$/);
   });
 
   it('an unknown key nested in dbt: its line (not the mapping\'s) and the keys of dbt', () => {
@@ -59,7 +59,7 @@ describe('weir.yaml errors', () => {
   });
 
   it('an unknown key with nothing close still lists the allowed keys', () => {
-    const e = one('name: shop\nschedule: daily\n');
+    const e = one('name: shop\ncadence: daily\n'); // (not 'schedule:', now close to 'schedules:')
     assert.equal(e.location?.line, 2);
     assert.doesNotMatch(e.hint!, /Did you mean/);
     assert.match(e.hint!, /^Allowed keys: name, /);
