@@ -14,7 +14,7 @@ import { z } from 'zod';
 import {
   ATTEMPT_OUTCOMES, CHECK_OUTCOMES, FAIL_REASONS, SKIP_REASONS, STEP_KINDS, STEP_STATUSES, type EventRecord, type Run, type StepSummary,
 } from '../events/index.js';
-import type { StoredCheckEvaluation, StoredMaterialization, StoredObservation } from '../storage/storage.js';
+import type { ScheduleTickStatus, StoredCheckEvaluation, StoredMaterialization, StoredObservation } from '../storage/storage.js';
 import { isSameOriginPath } from './safe-redirect.js';
 
 /** Response schemas by id: the OpenAPI document's components. */
@@ -592,6 +592,61 @@ export const sessionQuerySchema = z.object({
 export const loginRequestSchema = named('LoginRequest', z.strictObject({ token: z.string().min(1).max(1000) }));
 
 // ---------------------------------------------------------------------------------------------------------------
+// Schedules (GET /api/schedules, POST /api/schedules/:name/pause|resume|run)
+// ---------------------------------------------------------------------------------------------------------------
+
+export const SCHEDULE_TICK_STATUS_VALUES = ['LAUNCHING', 'SUBMITTED', 'SKIPPED', 'FAILED'] as const;
+export const scheduleTickStatusSchema = named('ScheduleTickStatus', z.enum(SCHEDULE_TICK_STATUS_VALUES));
+export const scheduleTickSchema = named('ScheduleTick', z.object({
+  /** The tick's instant, ISO 8601 UTC (what the run's `weir/tick` tag carries). */
+  tickAt: z.string(),
+  status: scheduleTickStatusSchema,
+  /** CRON: its cron ticked; RUN_NOW: someone pressed "run now". */
+  source: z.enum(['CRON', 'RUN_NOW']),
+  runId: z.string().optional(),
+  /** Why it was skipped or failed. */
+  reason: z.string().optional(),
+  decidedAt: z.string(),
+}));
+export type ApiScheduleTick = z.infer<typeof scheduleTickSchema>;
+
+export const scheduleSchema = named('Schedule', z.object({
+  name: z.string(),
+  cron: z.string(),
+  timezone: z.string(),
+  /** True when the schedule names no time zone and UTC was taken (the UI says so). */
+  timezoneIsDefault: z.boolean(),
+  /** The cron in words with its zone: 'At 06:00, on day 1 of the month, Europe/Brussels'. */
+  description: z.string(),
+  select: z.string(),
+  catchup: z.union([z.literal('skip'), z.literal('latest'), z.object({ all: z.number() })]),
+  tags: z.record(z.string(), z.string()),
+  /** Where it is declared: schedule() in TypeScript, weir.yaml, or an asset's automation: { cron }. */
+  origin: z.enum(['typescript', 'yaml', 'asset']),
+  assetKey: z.string().optional(),
+  state: z.enum(['RUNNING', 'PAUSED']),
+  /** The next 5 ticks, ISO 8601 UTC, soonest first. */
+  nextTicks: z.array(z.string()),
+  /** The latest ticks, newest first. */
+  lastTicks: z.array(scheduleTickSchema),
+}));
+export type ApiSchedule = z.infer<typeof scheduleSchema>;
+export const scheduleListSchema = named('ScheduleList', z.object({ schedules: z.array(scheduleSchema) }));
+export type ScheduleList = z.infer<typeof scheduleListSchema>;
+export const scheduleNameParamsSchema = z.object({ name: z.string().min(1).max(400) });
+export const scheduleStateResponseSchema = named('ScheduleStateChange', z.object({ name: z.string(), state: z.enum(['RUNNING', 'PAUSED']) }));
+export const scheduleRunResponseSchema = named('ScheduleRunNow', z.object({ runId: z.string(), tickAt: z.string() }));
+export const scheduleTickPageSchema = named('ScheduleTickPage', z.object({
+  ticks: z.array(scheduleTickSchema.extend({ id: z.number() })),
+  /** The `beforeId` of the next page; absent on the last. */
+  nextBeforeId: z.number().optional(),
+}));
+export const scheduleTickQuerySchema = z.object({
+  beforeId: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 // Drift guards: the API types and the domain types must stay the same shape.
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -605,4 +660,5 @@ export type _DriftGuards = [
   Assert<Same<z.infer<typeof observationSchema>, StoredObservation>>,
   // Stored events must fit the API's event type (the other way, `{}` vs `Record<string, never>` differ harmlessly).
   Assert<EventRecord extends ApiEventRecord ? true : false>,
+  Assert<Same<z.infer<typeof scheduleTickStatusSchema>, ScheduleTickStatus>>,
 ];

@@ -17,6 +17,7 @@ import { addOverviewRoutes } from './routes/overview-routes.js';
 import { addProjectRoutes } from './routes/project-routes.js';
 import { addRunActionRoutes } from './routes/run-action-routes.js';
 import { addRunRoutes } from './routes/run-routes.js';
+import { addScheduleRoutes } from './routes/schedule-routes.js';
 import { addSelectionRoutes } from './routes/selection-routes.js';
 import { addSessionRoutes } from './routes/session-routes.js';
 
@@ -63,6 +64,7 @@ export function createApp(deps: ServerDeps): Hono {
   addEventStreamRoutes(api);
   addRunRoutes(api);
   addRunActionRoutes(api);
+  addScheduleRoutes(api);
   addOpenApiRoutes(api, API_VERSION);
   if (deps.staticRoot) serveStaticUi(app, deps.staticRoot);
   return app;

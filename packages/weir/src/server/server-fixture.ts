@@ -13,6 +13,7 @@ import { rowCount, unique } from '../definitions/check.js';
 import type { Definitions } from '../definitions/definitions.js';
 import { externalFile } from '../definitions/external-asset.js';
 import type { ProjectConfig } from '../definitions/project.js';
+import type { ScheduleDefinition } from '../definitions/schedule.js';
 import type { Run } from '../events/index.js';
 import { buildAssetGraph } from '../graph/asset-graph.js';
 import { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
@@ -56,7 +57,7 @@ export interface ServerFixture {
   close(): Promise<void>;
 }
 
-export async function openServerFixture(options: { security?: SecurityOptions; seed?: boolean; pollIntervalMs?: number; now?: () => number } = {}): Promise<ServerFixture> {
+export async function openServerFixture(options: { security?: SecurityOptions; seed?: boolean; pollIntervalMs?: number; now?: () => number; schedules?: readonly ScheduleDefinition[] } = {}): Promise<ServerFixture> {
   const root = mkdtempSync(join(tmpdir(), 'weir-server-'));
   writeFileSync(join(root, 'orders.csv'), 'id,customer,amount\n1,alice,10.5\n2,bob,20\n3,alice,30\n');
   const state: FixtureState = { qualityRows: 3, extraColumn: false };
@@ -93,7 +94,7 @@ export async function openServerFixture(options: { security?: SecurityOptions; s
     warehousePath: join(root, 'warehouse.duckdb'), metadataPath: ':memory:', definitionGlobs: [], concurrency: 4,
     settings: { api_key: SECRET, data_dir: 'data' }, secretSettings: ['api_key'], settingSources: { api_key: 'env', data_dir: 'default' },
   };
-  const definitions: Definitions = { project, assets: [orders, byCustomer, quality, report, slow], externals: [ordersFile] };
+  const definitions: Definitions = { project, assets: [orders, byCustomer, quality, report, slow], externals: [ordersFile], ...(options.schedules ? { schedules: options.schedules } : {}) };
   const snapshot: ProjectSnapshot = { definitions, graph: buildAssetGraph(definitions) };
   const storage = await openSqliteStorage(':memory:');
   const warehouse = await DuckDbWarehouse.open(project.warehousePath);
