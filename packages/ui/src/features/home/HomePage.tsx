@@ -8,6 +8,7 @@ import { Empty, ErrorPanel, Section, Skeleton } from '../../components/Panels.ts
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { labelOf, toneColor } from '../../components/status.ts';
 import { RunsTable } from '../runs/RunsTable.tsx';
+import { NextScheduledRuns } from './NextScheduledRuns.tsx';
 
 const DAYS = 14;
 const STACK = ['SUCCESS', 'FAILURE', 'CANCELED', 'STARTED', 'QUEUED', 'CANCELING'] as const;
@@ -69,6 +70,7 @@ export function HomePage() {
           ) : <Empty>Every asset is fresh or never materialized.</Empty>}
         </Section>
       </div>
+      <NextScheduledRuns />
       <Section title="Recent runs" actions={<a href="#/runs">All runs →</a>} className="flush">
         {data ? <RunsTable runs={data.recentRuns} /> : <div style={{ padding: 14 }}><Skeleton rows={6} /></div>}
       </Section>
