@@ -10,10 +10,12 @@ const NOW = Date.parse('2026-02-15T09:00:00Z');
 const monthly = defineSchedule({ name: 'monthly_report', select: 'orders+', cron: '0 6 1 * *', timezone: 'Europe/Brussels', tags: { team: 'shop' } }, { origin: 'typescript' });
 const hourly = defineSchedule({ name: 'hourly', select: 'tag:daily', cron: '0 * * * *' }, { origin: 'yaml' });
 const post = { method: 'POST' };
+// An asset's automation: { cron } schedule: its name holds ':' and, for a key with parts, '/'.
+const byCustomer = defineSchedule({ name: 'asset:sales/by_customer', select: 'key:sales/by_customer', cron: '0 6 * * *', timezone: 'Europe/Brussels' }, { origin: 'asset', assetKey: 'sales/by_customer' });
 
 describe('schedule routes', () => {
   let f: ServerFixture;
-  before(async () => { f = await openServerFixture({ seed: false, now: () => NOW, schedules: [monthly, hourly] }); });
+  before(async () => { f = await openServerFixture({ seed: false, now: () => NOW, schedules: [monthly, hourly, byCustomer] }); });
   after(() => f.close());
 
   it('lists each schedule: cron in words with its zone, UTC flagged as the default, the next 5 ticks, state', async () => {
@@ -40,6 +42,15 @@ describe('schedule routes', () => {
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error.code, 'UNKNOWN_SCHEDULE');
     assert.match(unknown.body.error.message, /Did you mean 'monthly_report'\?/);
+  });
+
+  it("an asset's schedule, named 'asset:<key>' with a '/' in the key, is reached with its name URL-encoded", async () => {
+    const path = `/api/schedules/${encodeURIComponent('asset:sales/by_customer')}/pause`;
+    assert.deepEqual((await f.json(path, scheduleStateResponseSchema, post)).body, { name: 'asset:sales/by_customer', state: 'PAUSED' });
+    const listed = (await f.json('/api/schedules', scheduleListSchema)).body.schedules.find((s) => s.name === 'asset:sales/by_customer')!;
+    assert.equal(listed.origin, 'asset');
+    assert.equal(listed.assetKey, 'sales/by_customer');
+    assert.equal(listed.state, 'PAUSED');
   });
 
   it('run now starts a tagged run, recorded as a RUN_NOW tick with its run id, listed in lastTicks and the tick pages', async () => {
