@@ -42,7 +42,7 @@ export async function scheduleSummaries(
   const schedules = definitions.schedules ?? [];
   if (!schedules.length) return [];
   const project = definitions.project.name;
-  const [states, latest] = await Promise.all([storage.schedules.listStates(project), storage.schedules.latestTicks(project, options.lastCount ?? 5)]);
+  const [states, latest] = await Promise.all([storage.schedules.listStates(project), storage.schedules.latestTicks(project, schedules.map((s) => s.name), options.lastCount ?? 5)]);
   const paused = new Set(states.filter((s) => s.paused).map((s) => s.name));
   return schedules.map((s) => ({
     name: s.name, cron: s.cron, timezone: s.timezone, timezoneIsDefault: s.timezoneIsDefault, description: describeCron(s.cron, s.timezone),

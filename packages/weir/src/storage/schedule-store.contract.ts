@@ -79,14 +79,22 @@ export function scheduleStoreContract(backendName: string, open: () => Promise<S
       assert.deepEqual(await s.schedules.listTicks('elsewhere'), []);
     }));
 
-    it('latestTicks: the latest N of every schedule in one call', () => withStorage(async (s) => {
+    it('latestTicks: the latest N of each named schedule', () => withStorage(async (s) => {
       await s.schedules.recordDecisions('shop', 'a', null, 10, [1, 2, 3, 4].map((t) => ({ tickAt: t, status: 'SKIPPED' as const })), 10);
       await s.schedules.recordDecisions('shop', 'b', null, 10, [{ tickAt: 5, status: 'LAUNCHING' }], 10);
       await s.schedules.recordDecisions('other', 'a', null, 10, [{ tickAt: 9, status: 'LAUNCHING' }], 10);
-      const latest = await s.schedules.latestTicks('shop', 2);
-      assert.deepEqual([...latest.keys()].sort(), ['a', 'b']);
+      const latest = await s.schedules.latestTicks('shop', ['a', 'b', 'never_ticked'], 2);
+      assert.deepEqual([...latest.keys()], ['a', 'b', 'never_ticked']);
       assert.deepEqual(latest.get('a')!.map((t) => t.tickAt), [4, 3]);
       assert.deepEqual(latest.get('b')!.map((t) => t.tickAt), [5]);
+      assert.deepEqual(latest.get('never_ticked'), []);
+      // More names than one compound statement takes: chunked, same answer.
+      const many = Array.from({ length: 450 }, (_, i) => `n${i}`);
+      await s.schedules.recordDecisions('shop', 'n449', null, 10, [{ tickAt: 7, status: 'SKIPPED' }], 10);
+      const wide = await s.schedules.latestTicks('shop', [...many, 'a'], 1);
+      assert.equal(wide.size, 451);
+      assert.deepEqual(wide.get('n449')!.map((t) => t.tickAt), [7]);
+      assert.deepEqual(wide.get('a')!.map((t) => t.tickAt), [4]);
     }));
 
     it('pause and resume: resuming moves the cursor to now (paused ticks are not caught up)', () => withStorage(async (s) => {

@@ -272,8 +272,14 @@ export interface ScheduleStore {
    * await schedules.listTicks('shop', { schedule: 'daily', limit: 20, beforeId: page.at(-1)!.id }) // the next 20
    */
   listTicks(project: string, query?: { schedule?: string; statuses?: readonly ScheduleTickStatus[]; limit?: number; beforeId?: number }): Promise<ScheduleTick[]>;
-  /** The latest `perSchedule` ticks of every schedule of the project, newest first, in one query. */
-  latestTicks(project: string, perSchedule: number): Promise<Map<string, ScheduleTick[]>>;
+  /**
+   * The latest `perSchedule` ticks of each named schedule, newest first: one index range per schedule, whatever the
+   * length of the history (a few statements for 1,000 schedules).
+   *
+   * @example
+   * await schedules.latestTicks('shop', ['daily', 'monthly_report'], 5) // Map { 'daily' => [tick, …], 'monthly_report' => [] }
+   */
+  latestTicks(project: string, names: readonly string[], perSchedule: number): Promise<Map<string, ScheduleTick[]>>;
 }
 
 /** Sensors: durable cursors, processed items (a file is processed once) and the history of evaluations. */

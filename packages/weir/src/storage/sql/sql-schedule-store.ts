@@ -1,5 +1,5 @@
 /** ScheduleStore over any Kysely<WeirDb>: schedule states and ticks. */
-import { sql, type Generated, type Kysely, type Selectable } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
 import type {
   NewScheduleTick, ScheduleState, ScheduleStore, ScheduleTick, ScheduleTickOutcome, ScheduleTickSource, ScheduleTickStatus,
 } from '../storage.js';
@@ -37,6 +37,7 @@ export interface ScheduleTables {
 
 const DEFAULT_TICK_PAGE = 50;
 const MAX_TICK_PAGE = 1000;
+const LATEST_CHUNK = 200;
 
 function toState(row: Selectable<ScheduleStatesTable>): ScheduleState {
   return { project: row.project, name: row.name, paused: Number(row.paused) === 1, cursorMs: row.cursor_ms === null ? null : Number(row.cursor_ms), updatedAt: Number(row.updated_at) };
@@ -127,17 +128,19 @@ export class SqlScheduleStore implements ScheduleStore {
     return rows.map(toTick);
   }
 
-  async latestTicks(project: string, perSchedule: number): Promise<Map<string, ScheduleTick[]>> {
-    const ranked = this.db.selectFrom('schedule_ticks').selectAll()
-      .select(sql<number>`row_number() over (partition by schedule order by tick_at desc, id desc)`.as('rank'))
-      .where('project', '=', project);
-    const rows = await this.db.selectFrom(ranked.as('ranked')).selectAll().where('rank', '<=', perSchedule)
-      .orderBy('schedule').orderBy('tick_at', 'desc').orderBy('id', 'desc').execute();
-    const bySchedule = new Map<string, ScheduleTick[]>();
-    for (const row of rows) {
-      const tick = toTick(row as unknown as Selectable<ScheduleTicksTable>);
-      bySchedule.set(tick.schedule, [...(bySchedule.get(tick.schedule) ?? []), tick]);
+  async latestTicks(project: string, names: readonly string[], perSchedule: number): Promise<Map<string, ScheduleTick[]>> {
+    const bySchedule = new Map<string, ScheduleTick[]>(names.map((name) => [name, []]));
+    const limit = Math.min(Math.max(1, perSchedule), MAX_TICK_PAGE);
+    // One UNION ALL of limited index ranges per chunk (SQLite allows 500 terms in a compound SELECT).
+    for (let from = 0; from < names.length; from += LATEST_CHUNK) {
+      const parts = names.slice(from, from + LATEST_CHUNK).map((name, i) => this.db.selectFrom(
+        this.db.selectFrom('schedule_ticks').selectAll().where('project', '=', project).where('schedule', '=', name)
+          .orderBy('tick_at', 'desc').orderBy('id', 'desc').limit(limit).as(`t${i}`),
+      ).selectAll());
+      const query = parts.slice(1).reduce((union, part) => union.unionAll(part), parts[0]!);
+      for (const row of await query.execute()) bySchedule.get(row.schedule)?.push(toTick(row));
     }
+    for (const ticks of bySchedule.values()) ticks.sort((a, b) => b.tickAt - a.tickAt || b.id - a.id);
     return bySchedule;
   }
 }
