@@ -137,6 +137,20 @@ describe('schedule loop', () => {
     await storage.close();
   });
 
+  it('a cron changed by a reload does not catch up ticks the old definition never had', async () => {
+    const storage = await openSqliteStorage(':memory:');
+    const monthlyLoop = await setup([sched({})], storage);
+    await monthlyLoop.loop.runOnce(at('2026-03-02T00:00:00Z'), signal);
+    // Reloaded with an hourly cron a day later: the 24 hours since are not missed ticks.
+    const hourlyLoop = await setup([sched({ cron: '0 * * * *' })], storage);
+    await hourlyLoop.loop.runOnce(at('2026-03-03T00:30:00Z'), signal);
+    assert.deepEqual(await storage.schedules.listTicks('shop'), []);
+    await hourlyLoop.loop.runOnce(at('2026-03-03T01:00:00.100Z'), signal); // 02:00 Brussels
+    await hourlyLoop.launcher.idle();
+    assert.deepEqual((await storage.schedules.listTicks('shop')).map((t) => [new Date(t.tickAt).toISOString(), t.status]), [['2026-03-03T01:00:00.000Z', 'SUBMITTED']]);
+    await storage.close();
+  });
+
   it('two processes deciding the same pass on one store start the run once', async () => {
     const storage = await openSqliteStorage(':memory:');
     const a = await setup([sched({ cron: '0 * * * *', timezone: 'UTC' })], storage);

@@ -5,7 +5,7 @@ import { errorMessage } from '../shared/errors.js';
 import { launchScheduleTick } from '../engine/schedule-launch.js';
 import type { ScheduleState } from '../storage/storage.js';
 import type { AutomationDeps } from './automation-deps.js';
-import { decideScheduleTicks } from './schedule-ticks.js';
+import { decideScheduleTicks, schedulePattern } from './schedule-ticks.js';
 
 /** A pass a second: a tick starts its run within about a second of its time, and a pass with nothing due is one nextRun() per schedule. */
 export const SCHEDULE_LOOP_INTERVAL_MS = 1000;
@@ -52,18 +52,20 @@ export function createScheduleLoop(deps: ScheduleLoopDeps, options: { intervalMs
 async function passSchedule(deps: ScheduleLoopDeps, schedule: ScheduleDefinition, state: ScheduleState | undefined, nowMs: number): Promise<void> {
   const { definitions } = deps.project();
   const project = definitions.project.name;
-  const cursor = state && { paused: state.paused, ...(state.cursorMs === null ? {} : { cursorMs: state.cursorMs }) };
+  const pattern = schedulePattern(schedule);
+  const cursor = state && { paused: state.paused, ...(state.cursorMs === null ? {} : { cursorMs: state.cursorMs }), ...(state.pattern === null ? {} : { pattern: state.pattern }) };
   const decisions = decideScheduleTicks(schedule, cursor, nowMs);
   const decided = decisions.launch.length + decisions.skipped.length;
   // Nothing due (nearly every pass) or paused: no write. The stored cursor stays behind now, which changes nothing:
-  // no tick lies between it and now. A schedule seen for the first time gets its cursor, so catch-up counts from here.
-  if (state && state.cursorMs !== null && !decided) return;
+  // no tick lies between it and now. A schedule seen for the first time (or with a new cron or zone) gets its cursor,
+  // so catch-up counts from here.
+  if (state && state.cursorMs !== null && state.pattern === pattern && !decided) return;
   const ticks = [
     ...decisions.skipped.map((s) => ({ tickAt: s.tickMs, status: 'SKIPPED' as const, reason: s.reason })),
     ...decisions.launch.map((tickAt) => ({ tickAt, status: 'LAUNCHING' as const })),
   ];
   // Recorded before anything starts: a crash after this line leaves LAUNCHING ticks, never a tick launched twice.
-  const recorded = await deps.storage.schedules.recordDecisions(project, schedule.name, state?.cursorMs ?? null, decisions.cursorMs, ticks, nowMs);
+  const recorded = await deps.storage.schedules.recordDecisions(project, schedule.name, state?.cursorMs ?? null, decisions.cursorMs, ticks, nowMs, pattern);
   if (!recorded) {
     deps.log({ level: 'warn', loop: 'schedules', message: `schedule '${schedule.name}': another process decided these ticks first; not launching them here`, fields: { schedule: schedule.name } });
     return;

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineSchedule, type CatchupPolicy } from '../definitions/schedule.js';
-import { decideScheduleTicks, MAX_TICKS_PER_DECISION, ON_TIME_WINDOW_MS, type ScheduleCursor } from './schedule-ticks.js';
+import { decideScheduleTicks, MAX_TICKS_PER_DECISION, ON_TIME_WINDOW_MS, schedulePattern, type ScheduleCursor } from './schedule-ticks.js';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -146,6 +146,14 @@ describe('decideScheduleTicks: state', () => {
   it('a clock that went back keeps the cursor and decides nothing', () => {
     const d = decideScheduleTicks(daily, { paused: false, cursorMs: at('2026-03-04T12:00:00Z') }, at('2026-03-04T11:00:00Z'));
     assert.deepEqual(d, { launch: [], skipped: [], cursorMs: at('2026-03-04T12:00:00Z'), olderMissed: false });
+  });
+
+  it('a changed cron or zone starts again from now: the new pattern\'s past ticks were never due', () => {
+    const cursor = { paused: false, cursorMs: at('2026-03-01T00:00:00Z'), pattern: schedulePattern(daily) };
+    assert.equal(decideScheduleTicks(daily, cursor, at('2026-03-04T12:00:00Z')).launch.length, 1, 'same pattern: catch-up');
+    const everyFive = sched('*/5 * * * *');
+    assert.deepEqual(decideScheduleTicks(everyFive, cursor, at('2026-03-04T12:00:00Z')), { launch: [], skipped: [], cursorMs: at('2026-03-04T12:00:00Z'), olderMissed: false });
+    assert.deepEqual(decideScheduleTicks(sched('0 6 * * *', 'Europe/Brussels'), cursor, at('2026-03-04T12:00:00Z')).launch, []);
   });
 
   it('a 6-field pattern ticks on seconds', () => {

@@ -10,6 +10,18 @@ export interface ScheduleCursor {
   paused: boolean;
   /** Every tick at or before this instant has been decided; absent for a schedule never evaluated. */
   cursorMs?: number;
+  /** `schedulePattern()` of the definition the cursor was decided with; another one starts again from now. */
+  pattern?: string;
+}
+
+/**
+ * What a cursor is valid for: the cron and the zone. A changed pattern's past ticks were never due.
+ *
+ * @example
+ * schedulePattern({ cron: '0 6 1 * *', timezone: 'Europe/Brussels' }) // '0 6 1 * * Europe/Brussels'
+ */
+export function schedulePattern(schedule: Pick<ScheduleDefinition, 'cron' | 'timezone'>): string {
+  return `${schedule.cron} ${schedule.timezone}`;
 }
 
 export interface SkippedTick {
@@ -40,8 +52,9 @@ export const MAX_TICKS_PER_DECISION = 1000;
 export const ON_TIME_WINDOW_MS = 60_000;
 
 /**
- * Decides the ticks of one schedule at `nowMs`. A schedule seen for the first time starts now (no tick from the
- * past). A paused schedule launches nothing and moves its cursor on: its ticks are not caught up on resume.
+ * Decides the ticks of one schedule at `nowMs`. A schedule seen for the first time, or whose cron or zone changed,
+ * starts now (no tick from the past). A paused schedule launches nothing and moves its cursor on: its ticks are not
+ * caught up on resume.
  *
  * @example
  * // 0 6 * * * in UTC, last decided yesterday at 06:00, now 06:00:00.4 today
@@ -53,6 +66,7 @@ export function decideScheduleTicks(
 ): TickDecisions {
   const none = { launch: [], skipped: [], cursorMs: nowMs, olderMissed: false };
   if (state?.cursorMs === undefined || state.paused) return none;
+  if (state.pattern !== undefined && state.pattern !== schedulePattern(schedule)) return none;
   // A clock that went back (NTP, a restored VM): keep the cursor, decide nothing until the clock passes it again.
   if (state.cursorMs >= nowMs) return { ...none, cursorMs: state.cursorMs };
   const { ticks, olderMissed } = dueTicks(schedule, state.cursorMs, nowMs);

@@ -23,8 +23,10 @@ export function scheduleStoreContract(backendName: string, open: () => Promise<S
   describe(`${backendName}: schedules`, () => {
     it('a schedule never seen has no state; the first decision creates it with the cursor', () => withStorage(async (s) => {
       assert.equal(await s.schedules.getState('shop', 'daily'), undefined);
-      assert.deepEqual(await s.schedules.recordDecisions('shop', 'daily', null, 1000, [], 1001), []);
-      assert.deepEqual(await s.schedules.getState('shop', 'daily'), { project: 'shop', name: 'daily', paused: false, cursorMs: 1000, updatedAt: 1001 });
+      assert.deepEqual(await s.schedules.recordDecisions('shop', 'daily', null, 1000, [], 1001, '0 6 * * * UTC'), []);
+      assert.deepEqual(await s.schedules.getState('shop', 'daily'), { project: 'shop', name: 'daily', paused: false, cursorMs: 1000, pattern: '0 6 * * * UTC', updatedAt: 1001 });
+      await s.schedules.recordDecisions('shop', 'daily', 1000, 2000, [], 2001, '0 7 * * * UTC');
+      assert.equal((await s.schedules.getState('shop', 'daily'))?.pattern, '0 7 * * * UTC', 'the pattern follows the definition');
       assert.deepEqual(await s.schedules.listStates('other'), []);
     }));
 
@@ -100,9 +102,9 @@ export function scheduleStoreContract(backendName: string, open: () => Promise<S
     it('pause and resume: resuming moves the cursor to now (paused ticks are not caught up)', () => withStorage(async (s) => {
       await s.schedules.recordDecisions('shop', 'daily', null, 1000, [], 1000);
       const paused = await s.schedules.setPaused('shop', 'daily', true, 2000);
-      assert.deepEqual(paused, { project: 'shop', name: 'daily', paused: true, cursorMs: 1000, updatedAt: 2000 });
+      assert.deepEqual(paused, { project: 'shop', name: 'daily', paused: true, cursorMs: 1000, pattern: null, updatedAt: 2000 });
       const resumed = await s.schedules.setPaused('shop', 'daily', false, 9000);
-      assert.deepEqual(resumed, { project: 'shop', name: 'daily', paused: false, cursorMs: 9000, updatedAt: 9000 });
+      assert.deepEqual(resumed, { project: 'shop', name: 'daily', paused: false, cursorMs: 9000, pattern: null, updatedAt: 9000 });
       assert.equal((await s.schedules.setPaused('shop', 'never_seen', true, 3000)).cursorMs, null);
       assert.deepEqual((await s.schedules.listStates('shop')).map((st) => [st.name, st.paused]), [['daily', false], ['never_seen', true]]);
     }));
@@ -110,12 +112,12 @@ export function scheduleStoreContract(backendName: string, open: () => Promise<S
     if (reopen) {
       it('the paused state, the cursor and the ticks survive closing and reopening the store', async () => {
         const first = await open();
-        await first.schedules.recordDecisions('shop', 'daily', null, 1000, [{ tickAt: 900, status: 'SKIPPED', reason: 'r' }], 1000);
+        await first.schedules.recordDecisions('shop', 'daily', null, 1000, [{ tickAt: 900, status: 'SKIPPED', reason: 'r' }], 1000, '@daily UTC');
         await first.schedules.setPaused('shop', 'daily', true, 2000);
         await first.close();
         const again = await reopen(first);
         try {
-          assert.deepEqual(await again.schedules.getState('shop', 'daily'), { project: 'shop', name: 'daily', paused: true, cursorMs: 1000, updatedAt: 2000 });
+          assert.deepEqual(await again.schedules.getState('shop', 'daily'), { project: 'shop', name: 'daily', paused: true, cursorMs: 1000, pattern: '@daily UTC', updatedAt: 2000 });
           assert.deepEqual((await again.schedules.listTicks('shop')).map((t) => t.tickAt), [900]);
         } finally {
           await again.close();

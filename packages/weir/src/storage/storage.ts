@@ -209,6 +209,11 @@ export interface ScheduleState {
   paused: boolean;
   /** Every tick at or before this instant has been decided; null until the loop first sees the schedule. */
   cursorMs: number | null;
+  /**
+   * The cron and zone the cursor was decided with (`'0 6 1 * * Europe/Brussels'`): when the definition changes, the
+   * new pattern's past ticks were never due, so deciding starts again from now. Null until first decided.
+   */
+  pattern: string | null;
   updatedAt: number;
 }
 
@@ -259,7 +264,9 @@ export interface ScheduleStore {
    * await schedules.recordDecisions('shop', 'daily', 1772517600000, 1772604000400, [{ tickAt: 1772604000000, status: 'LAUNCHING' }], now)
    * // [{ id: 7, status: 'LAUNCHING', tickAt: 1772604000000, … }]   (launch it, then completeTick(7, …))
    */
-  recordDecisions(project: string, name: string, expectedCursorMs: number | null, cursorMs: number, ticks: readonly NewScheduleTick[], nowMs: number): Promise<ScheduleTick[] | undefined>;
+  recordDecisions(
+    project: string, name: string, expectedCursorMs: number | null, cursorMs: number, ticks: readonly NewScheduleTick[], nowMs: number, pattern?: string,
+  ): Promise<ScheduleTick[] | undefined>;
   /** Records one tick outside the cursor ("run now"). */
   recordTick(project: string, name: string, tick: NewScheduleTick, nowMs: number): Promise<ScheduleTick>;
   /** Ends a LAUNCHING tick: the run it started, or why it could not start. */

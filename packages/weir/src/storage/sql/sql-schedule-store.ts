@@ -12,6 +12,7 @@ export interface ScheduleStatesTable {
   /** 0 or 1. */
   paused: number;
   cursor_ms: number | null;
+  pattern: string | null;
   updated_at: number;
 }
 
@@ -40,7 +41,7 @@ const MAX_TICK_PAGE = 1000;
 const LATEST_CHUNK = 200;
 
 function toState(row: Selectable<ScheduleStatesTable>): ScheduleState {
-  return { project: row.project, name: row.name, paused: Number(row.paused) === 1, cursorMs: row.cursor_ms === null ? null : Number(row.cursor_ms), updatedAt: Number(row.updated_at) };
+  return { project: row.project, name: row.name, paused: Number(row.paused) === 1, cursorMs: row.cursor_ms === null ? null : Number(row.cursor_ms), pattern: row.pattern, updatedAt: Number(row.updated_at) };
 }
 
 function toTick(row: Selectable<ScheduleTicksTable>): ScheduleTick {
@@ -72,23 +73,23 @@ export class SqlScheduleStore implements ScheduleStore {
         await trx.updateTable('schedule_states').set({ paused: paused ? 1 : 0, cursor_ms: cursor, updated_at: nowMs })
           .where('project', '=', project).where('name', '=', name).execute();
       } else {
-        await trx.insertInto('schedule_states').values({ project, name, paused: paused ? 1 : 0, cursor_ms: cursor, updated_at: nowMs }).execute();
+        await trx.insertInto('schedule_states').values({ project, name, paused: paused ? 1 : 0, cursor_ms: cursor, pattern: null, updated_at: nowMs }).execute();
       }
-      return { project, name, paused, cursorMs: cursor === null ? null : Number(cursor), updatedAt: nowMs };
+      return { project, name, paused, cursorMs: cursor === null ? null : Number(cursor), pattern: existing?.pattern ?? null, updatedAt: nowMs };
     });
   }
 
   async recordDecisions(
-    project: string, name: string, expectedCursorMs: number | null, cursorMs: number, ticks: readonly NewScheduleTick[], nowMs: number,
+    project: string, name: string, expectedCursorMs: number | null, cursorMs: number, ticks: readonly NewScheduleTick[], nowMs: number, pattern?: string,
   ): Promise<ScheduleTick[] | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('schedule_states').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
       const stored = existing?.cursor_ms === null || existing?.cursor_ms === undefined ? null : Number(existing.cursor_ms);
       if (stored !== expectedCursorMs) return undefined;
       if (existing) {
-        await trx.updateTable('schedule_states').set({ cursor_ms: cursorMs, updated_at: nowMs }).where('project', '=', project).where('name', '=', name).execute();
+        await trx.updateTable('schedule_states').set({ cursor_ms: cursorMs, ...(pattern === undefined ? {} : { pattern }), updated_at: nowMs }).where('project', '=', project).where('name', '=', name).execute();
       } else {
-        await trx.insertInto('schedule_states').values({ project, name, paused: 0, cursor_ms: cursorMs, updated_at: nowMs }).execute();
+        await trx.insertInto('schedule_states').values({ project, name, paused: 0, cursor_ms: cursorMs, pattern: pattern ?? null, updated_at: nowMs }).execute();
       }
       if (!ticks.length) return [];
       const rows = await trx.insertInto('schedule_ticks').values(ticks.map((tick) => ({

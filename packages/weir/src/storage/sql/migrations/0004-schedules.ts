@@ -24,6 +24,7 @@ export function scheduleMigration(flavor: SqlFlavor): Migration {
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('paused', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('cursor_ms', 'bigint')
+        .addColumn('pattern', 'text')
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('schedule_states_pk', ['project', 'name'])
         .execute();
