@@ -153,6 +153,7 @@ describe('decideScheduleTicks: state', () => {
     assert.equal(decideScheduleTicks(daily, cursor, at('2026-03-04T12:00:00Z')).launch.length, 1, 'same pattern: catch-up');
     const everyFive = sched('*/5 * * * *');
     assert.deepEqual(decideScheduleTicks(everyFive, cursor, at('2026-03-04T12:00:00Z')), { launch: [], skipped: [], cursorMs: at('2026-03-04T12:00:00Z'), olderMissed: false });
+    assert.equal(decideScheduleTicks(daily, cursor, at('2026-03-04T12:00:00Z')).nextTickMs, at('2026-03-05T06:00:00Z'), 'the next tick after now');
     assert.deepEqual(decideScheduleTicks(sched('0 6 * * *', 'Europe/Brussels'), cursor, at('2026-03-04T12:00:00Z')).launch, []);
   });
 

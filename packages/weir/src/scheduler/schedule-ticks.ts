@@ -41,6 +41,11 @@ export interface TickDecisions {
    * schedule after a month of downtime): they are skipped without a record each.
    */
   olderMissed: boolean;
+  /**
+   * The first tick after `nowMs`, when the decider computed it (not for a paused, new or changed schedule): until
+   * then, deciding again with the same stored state gives nothing, which the loop uses to skip the work.
+   */
+  nextTickMs?: number | null;
 }
 
 /** At most this many ticks are listed per decision: what a catch-up may record, whatever the downtime. */
@@ -69,24 +74,25 @@ export function decideScheduleTicks(
   if (state.pattern !== undefined && state.pattern !== schedulePattern(schedule)) return none;
   // A clock that went back (NTP, a restored VM): keep the cursor, decide nothing until the clock passes it again.
   if (state.cursorMs >= nowMs) return { ...none, cursorMs: state.cursorMs };
-  const { ticks, olderMissed } = dueTicks(schedule, state.cursorMs, nowMs);
-  return { ...applyCatchup(schedule.catchup, ticks, nowMs, olderMissed), cursorMs: nowMs, olderMissed };
+  const { ticks, olderMissed, nextTickMs } = dueTicks(schedule, state.cursorMs, nowMs);
+  return { ...applyCatchup(schedule.catchup, ticks, nowMs, olderMissed), cursorMs: nowMs, olderMissed, nextTickMs };
 }
 
 /** Ticks in (afterMs, nowMs], oldest first: the latest MAX_TICKS_PER_DECISION when there are more. */
-function dueTicks(schedule: Pick<ScheduleDefinition, 'cron' | 'timezone'>, afterMs: number, nowMs: number): { ticks: number[]; olderMissed: boolean } {
+function dueTicks(schedule: Pick<ScheduleDefinition, 'cron' | 'timezone'>, afterMs: number, nowMs: number): { ticks: number[]; olderMissed: boolean; nextTickMs: number | null } {
   const cron = compileCron(schedule.cron, schedule.timezone);
   const ticks: number[] = [];
   // The common pass: one nextRun() call, answering "nothing yet".
-  for (let next = cron.nextRun(new Date(afterMs)); next && next.getTime() <= nowMs; next = cron.nextRun(next)) {
+  let next = cron.nextRun(new Date(afterMs));
+  for (; next && next.getTime() <= nowMs; next = cron.nextRun(next)) {
     if (ticks.length === MAX_TICKS_PER_DECISION) {
       // Too many to list: the latest ones matter (what catch-up runs), found backwards from now.
       const latest = cron.previousRuns(MAX_TICKS_PER_DECISION, new Date(nowMs + 1)).map((d) => d.getTime()).filter((t) => t > afterMs);
-      return { ticks: latest.reverse(), olderMissed: true };
+      return { ticks: latest.reverse(), olderMissed: true, nextTickMs: cron.nextRun(new Date(nowMs))?.getTime() ?? null };
     }
     ticks.push(next.getTime());
   }
-  return { ticks, olderMissed: false };
+  return { ticks, olderMissed: false, nextTickMs: next ? next.getTime() : null };
 }
 
 function applyCatchup(catchup: CatchupPolicy, ticks: number[], nowMs: number, olderMissed: boolean): Pick<TickDecisions, 'launch' | 'skipped'> {
