@@ -1,5 +1,5 @@
 /** The schedules of the Automation page: state with a pause/resume switch, cron in words, zone, next and last ticks, run now. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/client.ts';
 import { useApi, useLiveReload } from '../../api/use-api.ts';
 import type { ApiSchedule, ApiScheduleTick } from '../../api/types.ts';
@@ -11,12 +11,18 @@ import { formatInZone, formatUntil } from './zoned-time.ts';
 
 // A tick's status in the one palette (status.ts): its tones, with the tick's own word as the label.
 const TICK_TONE: Record<ApiScheduleTick['status'], string> = { SUBMITTED: 'succeeded', FAILED: 'failed', SKIPPED: 'skipped', LAUNCHING: 'running' };
+const RELOAD_MS = 30_000;
 const TICK_LABEL: Record<ApiScheduleTick['status'], string> = { SUBMITTED: 'Started', FAILED: 'Failed', SKIPPED: 'Skipped', LAUNCHING: 'Starting' };
 
 export function SchedulesSection() {
   const schedules = useApi(() => api.schedules(), []);
   // A tick starts a run: the run's start is what changes the last ticks.
   useLiveReload('/api/events/stream?types=RUN_START,RUN_SUCCESS,RUN_FAILURE', schedules.reload, { throttleMs: 800 });
+  // Skipped ticks start no run (no event): a slow poll keeps the last ticks, "in 5 min" and a CLI pause current.
+  useEffect(() => {
+    const timer = setInterval(schedules.reload, RELOAD_MS);
+    return () => clearInterval(timer);
+  }, [schedules.reload]);
   const list = schedules.data?.schedules;
   return (
     <Section title={<>Schedules{list ? <span className="muted"> · {list.length}</span> : null}</>} className="flush">
