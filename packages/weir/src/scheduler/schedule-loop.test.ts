@@ -20,6 +20,7 @@ import type { AutomationLogLine } from './automation-deps.js';
 import { createScheduleLoop, INTERRUPTED_TICK_REASON } from './schedule-loop.js';
 
 const at = (iso: string) => Date.parse(iso);
+const SECRET = 'tok-s3cret-value-123';
 const signal = new AbortController().signal;
 const root = mkdtempSync(join(tmpdir(), 'weir-schedule-loop-'));
 let warehouse: DuckDbWarehouse;
@@ -31,7 +32,7 @@ const revenue = asset({ key: 'revenue', inputs: { orders }, tags: ['monthly'] },
 const other = asset({ key: 'other' }, () => 'select 2 as x');
 const project: ProjectConfig = {
   name: 'shop', root, configFile: join(root, 'weir.yaml'), warehousePath: join(root, 'warehouse.duckdb'), metadataPath: ':memory:',
-  definitionGlobs: [], concurrency: 2, settings: { token: 'tok-s3cret-value-123' }, secretSettings: ['token'], settingSources: { token: 'default' },
+  definitionGlobs: [], concurrency: 2, settings: { token: SECRET }, secretSettings: ['token'], settingSources: { token: 'default' },
 };
 const sched = (options: Partial<ScheduleOptions>) => defineSchedule({ name: 'monthly_report', select: 'tag:monthly', cron: '0 6 1 * *', timezone: 'Europe/Brussels', ...options }, { origin: 'typescript' });
 
@@ -100,14 +101,17 @@ describe('schedule loop', () => {
   });
 
   it('a launch that fails is recorded FAILED with the reason (secrets masked) and raises SCHEDULE_ERRORED; the next good tick resolves it', async () => {
-    // As after a reload that removed the tag: the selection matches nothing when the tick comes.
-    const broken = sched({ name: 'broken', select: 'tag:gone', cron: '0 * * * *', timezone: 'UTC' });
+    // As after a reload that removed the tag: the selection matches nothing when the tick comes. The tag is the
+    // secret setting's value, so the error quoting it shows where masking must happen.
+    const broken = sched({ name: 'broken', select: `tag:${SECRET}`, cron: '0 * * * *', timezone: 'UTC' });
     const first = await setup([broken]);
     await first.loop.runOnce(at('2026-03-01T00:30:00Z'), signal);
     await first.loop.runOnce(at('2026-03-01T01:00:00.100Z'), signal);
     const [tick] = await first.storage.schedules.listTicks('shop');
     assert.equal(tick!.status, 'FAILED');
-    assert.match(tick!.reason!, /tag:gone|matches no asset/);
+    assert.match(tick!.reason!, /matches no asset/);
+    assert.ok(!tick!.reason!.includes(SECRET), tick!.reason!);
+    assert.ok(!first.signals[0]!.message.includes(SECRET), first.signals[0]!.message);
     assert.equal(first.signals.length, 1);
     assert.equal(first.signals[0]!.kind, 'SCHEDULE_ERRORED');
     assert.equal(first.signals[0]!.subject, 'broken');

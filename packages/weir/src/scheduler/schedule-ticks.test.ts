@@ -62,6 +62,12 @@ describe('decideScheduleTicks: DST', () => {
     ]);
   });
 
+  it('America/New_York, 0 * * * *: 23 ticks on the March day, none at the missing 02:00', () => {
+    const ticks = simulate(sched('0 * * * *', 'America/New_York'), '2026-03-08T05:00:00Z', '2026-03-09T04:00:00Z'); // local midnight to midnight
+    assert.equal(ticks.length, 23);
+    assert.ok(ticks.includes('2026-03-08T06:00:00.000Z') && ticks.includes('2026-03-08T07:00:00.000Z'), '01:00 EST then 03:00 EDT, an hour apart');
+  });
+
   it('America/New_York, 0 * * * *: both 01:00 of the November night tick, an hour apart', () => {
     const ticks = simulate(sched('0 * * * *', 'America/New_York'), '2026-11-01T04:30:00Z', '2026-11-01T07:30:00Z');
     assert.deepEqual(ticks, ['2026-11-01T05:00:00.000Z', '2026-11-01T06:00:00.000Z', '2026-11-01T07:00:00.000Z']);
