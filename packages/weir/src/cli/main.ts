@@ -114,6 +114,9 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
       .option('--json', 'machine-readable output')
       .action(action(async (name: string, opts: { json?: boolean }, cmd: Command) => (await commands.schedules()).schedulePauseCommand({ project: projectOf(cmd), name, paused: verb === 'pause', ...opts })));
   }
+  scheduleCommand.command('ticks <name>').description('every recorded tick of a schedule, newest first: started run, skipped or failed, and why')
+    .option('-n, --limit <n>', 'how many (default 20)', positiveInt).option('--json', 'machine-readable output')
+    .action(action(async (name: string, opts: { limit?: number; json?: boolean }, cmd: Command) => (await commands.schedules()).scheduleTicksCommand({ project: projectOf(cmd), name, ...opts })));
   return program;
 }
 

@@ -3,6 +3,8 @@
 // `weir validate` reports with its file and line.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { openSqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 import { TempDirs, weir, weirJson, writeProject } from './cli-helper.js';
 
 const temp = new TempDirs();
@@ -60,6 +62,31 @@ describe('weir schedules', () => {
     const unknown = await weir(['schedule', 'pause', 'monthly_reprot', '--project', dir]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /no schedule named 'monthly_reprot'\. Did you mean 'monthly_report'\?/);
+  });
+});
+
+describe('weir schedule ticks', () => {
+  it('lists every recorded tick newest first: started run, skipped with why, failed with why; and the last one in weir schedules', async () => {
+    const dir = writeProject(temp.make(), { 'weir.yaml': YAML, 'definitions/assets.ts': ASSETS });
+    assert.match((await weir(['schedule', 'ticks', 'nightly', '--project', dir])).stdout, /No ticks of nightly yet: its first is due \d{4}-\d\d-\d\d 02:30 GMT\+[12]/);
+    // Ticks as a serving process records them (weir dev / weir serve run the loop; here the store is written directly).
+    const storage = await openSqliteStorage(join(dir, '.weir/metadata.sqlite'));
+    const day = (d: number) => Date.parse(`2026-03-0${d}T01:30:00Z`);
+    const [, b, c] = (await storage.schedules.recordDecisions('sched_demo', 'nightly', null, day(4), [
+      { tickAt: day(2), status: 'SKIPPED', reason: 'missed while no Weir process ran (catchup: skip)' }, { tickAt: day(3), status: 'LAUNCHING' }, { tickAt: day(4), status: 'LAUNCHING' },
+    ], day(4)))!;
+    await storage.schedules.completeTick(b!.id, { status: 'FAILED', reason: "selector 'ordrs' matches no asset" }, day(4));
+    await storage.schedules.completeTick(c!.id, { status: 'SUBMITTED', runId: '5b0e1c2a-0000-4000-8000-000000000000' }, day(4));
+    await storage.close();
+    const text = await weir(['schedule', 'ticks', 'nightly', '--project', dir]);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.trim().split('\n').slice(1);
+    assert.match(lines[0]!, /^2026-03-04 02:30 GMT\+1 +✔ SUBMITTED +5b0e1c2a/);
+    assert.match(lines[1]!, /^2026-03-03 02:30 GMT\+1 +✘ FAILED +selector 'ordrs' matches no asset/);
+    assert.match(lines[2]!, /^2026-03-02 02:30 GMT\+1 +↷ SKIPPED +missed while no Weir process ran/);
+    const json = await weirJson<Array<{ tickAt: string; status: string; runId: string | null }>>(['schedule', 'ticks', 'nightly', '--json', '-n', '2', '--project', dir]);
+    assert.deepEqual(json.map((t) => [t.tickAt, t.status]), [['2026-03-04T01:30:00.000Z', 'SUBMITTED'], ['2026-03-03T01:30:00.000Z', 'FAILED']]);
+    assert.match((await weir(['schedules', '--project', dir])).stdout, /nightly .*2026-03-04 02:30 GMT\+1 +✔ SUBMITTED run 5b0e1c2a/);
   });
 });
 

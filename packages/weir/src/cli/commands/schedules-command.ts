@@ -1,5 +1,6 @@
-/** `weir schedules`, `weir schedule pause NAME` and `weir schedule resume NAME`: schedules, their ticks and their switch. */
+/** `weir schedules`, `weir schedule pause|resume NAME` and `weir schedule ticks NAME`: schedules, their switch and their ticks. */
 import { formatInZone } from '../../shared/zoned-time.js';
+import { nextCronTicks } from '../../shared/cron.js';
 import { stringifyJson } from '../../shared/json.js';
 import { plural } from '../../shared/plural.js';
 import { loadProject } from '../../loaders/index.js';
@@ -85,4 +86,29 @@ export async function schedulePauseCommand(options: { project: string; name: str
     process.stdout.write(`${statusText(options.paused ? 'skipped' : 'succeeded', word)}  schedule ${style.bold(schedule.name)}${unchanged}: ${next}. ${style.dim('A running `weir dev` or `weir serve` applies it at its next pass.')}\n`);
     return 0;
   });
+}
+
+export async function scheduleTicksCommand(options: { project: string; name: string; limit?: number; json?: boolean }): Promise<number> {
+  return withSchedules(options.project, async ({ definitions, storage }) => {
+    const schedule = findSchedule(definitions, options.name);
+    const ticks = await storage.schedules.listTicks(definitions.project.name, { schedule: schedule.name, limit: options.limit ?? 20 });
+    if (options.json) {
+      process.stdout.write(`${stringifyJson(ticks.map((t) => ({ tickAt: new Date(t.tickAt).toISOString(), status: t.status, source: t.source, runId: t.runId, reason: t.reason, decidedAt: new Date(t.decidedAt).toISOString() })))}\n`);
+      return 0;
+    }
+    if (!ticks.length) {
+      process.stdout.write(`No ticks of ${schedule.name} yet: its first is due ${nextTickText(schedule)}.\n`);
+      return 0;
+    }
+    process.stdout.write(`${renderTable(['tick', 'result', 'run', 'why', 'decided'], ticks.map((t) => [
+      formatInZone(t.tickAt, schedule.timezone), `${statusText(TICK_DISPLAY[t.status], t.status)}${t.source === 'RUN_NOW' ? style.dim(' (run now)') : ''}`,
+      t.runId ? t.runId.slice(0, 8) : '', t.reason ?? '', formatInZone(t.decidedAt, schedule.timezone),
+    ]))}\n`);
+    return 0;
+  });
+}
+
+function nextTickText(schedule: { cron: string; timezone: string }): string {
+  const [next] = nextCronTicks(schedule.cron, schedule.timezone, Date.now(), 1);
+  return next === undefined ? 'never' : formatInZone(next, schedule.timezone);
 }
