@@ -7,7 +7,10 @@ import type { ScheduleState } from '../storage/storage.js';
 import type { AutomationDeps } from './automation-deps.js';
 import { decideScheduleTicks, schedulePattern } from './schedule-ticks.js';
 
-/** A pass a second: a tick starts its run within about a second of its time, and a pass with nothing due is one nextRun() per schedule. */
+/**
+ * A pass a second: a tick starts its run within about a second of its time. A pass with nothing due reads the states
+ * (one query) and, per schedule, a remembered next tick (bench/schedule-decisions.mjs).
+ */
 export const SCHEDULE_LOOP_INTERVAL_MS = 1000;
 
 /** What the loop uses of the host's AutomationDeps. */
