@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import { assetStates, type AssetStatus } from '../../engine/asset-status.js';
 import { formatLocation } from '../../shared/errors.js';
+import { describeCron } from '../../shared/describe-cron.js';
 import { stringifyJson } from '../../shared/json.js';
 import { plural } from '../../shared/plural.js';
 import { buildAssetGraph } from '../../graph/index.js';
@@ -50,6 +51,14 @@ export async function validateCommand(options: { project: string; json?: boolean
   ];
   if (sql.parsed.length || sql.notChecked.length) {
     lines.push(`  SQL parsed for ${plural(sql.parsed.length, 'asset')}${sql.notChecked.length ? style.dim(`; known only when run (not checked): ${sql.notChecked.map((n) => `${n.key} (${n.reason})`).join(', ')}`) : ''}`);
+  }
+  if (definitions.schedules?.length) {
+    lines.push(style.bold('Schedules'));
+    const nameWidth = Math.max(...definitions.schedules.map((s) => s.name.length));
+    const cronWidth = Math.max(...definitions.schedules.map((s) => s.cron.length));
+    for (const s of definitions.schedules) {
+      lines.push(`  ${s.name.padEnd(nameWidth)}  ${s.cron.padEnd(cronWidth)}  ${style.dim(`${describeCron(s.cron, s.timezone)}${s.timezoneIsDefault ? ' (no time zone set: UTC)' : ''}`)}`);
+    }
   }
   const settings = Object.entries(project.settingSources);
   if (settings.length) {
