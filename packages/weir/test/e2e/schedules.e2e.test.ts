@@ -32,6 +32,7 @@ describe('weir schedules', () => {
     const validate = await weir(['validate', '--project', dir]);
     assert.equal(validate.code, 0, validate.stderr);
     assert.match(validate.stdout, /3 schedules/);
+    assert.match(validate.stdout, /monthly_report +0 6 1 \* \* +At 06:00, on day 1 of the month, UTC \(no time zone set: UTC\)/);
     const list = await weirJson<ScheduleJson[]>(['schedules', '--json', '--project', dir]);
     assert.deepEqual(list.map((s) => [s.name, s.origin, s.timezone, s.timezoneIsDefault, s.state]), [
       ['nightly', 'yaml', 'Europe/Brussels', false, 'RUNNING'], ['monthly_report', 'typescript', 'UTC', true, 'RUNNING'], ['asset:revenue', 'asset', 'Europe/Brussels', false, 'RUNNING'],
