@@ -130,14 +130,19 @@ describe('schedule loop', () => {
     const storage = await openSqliteStorage(':memory:');
     // What a process leaves if it dies right after recording the tick: LAUNCHING, no run.
     const [left] = (await storage.schedules.recordDecisions('shop', 'monthly_report', null, at('2026-03-01T05:00:00.100Z'), [{ tickAt: at('2026-03-01T05:00:00Z'), status: 'LAUNCHING' }], at('2026-03-01T05:00:00.100Z')))!;
+    // A "run now" of a process that died an hour ago, and one being launched right now by this process's server.
+    const oldRunNow = await storage.schedules.recordTick('shop', 'monthly_report', { tickAt: at('2026-03-01T04:00:00Z'), status: 'LAUNCHING', source: 'RUN_NOW' }, at('2026-03-01T04:00:00Z'));
+    const freshRunNow = await storage.schedules.recordTick('shop', 'monthly_report', { tickAt: at('2026-03-01T05:00:04Z'), status: 'LAUNCHING', source: 'RUN_NOW' }, at('2026-03-01T05:00:04Z'));
     const { loop, launcher } = await setup([sched({})], storage);
     await loop.runOnce(at('2026-03-01T05:00:05Z'), signal);
+    const statusOf = async (id: number) => (await storage.schedules.listTicks('shop')).find((t) => t.id === id)!.status;
+    assert.equal(await statusOf(oldRunNow.id), 'FAILED');
+    assert.equal(await statusOf(freshRunNow.id), 'LAUNCHING', 'a launch in progress is left alone');
     await launcher.idle();
     assert.equal((await storage.runs.listRuns({ project: 'shop' })).length, 0);
-    const [tick] = await storage.schedules.listTicks('shop');
-    assert.equal(tick!.id, left!.id);
-    assert.equal(tick!.status, 'FAILED');
-    assert.equal(tick!.reason, INTERRUPTED_TICK_REASON);
+    const tick = (await storage.schedules.listTicks('shop')).find((t) => t.id === left!.id)!;
+    assert.equal(tick.status, 'FAILED');
+    assert.equal(tick.reason, INTERRUPTED_TICK_REASON);
     await storage.close();
   });
 

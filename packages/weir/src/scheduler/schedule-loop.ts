@@ -16,6 +16,9 @@ export const SCHEDULE_LOOP_INTERVAL_MS = 1000;
 /** What the loop uses of the host's AutomationDeps. */
 export type ScheduleLoopDeps = Pick<AutomationDeps, 'project' | 'storage' | 'launcher' | 'log'>;
 
+/** A run-now tick still LAUNCHING after this long was left by a process that stopped (a launch takes milliseconds). */
+const RUN_NOW_LAUNCH_GRACE_MS = 60_000;
+
 /** Why a LAUNCHING tick found at start is not launched again. */
 export const INTERRUPTED_TICK_REASON = 'the process stopped after recording this tick and before starting its run; not started again, so that it never runs twice';
 
@@ -104,7 +107,8 @@ async function passSchedule(
 async function failInterruptedTicks(deps: ScheduleLoopDeps, project: string, nowMs: number): Promise<void> {
   const stale = await deps.storage.schedules.listTicks(project, { statuses: ['LAUNCHING'], limit: 1000 });
   for (const tick of stale) {
-    if (tick.source !== 'CRON') continue;
+    // A run-now tick may be mid-launch in this very process (the server records it): only an old one is left over.
+    if (tick.source === 'RUN_NOW' && tick.decidedAt > nowMs - RUN_NOW_LAUNCH_GRACE_MS) continue;
     await deps.storage.schedules.completeTick(tick.id, { status: 'FAILED', reason: INTERRUPTED_TICK_REASON }, nowMs);
     deps.log({ level: 'warn', loop: 'schedules', message: `schedule '${tick.schedule}' tick ${new Date(tick.tickAt).toISOString()}: ${INTERRUPTED_TICK_REASON}`, fields: { schedule: tick.schedule } });
   }
