@@ -313,9 +313,18 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   };
 
   // ---- sources ----
-  for (const { entry, file, line, pkg, dirParts, text } of sourceEntries) {
+  // dbt renders a source's relation fields with Jinja (`schema: "{{ target.schema }}"`,
+  // `identifier: "{{ var('seed_name', 'base') }}"`); names and descriptions are not rendered here.
+  const SOURCE_RENDERED = ['database', 'catalog', 'schema', 'identifier', 'loaded_at_field', 'loader'];
+  const renderSourceFields = <T extends Record<string, any>>(raw: T, pkg: string, file: string): T => {
+    const fields = Object.fromEntries(SOURCE_RENDERED.filter((k) => typeof raw[k] === 'string').map((k) => [k, raw[k]]));
+    return { ...raw, ...renderConfigLayer(fields, pkg, file) };
+  };
+  for (const { entry: rawEntry, file, line, pkg, dirParts, text } of sourceEntries) {
+    const entry = renderSourceFields(rawEntry, pkg, file);
     const sourceName = String(entry.name);
-    for (const table of (entry.tables ?? []) as Array<Record<string, any>>) {
+    for (const rawTable of (entry.tables ?? []) as Array<Record<string, any>>) {
+      const table = renderSourceFields(rawTable, pkg, file);
       const uniqueId = `source.${pkg}.${sourceName}.${table.name}`;
       const identifier = String(table.identifier ?? table.name);
       const database = String(entry.database ?? entry.catalog ?? target.database);
