@@ -2,7 +2,7 @@
 import { WeirError } from '../../shared/errors.js';
 import { compileTemplate, type Template } from './jinja/template.js';
 import { FunctionValue, StringValue, toJinja, type JsRelation } from './jinja/values.js';
-import { createDbtScope, NeedQuery, type QueryResult } from './context.js';
+import { createDbtScope, NeedQuery, type DbtInvocationContext, type QueryResult } from './context.js';
 import { getInternals } from './project-internals.js';
 import { nodeDict, renderNode } from './load-dbt-project.js';
 import type { DbtNode, DbtProject, DbtSource } from './types.js';
@@ -19,6 +19,8 @@ export interface CompileOptions {
   /** For `adapter.get_relation()`. */
   relationExists?: (relation: JsRelation) => boolean;
   fullRefresh?: boolean;
+  /** The run being compiled for (`invocation_id`, `run_started_at`). */
+  invocation?: DbtInvocationContext;
 }
 
 export interface CompiledNode {
@@ -108,7 +110,7 @@ async function renderForCompile(project: DbtProject, node: DbtNode, options: Com
       file: node.originalFilePath, source: template.source, makeRelation: internals.makeRelation, docs: internals.docs,
       config: () => node.config, queryResults,
       isIncremental: node.resourceType === 'model' && node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && !!options.isIncremental?.(node),
-      fullRefresh: options.fullRefresh, relationExists: options.relationExists,
+      fullRefresh: options.fullRefresh, relationExists: options.relationExists, invocation: options.invocation,
       ref: (call) => {
         const found = internals.resolveRef(call, node.packageName);
         if (!found) {
@@ -215,7 +217,7 @@ export async function renderSnippet(project: DbtProject, node: DbtNode | undefin
       phase: 'compile', projectName: project.name, packageName, registry: internals.registry, target: project.target,
       vars: internals.varsFor(packageName), model: node ? nodeDict(node) : undefined, thisRelation: node ? nameOf(node, internals.relationOf(node)) : undefined,
       file, source: text, makeRelation: internals.makeRelation, docs: internals.docs, config: () => node?.config ?? {}, queryResults,
-      fullRefresh: options.fullRefresh, relationExists: options.relationExists,
+      fullRefresh: options.fullRefresh, relationExists: options.relationExists, invocation: options.invocation,
       ref: (call) => {
         const found = internals.resolveRef(call, packageName);
         if (!found) return internals.externalRelation(call.name) ?? internals.makeRelation(project.target.database, project.target.schema, call.name);

@@ -366,6 +366,7 @@ function modelCompute(project: DbtProject, node: DbtModelNode, naming: Naming & 
     const options: CompileOptions = {
       resolveRelation: naming.relationName, resolveExternal: naming.resolveExternal, fullRefresh,
       runQuery: (sql) => asQueryResult(ctx, sql), isIncremental: () => exists,
+      invocation: { id: ctx.runId, startedAt: new Date(ctx.runStartedAt) },
     };
     const compiled = await compileNode(project, node.uniqueId, options, new Map());
     // Written in the background: a synchronous write costs ~1.5 ms per model on a busy disk, and nothing in the
