@@ -13,7 +13,7 @@ import { evaluateCheck } from '../../checks/index.js';
 import { selectAssets } from '../../graph/selection.js';
 import { loadProjectConfig, type DbtInvocation, type LoadedDbt } from '../../loaders/index.js';
 import {
-  compileNode, nodeRelation, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
+  compileNode, nodeRelation, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
   type CompiledNode, type DbtRunResult, type DbtNode,
 } from '../../loaders/dbt/index.js';
 import { WeirError } from '../../shared/errors.js';
@@ -31,7 +31,7 @@ import { keepRunningWhenStdoutCloses } from '../output/stdout-guard.js';
 import { qualified, quoteIdent } from '../../connectors/duckdb/quote-identifier.js';
 import { plural } from '../../shared/plural.js';
 
-export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'compile' | 'ls' | 'parse';
+export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'snapshot' | 'compile' | 'ls' | 'parse';
 
 export interface DbtCommandOptions {
   project: string;
@@ -112,8 +112,9 @@ export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
       case 'parse': return parseVerb(instance, dbt);
       case 'ls': return lsVerb(instance, dbt, { ...options, output: options.output ?? (options.json ? 'json' : undefined) });
       case 'compile': return await compileVerb(instance, dbt, options);
-      case 'test': return await testVerb(instance, dbt, options);
-      default: return await buildVerb(instance, dbt, options);
+      case 'test': return Math.max(await testVerb(instance, dbt, options), notRunExit(dbt, 'test'));
+      case 'snapshot': return notRunExit(dbt, 'snapshot');
+      default: return Math.max(await buildVerb(instance, dbt, options), notRunExit(dbt, options.verb));
     }
   } finally {
     await instance.close();
@@ -232,6 +233,26 @@ async function runProjectHooks(instance: LocalInstance, dbt: LoadedDbt, hooks: s
   } finally {
     session.close();
   }
+}
+
+/**
+ * 1 when the verb would, in dbt, run something the project declares that Weir does not run yet (a snapshot, a unit
+ * test, an enforced contract): everything else ran, but CI must not pass as if it had. Each was named as a warning at load.
+ *
+ * @example
+ * notRunExit(dbt, 'build') // 1, after printing "✘ not run: 2 unit tests, 1 snapshot (see the warnings above) …"
+ */
+function notRunExit(dbt: LoadedDbt, verb: DbtVerb): number {
+  const skipped = dbt.project.unsupported.filter((u) => VERBS_THAT_RUN[u.kind].includes(verb));
+  if (!skipped.length) {
+    if (verb === 'snapshot') process.stdout.write('Nothing to do: the project declares no snapshots.\n');
+    return 0;
+  }
+  const counts = (['unit_test', 'snapshot', 'contract'] as const)
+    .map((kind) => [kind, skipped.filter((u) => u.kind === kind).length] as const).filter(([, n]) => n > 0)
+    .map(([kind, n]) => (kind === 'unit_test' ? plural(n, 'unit test') : kind === 'snapshot' ? plural(n, 'snapshot') : plural(n, 'enforced contract')));
+  process.stderr.write(`${style.red('✘')} not run: ${counts.join(', ')} (see the warnings above). Weir does not support them yet, so \`${verb}\` exits 1 rather than pass without them.\n`);
+  return 1;
 }
 
 /** What run_results.json needs beyond the fold of the run's events: the SQL each step ran, each test's evaluation. */

@@ -10,3 +10,4 @@ export { readSeed, seedSql, parseCsv, type SeedTable, type SeedColumn, type Seed
 export { writeManifest, writeRunResults, writeCompiledFiles, writeRunFiles, writeRunFilesAsync, type DbtRunResult, type RunStatus } from './artifacts.js';
 export { readTarget } from './profiles.js';
 export type * from './types.js';
+export { VERBS_THAT_RUN, unsupportedMessage, type UnsupportedFeature, type UnsupportedKind } from './unsupported-features.js';

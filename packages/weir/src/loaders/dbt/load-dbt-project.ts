@@ -12,6 +12,7 @@ import { INTERNAL_PACKAGE, MacroRegistry, parseMacroFile } from './macro-registr
 import { folderConfigs, resolveConfig } from './node-config.js';
 import { genericTestSpec, testHash, type TestTarget } from './generic-tests.js';
 import { listFiles, readPackages, readProjectFile, readYaml, type DbtProjectFile } from './project-file.js';
+import { findUnsupportedFeatures } from './unsupported-features.js';
 import { readTarget } from './profiles.js';
 import { setInternals, type ProjectInternals } from './project-internals.js';
 import { findCycle } from './graph.js';
@@ -125,7 +126,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   const seedPatches = new Map<string, YmlEntry>();
   const sourceEntries: YmlEntry[] = [];
   for (const pkg of packages) {
-    for (const base of new Set([...pkg.modelPaths, ...pkg.seedPaths, ...pkg.testPaths, ...pkg.macroPaths])) {
+    for (const base of new Set([...pkg.modelPaths, ...pkg.seedPaths, ...pkg.testPaths, ...pkg.macroPaths, ...pkg.snapshotPaths])) {
       for (const rel of listFiles(join(pkg.dir, base), ['.yml', '.yaml'])) {
         const file = join(pkg.dir, base, rel);
         const displayed = display(pkg, join(base, rel));
@@ -605,6 +606,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
     packages: packages.map((p) => ({ name: p.name, dir: p.dir })), nodes, sources,
     macros: new Map(registry.all().map((m) => [m.uniqueId, m])), docs,
     onRunStart: root.onRunStart, onRunEnd: root.onRunEnd, unused, dispatch: root.dispatch, projectConfig: root.raw, warnings,
+    unsupported: findUnsupportedFeatures({ packages, unused, nodes: nodes.values(), listFiles, display }),
   };
   const internals: ProjectInternals = { registry, templates, varsFor, resolveRef, relationOf, makeRelation, docs: docLookup, externalRelation };
   setInternals(project, internals);

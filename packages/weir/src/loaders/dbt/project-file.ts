@@ -14,6 +14,8 @@ export interface DbtProjectFile {
   seedPaths: string[];
   testPaths: string[];
   macroPaths: string[];
+  /** `snapshot-paths` (default `snapshots`): Weir does not build snapshots yet, but must say so. */
+  snapshotPaths: string[];
   docsPaths: string[];
   vars: Record<string, unknown>;
   models: unknown;
@@ -67,7 +69,7 @@ export function readProjectFile(dir: string): DbtProjectFile {
     profile: String(raw.profile ?? raw.name),
     dir: resolve(dir),
     file,
-    modelPaths, seedPaths, testPaths, macroPaths,
+    modelPaths, seedPaths, testPaths, macroPaths, snapshotPaths: list(raw['snapshot-paths'], ['snapshots']),
     docsPaths: list(raw['docs-paths'], [...modelPaths, seedPaths, testPaths, macroPaths, list(raw['analysis-paths'], ['analyses']), list(raw['snapshot-paths'], ['snapshots'])].flat()),
     vars: (raw.vars ?? {}) as Record<string, unknown>,
     models: raw.models,

@@ -1,4 +1,5 @@
 /** The parsed dbt project as data: nodes, sources, macros, docs — what the engine maps to assets and checks. */
+import type { UnsupportedFeature } from './unsupported-features.js';
 import type { SourceLocation } from '../../shared/errors.js';
 
 export type DbtResourceType = 'model' | 'seed' | 'test' | 'source' | 'macro' | 'doc' | 'operation';
@@ -194,6 +195,8 @@ export interface DbtProject {
   onRunEnd: string[];
   /** Keys dbt knows and Weir keeps but does not use yet: unit_tests, semantic_models, metrics, saved_queries, exposures, groups. */
   unused: Record<string, Record<string, unknown>>;
+  /** Snapshots, unit tests and enforced contracts the project declares and Weir does not run yet: each is said loudly. */
+  unsupported: UnsupportedFeature[];
   /** dispatch search orders from dbt_project.yml (`dispatch:`). */
   dispatch: Record<string, string[]>;
   /** Quoting config, flags etc. from dbt_project.yml as written. */

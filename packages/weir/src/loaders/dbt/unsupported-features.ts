@@ -1,0 +1,107 @@
+/**
+ * What a dbt project declares that Weir does not run yet (snapshots, unit tests, enforced contracts). Nothing a
+ * project declares may be skipped without a word: each is a load warning naming its file and line, and the verbs
+ * that dbt would run it with exit non-zero, so CI is never green while an SCD table is not built or a unit test not run.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DbtProjectFile } from './project-file.js';
+import type { DbtNode } from './types.js';
+
+export type UnsupportedKind = 'snapshot' | 'unit_test' | 'contract';
+
+export interface UnsupportedFeature {
+  kind: UnsupportedKind;
+  name: string;
+  /** Relative to the dbt project, as dbt prints paths. */
+  file: string;
+  line?: number;
+  /** One line for the terminal, with the file relative to the dbt project: `snapshots/orders.sql:1: snapshot 'orders' is not built: …`. */
+  message: string;
+}
+
+/**
+ * The message with its file relative to another folder (the Weir project holding the dbt project in `dbtDir`).
+ *
+ * @example
+ * unsupportedMessage(feature, 'dbt') // "dbt/models/schema.yml:12: unit test 'test_email' is not run: …"
+ */
+export function unsupportedMessage(feature: UnsupportedFeature, dbtDir: string): string {
+  if (!dbtDir) return feature.message;
+  return `${join(dbtDir, feature.file).split('\\').join('/')}${feature.message.slice(feature.file.length)}`;
+}
+
+/** The verbs that would run each kind (dbt's): there, skipping it fails the command. */
+export const VERBS_THAT_RUN: Record<UnsupportedKind, readonly string[]> = {
+  snapshot: ['build', 'snapshot'],
+  unit_test: ['build', 'test'],
+  contract: ['build', 'run'],
+};
+
+const WHAT: Record<UnsupportedKind, string> = {
+  snapshot: 'is not built: Weir does not run dbt snapshots yet, so its table is neither created nor updated',
+  unit_test: 'is not run: Weir does not run dbt unit tests yet',
+  contract: 'has `contract: {enforced: true}`, which Weir does not enforce yet: its column names and types are not checked before publishing',
+};
+
+const KIND_LABEL: Record<UnsupportedKind, string> = { snapshot: 'snapshot', unit_test: 'unit test', contract: 'model' };
+
+interface Inputs {
+  packages: readonly DbtProjectFile[];
+  /** dbt's yml keys Weir parses but does not run, as the loader collected them (`unused.snapshots`, `unused.unit_tests`). */
+  unused: Record<string, Record<string, unknown>>;
+  nodes: Iterable<DbtNode>;
+  listFiles: (dir: string, extensions: string[]) => string[];
+  display: (pkg: DbtProjectFile, rel: string) => string;
+}
+
+/**
+ * @example
+ * findUnsupportedFeatures({ packages, unused, nodes, listFiles, display })
+ * // [{ kind: 'unit_test', name: 'test_is_valid_email', file: 'models/schema.yml', line: 12,
+ * //    message: "models/schema.yml:12: unit test 'test_is_valid_email' is not run: Weir does not run dbt unit tests yet" }]
+ */
+export function findUnsupportedFeatures(inputs: Inputs): UnsupportedFeature[] {
+  const found: UnsupportedFeature[] = [];
+  const add = (kind: UnsupportedKind, name: string, file: string, line?: number) =>
+    found.push({ kind, name, file, line, message: `${file}${line ? `:${line}` : ''}: ${KIND_LABEL[kind]} '${name}' ${WHAT[kind]}` });
+  for (const pkg of inputs.packages) {
+    for (const base of pkg.snapshotPaths) {
+      for (const rel of inputs.listFiles(join(pkg.dir, base), ['.sql'])) {
+        const text = readFileSync(join(pkg.dir, base, rel), 'utf8');
+        for (const match of text.matchAll(/\{%-?\s*snapshot\s+([A-Za-z_][\w]*)/g)) {
+          add('snapshot', match[1]!, inputs.display(pkg, join(base, rel)), lineAt(text, match.index!));
+        }
+      }
+    }
+  }
+  for (const [key, kind] of [['snapshots', 'snapshot'], ['unit_tests', 'unit_test']] as const) {
+    for (const item of Object.values(inputs.unused[key] ?? {}) as Array<Record<string, unknown>>) {
+      const file = String(item.original_file_path ?? '');
+      const name = String(item.name ?? '?');
+      add(kind, name, file, lineOfName(inputs, item, name));
+    }
+  }
+  for (const node of inputs.nodes) {
+    const contract = (node.config as Record<string, unknown>).contract as { enforced?: unknown } | undefined;
+    if (node.resourceType === 'model' && contract?.enforced === true) add('contract', node.name, node.originalFilePath, node.location?.line);
+  }
+  return found;
+}
+
+function lineAt(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
+}
+
+/** The line of `name: <name>` in the yml file the item came from (paths are relative to the root project, packages[0]). */
+function lineOfName(inputs: Inputs, item: Record<string, unknown>, name: string): number | undefined {
+  const root = inputs.packages[0];
+  if (!root || typeof item.original_file_path !== 'string') return undefined;
+  try {
+    const text = readFileSync(join(root.dir, item.original_file_path), 'utf8');
+    const match = new RegExp(`name:\\s*['"]?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?\\s*$`, 'm').exec(text);
+    return match ? lineAt(text, match.index) : undefined;
+  } catch {
+    return undefined;
+  }
+}
