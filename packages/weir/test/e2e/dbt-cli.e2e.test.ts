@@ -96,8 +96,8 @@ describe('weir on a dbt project', () => {
     assert.match(test.stdout, /4 tests, 0 failed/);
     assert.match(test.stdout, /source_not_null_meta_run_log_event +meta\/run_log +✔ PASS/);
     const ls = await weir(['dbt', 'ls', '--project', dir, '-s', 'tag:staging', '--output', 'name']);
-    // The model first (graph order), then the tests attached to it.
-    assert.deepEqual(ls.stdout.trim().split('\n'), ['stg_orders', 'unique_stg_orders_id', 'not_null_stg_orders_id', 'accepted_values_stg_orders_status__paid__open']);
+    // dbt's order: by unique id, so the model first, then its tests by name.
+    assert.deepEqual(ls.stdout.trim().split('\n'), ['stg_orders', 'accepted_values_stg_orders_status__paid__open', 'not_null_stg_orders_id', 'unique_stg_orders_id']);
     const compile = await weir(['dbt', 'compile', '--project', dir, '-s', 'customers']);
     assert.equal(compile.code, 0, compile.stderr);
     assert.match(compile.stdout, /^select customer_id, sum\(amount\) as total from "dev"\."main"\."stg_orders" group by 1/);
@@ -162,12 +162,47 @@ describe('weir on a dbt project', () => {
     const dir = jaffle();
     writeProject(dir, { 'models/revenue.sql': "select *\nfrom {{ ref('customerz') }}\n" });
     const result = await weir(['build', '--project', dir]);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2, 'a project that does not parse exits 2, as dbt does');
     assert.match(result.stderr, /^error models\/revenue\.sql:2:9: ref\('customerz'\) matches no model or seed\. Did you mean 'customers'\?/);
     assert.equal(result.stderr.trim().split('\n').length, 1);
     const pg = await weir(['dbt', 'ls', '--project', jaffle(), '--target', 'pg']);
-    assert.equal(pg.code, 1);
+    assert.equal(pg.code, 2);
     assert.match(pg.stderr, /target 'pg' is of type 'postgres', which Weir does not yet support for dbt projects/);
     assert.deepEqual(stackLines(pg.stderr), []);
+  });
+
+  it('dbt ls and selection as dbt has them: unique-id order, source:pkg.source.table, several selectors after -s, --resource-type, resource_type:test, test_type:, a term that matches nothing is a warning', async () => {
+    const dir = jaffle();
+    writeProject(dir, {
+      'tests/assert_positive.sql': "select * from {{ ref('customers') }} where total < 0\n",
+      'models/staging/stg_customers.sql': "{{ config(materialized='ephemeral') }}\nselect distinct customer_id from {{ ref('stg_orders') }}\n",
+      'models/customer_list.sql': "select * from {{ ref('stg_customers') }}\n",
+    });
+    const lines = async (...args: string[]) => {
+      const result = await weir(['dbt', 'ls', '--project', dir, ...args]);
+      assert.equal(result.code, 0, result.stderr);
+      return result.stdout.trim().split('\n').filter(Boolean);
+    };
+    assert.deepEqual(await lines(), [
+      'jaffle.customer_list', 'jaffle.customers', 'jaffle.staging.stg_customers', 'jaffle.staging.stg_orders', 'jaffle.raw_orders',
+      'source:jaffle.meta.run_log', 'jaffle.accepted_values_stg_orders_status__paid__open', 'jaffle.assert_positive',
+      'jaffle.not_null_stg_orders_id', 'jaffle.source_not_null_meta_run_log_event', 'jaffle.unique_stg_orders_id',
+    ]);
+    assert.deepEqual(await lines('-s', 'customers', 'raw_orders', '--output', 'name'), ['customers', 'raw_orders', 'assert_positive']);
+    assert.deepEqual(await lines('--resource-type', 'model', '--resource-type', 'source', '--output', 'name'), ['customer_list', 'customers', 'stg_customers', 'stg_orders', 'run_log']);
+    assert.deepEqual(await lines('-s', 'resource_type:test', '--output', 'name'), ['accepted_values_stg_orders_status__paid__open', 'assert_positive', 'not_null_stg_orders_id', 'source_not_null_meta_run_log_event', 'unique_stg_orders_id']);
+    assert.deepEqual(await lines('-s', 'test_type:singular', '--output', 'name'), ['assert_positive']);
+    assert.deepEqual(await lines('-s', 'test_type:generic,tag:staging', '--output', 'name'), ['accepted_values_stg_orders_status__paid__open', 'not_null_stg_orders_id', 'unique_stg_orders_id']);
+    const none = await weir(['dbt', 'ls', '--project', dir, '-s', 'no_such_model']);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /The selection criterion 'no_such_model' does not match any enabled nodes/);
+    const build = await weir(['dbt', 'build', '--project', dir, '-s', 'no_such_model']);
+    assert.equal(build.code, 0, build.stderr);
+    assert.match(build.stdout, /Nothing to do/);
+    // An ephemeral model is inlined, never run: dbt writes no run result for it.
+    const built = await weir(['build', '--project', dir]);
+    assert.equal(built.code, 0, built.stdout + built.stderr);
+    const ids = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string }) => r.unique_id);
+    assert.ok(ids.includes('model.jaffle.customer_list') && !ids.includes('model.jaffle.stg_customers'), ids.join(', '));
   });
 });

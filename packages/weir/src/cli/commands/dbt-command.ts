@@ -50,6 +50,8 @@ export interface DbtCommandOptions {
   skipUnchanged?: boolean;
   json?: boolean;
   output?: 'selector' | 'name' | 'path' | 'json';
+  /** `ls --resource-type model --resource-type source`: only these kinds of node. */
+  resourceType?: string[];
 }
 
 /**
@@ -104,7 +106,14 @@ export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
     target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), fullRefresh: options.fullRefresh,
     tests: options.verb === 'build' || options.verb === 'test' || options.verb === 'compile' || options.verb === 'ls' || options.verb === 'parse',
   };
-  const instance = await openLocalInstance(options.project, { dbt: invocation });
+  let instance: LocalInstance;
+  try {
+    instance = await openLocalInstance(options.project, { dbt: invocation });
+  } catch (error) {
+    // dbt exits 2 when the project cannot be parsed (1 is for nodes that ran and failed): scripts tell them apart.
+    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
+    throw error;
+  }
   try {
     const dbt = instance.loaded.dbt!;
     for (const warning of dbt.assets.warnings) process.stderr.write(`${style.yellow('warning')} ${warning}\n`);
@@ -129,60 +138,120 @@ function parseVerb(instance: LocalInstance, dbt: LoadedDbt): number {
   return 0;
 }
 
-/** The dbt nodes a selection names: models and seeds through the asset graph, tests by name or by their asset. */
-function selectedNodes(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): DbtNode[] {
+/** Test-only criteria of dbt's selection grammar: they narrow a term to tests (dbt's `test_type:data` = singular + generic). */
+const TEST_TYPES = ['generic', 'singular', 'data', 'unit'] as const;
+
+function isTestCriterion(part: string): boolean {
+  return part === 'resource_type:test' || part.startsWith('test_type:');
+}
+
+function testTypeMatches(test: DbtNode, part: string): boolean {
+  if (part === 'resource_type:test') return true;
+  const type = part.slice('test_type:'.length);
+  if (!(TEST_TYPES as readonly string[]).includes(type)) {
+    throw new WeirError(`test_type:${type} is not a test type`, { code: 'INVALID_SELECTOR', hint: `Use one of: ${TEST_TYPES.map((t) => `test_type:${t}`).join(', ')}.` });
+  }
+  // Unit tests are not nodes Weir runs yet (a load warning says so): test_type:unit selects none.
+  if (type === 'unit') return false;
+  const generic = test.resourceType === 'test' && !!test.testMetadata;
+  return type === 'data' || (type === 'generic') === generic;
+}
+
+/**
+ * The dbt nodes a selection picks, as dbt picks them: each space-separated term is a union member, each comma part
+ * an intersection; a test is selected by its name, by `resource_type:test` / `test_type:…`, or with what it tests
+ * (dbt's eager indirect selection); `--exclude` removes. Unmatched terms are dbt's warning, not an error.
+ */
+function selectedNodes(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): { nodes: DbtNode[]; unmatched: string[] } {
   const tests = [...dbt.project.nodes.values()].filter((n) => n.resourceType === 'test');
-  const testNames = new Set(tests.map((t) => t.name));
-  const words = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
-  const byName = words.filter((w) => testNames.has(w));
-  const rest = words.filter((w) => !testNames.has(w) && w !== 'resource_type:test' && w !== 'test_type:generic' && w !== 'test_type:singular');
-  const onlyTests = words.length > 0 && rest.length === 0;
-  const assetKeys = onlyTests && !words.some((w) => w.startsWith('resource_type:test') || w.startsWith('test_type:'))
-    ? new Set<string>()
-    : selectAssets(instance.graph, { select: rest.length ? rest.map((t) => `${t},origin:sql`) : ['origin:sql'], exclude: options.exclude, root: instance.loaded.definitions.project.root });
-  const out: DbtNode[] = [];
-  for (const key of instance.graph.topologicalOrder()) {
-    const id = dbt.assets.nodeOf.get(key);
-    if (id && assetKeys.has(key)) out.push(dbt.project.nodes.get(id)!);
+  const byName = new Map(tests.map((t) => [t.name, t]));
+  const root = instance.loaded.definitions.project.root;
+  const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  const assetsOf = (parts: string[]) => selectAssets(instance.graph, { select: [[...parts, 'origin:sql'].join(',')], allowEmpty: true, root });
+  const nodesWith = (assetKeys: Set<string>, words: string[]): DbtNode[] => {
+    const out: DbtNode[] = [];
+    for (const key of assetKeys) {
+      const id = dbt.assets.nodeOf.get(key);
+      if (id) out.push(dbt.project.nodes.get(id)!);
+    }
+    for (const test of tests) {
+      const host = dbt.assets.attachedTo.get(test.uniqueId);
+      const sourceOnly = !host && dbt.assets.unattached.includes(test.uniqueId) && (!words.length || words.some((w) => w.startsWith('source:') && test.sources.some(([s, t]) => w === `source:${s}` || w === `source:${s}.${t}` || w.startsWith(`source:${s}+`) || w.startsWith(`source:${s}.${t}+`))));
+      if ((host && assetKeys.has(host)) || sourceOnly) out.push(test);
+    }
+    return out;
+  };
+  const chosen = new Map<string, DbtNode>();
+  const unmatched: string[] = [];
+  if (!terms.length) for (const node of nodesWith(assetsOf([]), [])) chosen.set(node.uniqueId, node);
+  for (const term of terms) {
+    const parts = term.split(',');
+    const testParts = parts.filter(isTestCriterion);
+    const named = parts.length === 1 ? byName.get(parts[0]!) : undefined;
+    const rest = parts.filter((p) => !isTestCriterion(p));
+    let picked = named ? [named] : nodesWith(assetsOf(rest), rest);
+    if (testParts.length) picked = picked.filter((n) => n.resourceType === 'test' && testParts.every((p) => testTypeMatches(n, p)));
+    if (!picked.length) unmatched.push(term);
+    for (const node of picked) chosen.set(node.uniqueId, node);
   }
-  for (const test of tests) {
-    const host = dbt.assets.attachedTo.get(test.uniqueId);
-    const sourceOnly = !host && dbt.assets.unattached.includes(test.uniqueId) && (!words.length || words.some((w) => w.startsWith('source:') && test.sources.some(([s, t]) => w === `source:${s}` || w === `source:${s}.${t}` || w.startsWith(`source:${s}+`) || w.startsWith(`source:${s}.${t}+`))));
-    if (byName.includes(test.name) || (host && assetKeys.has(host)) || sourceOnly) out.push(test);
+  const excludeTerms = (options.exclude ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (excludeTerms.length) {
+    const excluded = new Set(selectAssets(instance.graph, { select: excludeTerms, allowEmpty: true, root }));
+    for (const [id, node] of chosen) {
+      const key = node.resourceType === 'test' ? dbt.assets.attachedTo.get(id) : dbt.assets.keyOf.get(id);
+      if ((key && excluded.has(key)) || excludeTerms.includes(node.name)) chosen.delete(id);
+    }
   }
-  return out;
+  // dbt's order: by unique id (`model.` < `seed.` < `snapshot.` < `source.` < `test.`).
+  return { nodes: [...chosen.values()].sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0)), unmatched };
+}
+
+/** dbt's warning for a selection term that picks nothing; the command then goes on (and exits 0 if nothing is left). */
+function warnUnmatched(unmatched: readonly string[]): void {
+  for (const term of unmatched) process.stderr.write(`${style.yellow('warning')} The selection criterion '${term}' does not match any enabled nodes\n`);
 }
 
 function lsVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): number {
-  const nodes = selectedNodes(instance, dbt, options);
+  const { nodes, unmatched } = selectedNodes(instance, dbt, options);
   // Sources are listed as dbt lists them: all of them, or those the selection names (`source:raw`, `+orders`).
-  const narrowed = !!(options.select?.length || options.exclude?.length);
-  const words = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter((w) => w && !w.startsWith('resource_type:test') && !w.startsWith('test_type:'));
-  const picked = narrowed ? selectAssets(instance.graph, { select: words.map((w) => `${w},resource_type:source`), exclude: options.exclude, allowEmpty: true, root: instance.loaded.definitions.project.root }) : undefined;
-  const sources = [...dbt.project.sources.values()].filter((s) => !picked || picked.has(dbt.assets.sourceKeyOf.get(s.uniqueId) ?? ''));
-  const sourceLines = sources.map((s) => {
-    switch (options.output) {
-      case 'name': return s.name;
-      case 'path': return s.originalFilePath;
-      case 'json': return stringifyJson({ name: s.name, resource_type: 'source', package_name: s.packageName, original_file_path: s.originalFilePath, unique_id: s.uniqueId, source_name: s.sourceName });
-      default: return `source:${s.fqn.join('.')}`;
-    }
-  });
-  const lines = nodes.map((n) => {
-    switch (options.output) {
-      case 'name': return n.name;
-      case 'path': return n.originalFilePath;
-      case 'json': return stringifyJson({ name: n.name, resource_type: n.resourceType, package_name: n.packageName, original_file_path: n.originalFilePath, unique_id: n.uniqueId, alias: n.alias, config: { materialized: n.config.materialized }, tags: n.tags });
-      default: return n.fqn.join('.');
-    }
-  });
-  const all = [...lines, ...sourceLines];
-  process.stdout.write(all.length ? `${all.join('\n')}\n` : '');
+  const root = instance.loaded.definitions.project.root;
+  const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  // A term with a test criterion (`resource_type:test`, `test_type:…`) selects tests only, never a source.
+  const sourceTerms = terms.length ? terms.filter((t) => !t.split(',').some(isTestCriterion)) : ['*'];
+  const sourcesOf = (term: string) => selectAssets(instance.graph, { select: [`${term === '*' ? '' : `${term},`}resource_type:source`], exclude: options.exclude, allowEmpty: true, root });
+  const picked = new Set(sourceTerms.flatMap((t) => [...sourcesOf(t)]));
+  const sources = [...dbt.project.sources.values()].filter((s) => picked.has(dbt.assets.sourceKeyOf.get(s.uniqueId) ?? ''));
+  const sourceUnmatched = unmatched.filter((term) => !sourceTerms.includes(term) || sourcesOf(term).size === 0);
+  const types = options.resourceType?.length ? new Set(options.resourceType) : undefined;
+  const entries: Array<{ uniqueId: string; line: string }> = [];
+  for (const s of sources) {
+    if (types && !types.has('source')) continue;
+    entries.push({ uniqueId: s.uniqueId, line: lsLine(options.output, { name: s.name, path: s.originalFilePath, selector: `source:${s.packageName}.${s.sourceName}.${s.name}`, json: { name: s.name, resource_type: 'source', package_name: s.packageName, original_file_path: s.originalFilePath, unique_id: s.uniqueId, source_name: s.sourceName } }) });
+  }
+  for (const n of nodes) {
+    if (types && !types.has(n.resourceType)) continue;
+    entries.push({ uniqueId: n.uniqueId, line: lsLine(options.output, { name: n.name, path: n.originalFilePath, selector: n.fqn.join('.'), json: { name: n.name, resource_type: n.resourceType, package_name: n.packageName, original_file_path: n.originalFilePath, unique_id: n.uniqueId, alias: n.alias, config: { materialized: n.config.materialized }, tags: n.tags } }) });
+  }
+  warnUnmatched(sourceUnmatched);
+  entries.sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0));
+  if (!entries.length) process.stderr.write(`${style.yellow('warning')} No nodes selected!\n`);
+  process.stdout.write(entries.length ? `${entries.map((e) => e.line).join('\n')}\n` : '');
   return 0;
 }
 
+function lsLine(output: string | undefined, node: { name: string; path: string; selector: string; json: Record<string, unknown> }): string {
+  switch (output) {
+    case 'name': return node.name;
+    case 'path': return node.path;
+    case 'json': return stringifyJson(node.json);
+    default: return node.selector;
+  }
+}
+
 async function compileVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): Promise<number> {
-  const nodes = selectedNodes(instance, dbt, options).filter((n) => n.resourceType !== 'seed');
+  const selected = selectedNodes(instance, dbt, options);
+  warnUnmatched(selected.unmatched);
+  const nodes = selected.nodes.filter((n) => n.resourceType !== 'seed');
   const warehouse = await instance.warehouse();
   const session = await warehouse.connect();
   const compiled = new Map<string, CompiledNode>();
@@ -262,9 +331,30 @@ interface BuildRecord {
   checks: Map<string, CheckEvaluationData & { timestamp: number }>;
 }
 
+/**
+ * The verb's selection with dbt's leniency: a term that matches nothing is a warning, not an error, and a selection
+ * that matches nothing at all is "Nothing to do" (undefined here).
+ */
+function buildSelection(instance: LocalInstance, options: DbtCommandOptions): { select: string[] | undefined } | undefined {
+  const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (!terms.length) return { select: scopedSelection(options) };
+  const root = instance.loaded.definitions.project.root;
+  const matches = (term: string) => selectAssets(instance.graph, { select: scopedSelection({ ...options, select: [term] }), allowEmpty: true, root }).size > 0;
+  const kept = terms.filter(matches);
+  warnUnmatched(terms.filter((t) => !kept.includes(t)));
+  if (!kept.length) return undefined;
+  const select = scopedSelection({ ...options, select: kept });
+  return selectAssets(instance.graph, { select, exclude: options.exclude, allowEmpty: true, root }).size ? { select } : undefined;
+}
+
 async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): Promise<number> {
   const { definitions } = instance.loaded;
   const started = Date.now();
+  const selection = buildSelection(instance, options);
+  if (!selection) {
+    process.stdout.write('Nothing to do. Try checking your model configs and model specification args\n');
+    return 0;
+  }
   await runProjectHooks(instance, dbt, dbt.project.onRunStart, 'on-run-start');
   const warehouse = await instance.warehouse();
   const controller = new AbortController();
@@ -277,7 +367,7 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
   try {
     const result = await launchRun({
       definitions, graph: instance.graph, storage: instance.storage, warehouse,
-      select: scopedSelection(options), exclude: options.exclude, concurrency: options.concurrency ?? options.threads, skipUnchanged: options.skipUnchanged,
+      select: selection.select, exclude: options.exclude, concurrency: options.concurrency ?? options.threads, skipUnchanged: options.skipUnchanged,
       trigger: 'cli', signal: controller.signal, tags: { command: `${options.allAssets ? 'weir' : 'weir dbt'} ${options.verb}` },
       onRunCreated: (run) => {
         record.run = initialRunState(run.stepKeys);
@@ -334,6 +424,8 @@ async function writeBuildArtefacts(dbt: LoadedDbt, record: BuildRecord, started:
       if (node.resourceType === 'model' && node.config.materialized === 'view') statements.set(node.uniqueId, viewSql(target, sql));
       else if (node.resourceType === 'model' && node.config.materialized !== 'ephemeral') statements.set(node.uniqueId, tableSql(target, sql));
     }
+    // dbt writes no result for an ephemeral model: it is inlined into the models that use it, never run.
+    if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') continue;
     const startedAtMs = step.startedAt ?? step.endedAt ?? started;
     results.push({
       uniqueId: node.uniqueId, status, startedAtMs, completedAtMs: step.endedAt ?? startedAtMs,
@@ -368,7 +460,9 @@ async function writeBuildArtefacts(dbt: LoadedDbt, record: BuildRecord, started:
 /** `dbt test`: the selected tests on the published relations; recorded as a run with one check evaluation each. */
 async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): Promise<number> {
   const { definitions } = instance.loaded;
-  const tests = selectedNodes(instance, dbt, options).filter((n) => n.resourceType === 'test');
+  const selected = selectedNodes(instance, dbt, options);
+  warnUnmatched(selected.unmatched);
+  const tests = selected.nodes.filter((n) => n.resourceType === 'test');
   const warehouse = await instance.warehouse();
   const session = await warehouse.connect();
   const runId = newRunId();
