@@ -38,6 +38,15 @@ const UNUSED_KEYS = ['unit_tests', 'semantic_models', 'metrics', 'saved_queries'
 const toPosix = (p: string) => p.split(sep).join('/');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** A yml entry's config layer: its `config:`, with the `meta:` and `docs:` written beside it merged in (as dbt does). */
+function ymlConfigOf(entry: Record<string, any> | undefined): Record<string, unknown> {
+  const config = { ...entry?.config } as Record<string, unknown>;
+  for (const key of ['meta', 'docs']) {
+    if (entry?.[key] && typeof entry[key] === 'object') config[key] = { ...entry[key], ...(config[key] as object | undefined) };
+  }
+  return config;
+}
+
 interface YmlEntry { entry: Record<string, any>; file: string; line: number; pkg: string; dirParts: string[]; text?: string }
 
 /** The 1-based line of `name: <name>` in a yml text (where an entry is declared), else 1. */
@@ -79,6 +88,8 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   const templates = new Map<string, Template>();
   const nodes = new Map<string, DbtNode>();
   const sources = new Map<string, DbtSource>();
+  /** Models with `enabled: false`: not in the graph, but listed under the manifest's `disabled` as dbt does. */
+  const disabled = new Map<string, DbtNode>();
   const docs = new Map<string, DbtDoc>();
   const unused: Record<string, Record<string, unknown>> = {};
   /** A path as shown to users: relative to the root project for its files, else to the package. */
@@ -359,7 +370,8 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         ...(pkg !== root ? projectConfigs(pkg.models, fqn, pkg) : []),
         ...projectConfigs(root.models, fqn, root),
       ];
-      const ymlConfig = { ...patch?.entry.config, ...version?.entry.config };
+      // yml `meta:` and `docs:` beside `config:` are config too (dbt merges them into config.meta / config.docs).
+      const ymlConfig = { ...ymlConfigOf(patch?.entry), ...ymlConfigOf(version?.entry) };
       const columns = { ...columnsOf(patch?.entry.columns), ...columnsOf(version?.entry.columns) };
       const node: DbtModelNode = {
         uniqueId: `model.${pkg.name}.${name}${version ? `.v${version.v}` : ''}`, resourceType: 'model', name, packageName: pkg.name,
@@ -409,7 +421,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
     node.config = resolveConfig('model', [...folder, ymlConfig, ...configCalls]);
     node.tags = node.config.tags;
     node.meta = node.config.meta;
-    if (node.config.enabled === false) { nodes.delete(node.uniqueId); continue; }
+    if (node.config.enabled === false) { nodes.delete(node.uniqueId); disabled.set(node.uniqueId, node); continue; }
     applyNaming(node);
     nodes.set(node.uniqueId, node);
   }
@@ -425,7 +437,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         const dirParts = toPosix(dirname(rel)).split('/').filter((p) => p && p !== '.');
         const fqn = [pkg.name, ...dirParts, name];
         const patch = seedPatches.get(`${pkg.name}.${name}`);
-        const config = resolveConfig('seed', [...(pkg !== root ? projectConfigs(pkg.seeds, fqn, pkg) : []), ...projectConfigs(root.seeds, fqn, root), patch?.entry.config]);
+        const config = resolveConfig('seed', [...(pkg !== root ? projectConfigs(pkg.seeds, fqn, pkg) : []), ...projectConfigs(root.seeds, fqn, root), ymlConfigOf(patch?.entry)]);
         if (!config.enabled) continue;
         const node: DbtSeedNode = {
           uniqueId: `seed.${pkg.name}.${name}`, resourceType: 'seed', name, packageName: pkg.name, path: toPosix(rel), originalFilePath, absolutePath,
@@ -603,7 +615,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
 
   const project: DbtProject = {
     name: root.name, dir: root.dir, profileName: root.profile, target, vars: { ...root.vars, ...options.vars },
-    packages: packages.map((p) => ({ name: p.name, dir: p.dir })), nodes, sources,
+    packages: packages.map((p) => ({ name: p.name, dir: p.dir })), nodes, sources, disabled,
     macros: new Map(registry.all().map((m) => [m.uniqueId, m])), docs,
     onRunStart: root.onRunStart, onRunEnd: root.onRunEnd, unused, dispatch: root.dispatch, projectConfig: root.raw, warnings,
     unsupported: findUnsupportedFeatures({ packages, unused, nodes: nodes.values(), listFiles, display }),

@@ -197,6 +197,8 @@ export interface DbtProject {
   unused: Record<string, Record<string, unknown>>;
   /** Snapshots, unit tests and enforced contracts the project declares and Weir does not run yet: each is said loudly. */
   unsupported: UnsupportedFeature[];
+  /** Nodes switched off with `enabled: false` (models): the manifest lists them under `disabled`. */
+  disabled: Map<string, DbtNode>;
   /** dispatch search orders from dbt_project.yml (`dispatch:`). */
   dispatch: Record<string, string[]>;
   /** Quoting config, flags etc. from dbt_project.yml as written. */
