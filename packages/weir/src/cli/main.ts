@@ -79,7 +79,7 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     ['run', 'models only, no tests', true],
     ['test', 'run the tests on the published tables', false],
     ['seed', 'load the CSV seeds', true],
-    ['snapshot', 'build the snapshots (not supported yet: names them and exits 1)', false],
+    ['snapshot', 'build the snapshots (type-2 history tables) in graph order', true],
     ['compile', 'write the compiled SQL to target/compiled (prints it for a single selected model)', false],
     ['ls', 'list the selected nodes', false],
     ['parse', 'parse the project and write target/manifest.json', false],

@@ -1,4 +1,4 @@
-// What a dbt project declares and Weir does not run yet (snapshots, unit tests, enforced contracts) is never skipped
+// What a dbt project declares and Weir does not run yet (unit tests, enforced contracts) is never skipped
 // silently: each is a warning naming its file and line, and the verbs dbt would run it with exit 1 after doing the rest.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,18 +29,10 @@ function project(): string {
       '        - { id: 1, email: a@example.org }',
       '',
     ].join('\n'),
-    'snapshots/orders_snapshot.sql': [
-      '{% snapshot orders_snapshot %}',
-      "{{ config(target_schema='snapshots', unique_key='id', strategy='check', check_cols='all') }}",
-      "select * from {{ ref('orders') }}",
-      '{% endsnapshot %}',
-      '',
-    ].join('\n'),
-    'snapshots/snapshots.yml': 'snapshots:\n  - name: customers_snapshot\n    relation: ref(\'customers\')\n    config: { unique_key: id, strategy: check, check_cols: all }\n',
   });
 }
 
-async function dbt(dir: string, verb: 'build' | 'run' | 'seed' | 'test' | 'snapshot'): Promise<{ code: number; stdout: string; stderr: string }> {
+async function dbt(dir: string, verb: 'build' | 'run' | 'seed' | 'test'): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
   let stdout = '';
@@ -61,23 +53,18 @@ describe('unsupported dbt features', () => {
     const dir = project();
     const build = await dbt(dir, 'build');
     assert.equal(build.code, 1, build.stdout + build.stderr);
-    assert.match(build.stderr, /not run: 1 unit test, 2 snapshots, 1 enforced contract/);
-    assert.match(build.stderr, /warning snapshots\/orders_snapshot\.sql:1/);
+    assert.match(build.stderr, /not run: 1 unit test, 1 enforced contract/);
+    assert.match(build.stderr, /warning models\/schema\.yml:3: unit test 'test_orders_keep_email' is not run/);
     assert.match(build.stdout, /succe/i); // the seed and both models were built
     assert.equal((await dbt(dir, 'seed')).code, 0);
     const run = await dbt(dir, 'run');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /not run: 1 enforced contract/);
     assert.equal((await dbt(dir, 'test')).code, 1);
-    const snapshot = await dbt(dir, 'snapshot');
-    assert.equal(snapshot.code, 1);
-    assert.match(snapshot.stderr, /not run: 2 snapshots/);
   });
   it('are load warnings naming each file, line and what is not done', async () => {
     const { definitions } = await loadProject(project());
     const warnings = definitions.project.warnings ?? [];
-    assert.ok(warnings.includes("snapshots/orders_snapshot.sql:1: snapshot 'orders_snapshot' is not built: Weir does not run dbt snapshots yet, so its table is neither created nor updated"), warnings.join('\n'));
-    assert.ok(warnings.some((w) => w.startsWith("snapshots/snapshots.yml:2: snapshot 'customers_snapshot' is not built")), warnings.join('\n'));
     assert.ok(warnings.includes("models/schema.yml:3: unit test 'test_orders_keep_email' is not run: Weir does not run dbt unit tests yet"), warnings.join('\n'));
     assert.ok(warnings.some((w) => w.startsWith("models/customers.sql") && w.includes("model 'customers' has `contract: {enforced: true}`")), warnings.join('\n'));
   });

@@ -205,4 +205,20 @@ describe('weir on a dbt project', () => {
     const ids = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string }) => r.unique_id);
     assert.ok(ids.includes('model.jaffle.customer_list') && !ids.includes('model.jaffle.stg_customers'), ids.join(', '));
   });
+
+  it('weir dbt snapshot builds the snapshots (after what they read) and ls lists them with --resource-type snapshot', async () => {
+    const dir = jaffle();
+    writeProject(dir, {
+      'snapshots/orders_snapshot.sql': "{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('raw_orders') }}\n{% endsnapshot %}\n",
+    });
+    assert.equal((await weir(['dbt', 'seed', '--project', dir])).code, 0);
+    const snapshot = await weir(['dbt', 'snapshot', '--project', dir]);
+    assert.equal(snapshot.code, 0, snapshot.stdout + snapshot.stderr);
+    assert.match(snapshot.stdout, /orders_snapshot/);
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select count(*) as n, count(*) filter (where dbt_valid_to is null) as current from snapshots.orders_snapshot'), [{ n: 3, current: 3 }]);
+    const ls = await weir(['dbt', 'ls', '--project', dir, '--resource-type', 'snapshot']);
+    assert.deepEqual(ls.stdout.trim().split('\n'), ['jaffle.orders_snapshot']);
+    const statuses = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string; status: string }) => `${r.unique_id}:${r.status}`);
+    assert.deepEqual(statuses, ['snapshot.jaffle.orders_snapshot:success']);
+  });
 });

@@ -74,7 +74,7 @@ export function parseVars(text: string | undefined): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-const VERB_TYPES: Partial<Record<DbtVerb, string>> = { run: 'model', seed: 'seed' };
+const VERB_TYPES: Partial<Record<DbtVerb, string>> = { run: 'model', seed: 'seed', snapshot: 'snapshot' };
 
 /** The user's selection, narrowed to what the verb builds (`dbt run`: models; `dbt seed`: seeds; `dbt …`: dbt nodes). */
 function scopedSelection(options: DbtCommandOptions): string[] | undefined {
@@ -93,7 +93,7 @@ function scopedSelection(options: DbtCommandOptions): string[] | undefined {
  */
 export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
   const config = loadProjectConfig(options.project);
-  const runLike = options.verb === 'build' || options.verb === 'run' || options.verb === 'seed';
+  const runLike = options.verb === 'build' || options.verb === 'run' || options.verb === 'seed' || options.verb === 'snapshot';
   if (!config.dbt) {
     if (options.allAssets) return runCommand({ project: options.project, select: options.select, exclude: options.exclude, concurrency: options.concurrency ?? options.threads, skipUnchanged: options.skipUnchanged, json: options.json });
     throw new WeirError(`${config.root} has no dbt project`, { code: 'NO_DBT_PROJECT', hint: 'Run `weir dbt …` in a folder with dbt_project.yml, or add `dbt: { project_dir: … }` to weir.yaml.' });
@@ -122,7 +122,6 @@ export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
       case 'ls': return lsVerb(instance, dbt, { ...options, output: options.output ?? (options.json ? 'json' : undefined) });
       case 'compile': return await compileVerb(instance, dbt, options);
       case 'test': return Math.max(await testVerb(instance, dbt, options), notRunExit(dbt, 'test'));
-      case 'snapshot': return notRunExit(dbt, 'snapshot');
       default: return Math.max(await buildVerb(instance, dbt, options), notRunExit(dbt, options.verb));
     }
   } finally {
@@ -305,21 +304,20 @@ async function runProjectHooks(instance: LocalInstance, dbt: LoadedDbt, hooks: s
 }
 
 /**
- * 1 when the verb would, in dbt, run something the project declares that Weir does not run yet (a snapshot, a unit
+ * 1 when the verb would, in dbt, run something the project declares that Weir does not run yet (a unit
  * test, an enforced contract): everything else ran, but CI must not pass as if it had. Each was named as a warning at load.
  *
  * @example
- * notRunExit(dbt, 'build') // 1, after printing "✘ not run: 2 unit tests, 1 snapshot (see the warnings above) …"
+ * notRunExit(dbt, 'build') // 1, after printing "✘ not run: 2 unit tests, 1 enforced contract (see the warnings above) …"
  */
 function notRunExit(dbt: LoadedDbt, verb: DbtVerb): number {
   const skipped = dbt.project.unsupported.filter((u) => VERBS_THAT_RUN[u.kind].includes(verb));
   if (!skipped.length) {
-    if (verb === 'snapshot') process.stdout.write('Nothing to do: the project declares no snapshots.\n');
     return 0;
   }
-  const counts = (['unit_test', 'snapshot', 'contract'] as const)
+  const counts = (['unit_test', 'contract'] as const)
     .map((kind) => [kind, skipped.filter((u) => u.kind === kind).length] as const).filter(([, n]) => n > 0)
-    .map(([kind, n]) => (kind === 'unit_test' ? plural(n, 'unit test') : kind === 'snapshot' ? plural(n, 'snapshot') : plural(n, 'enforced contract')));
+    .map(([kind, n]) => (kind === 'unit_test' ? plural(n, 'unit test') : plural(n, 'enforced contract')));
   process.stderr.write(`${style.red('✘')} not run: ${counts.join(', ')} (see the warnings above). Weir does not support them yet, so \`${verb}\` exits 1 rather than pass without them.\n`);
   return 1;
 }

@@ -20,6 +20,7 @@ export interface DbtProjectFile {
   vars: Record<string, unknown>;
   models: unknown;
   seeds: unknown;
+  snapshots: unknown;
   tests: unknown;
   sources: unknown;
   onRunStart: string[];
@@ -74,6 +75,7 @@ export function readProjectFile(dir: string): DbtProjectFile {
     vars: (raw.vars ?? {}) as Record<string, unknown>,
     models: raw.models,
     seeds: raw.seeds,
+    snapshots: raw.snapshots,
     tests: raw.data_tests ?? raw.tests,
     sources: raw.sources,
     onRunStart: list(raw['on-run-start'], []),

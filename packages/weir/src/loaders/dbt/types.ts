@@ -55,7 +55,7 @@ export interface DbtRefCall { name: string; package?: string; version?: string |
 interface DbtNodeBase {
   /** e.g. `model.jaffle.orders`, `test.jaffle.not_null_orders_id.2f1a3b4c5d`. */
   uniqueId: string;
-  resourceType: 'model' | 'seed' | 'test';
+  resourceType: 'model' | 'seed' | 'snapshot' | 'test';
   name: string;
   packageName: string;
   /** Path under the resource folder, e.g. `staging/stg_orders.sql`. */
@@ -99,6 +99,11 @@ export interface DbtSeedNode extends DbtNodeBase {
   resourceType: 'seed';
 }
 
+/** A snapshot: a select whose rows are kept as type-2 history (dbt_valid_from / dbt_valid_to) in a table. */
+export interface DbtSnapshotNode extends DbtNodeBase {
+  resourceType: 'snapshot';
+}
+
 export interface DbtTestMetadata { name: string; namespace: string | null; kwargs: Record<string, unknown> }
 
 export interface DbtTestNode extends DbtNodeBase {
@@ -111,7 +116,7 @@ export interface DbtTestNode extends DbtNodeBase {
   fileKeyName?: string;
 }
 
-export type DbtNode = DbtModelNode | DbtSeedNode | DbtTestNode;
+export type DbtNode = DbtModelNode | DbtSeedNode | DbtSnapshotNode | DbtTestNode;
 
 export interface DbtSource {
   uniqueId: string;

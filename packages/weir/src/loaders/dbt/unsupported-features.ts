@@ -1,14 +1,14 @@
 /**
- * What a dbt project declares that Weir does not run yet (snapshots, unit tests, enforced contracts). Nothing a
+ * What a dbt project declares that Weir does not run yet (unit tests, enforced contracts). Nothing a
  * project declares may be skipped without a word: each is a load warning naming its file and line, and the verbs
- * that dbt would run it with exit non-zero, so CI is never green while an SCD table is not built or a unit test not run.
+ * that dbt would run it with exit non-zero, so CI is never green while a unit test is not run or a contract not checked.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DbtProjectFile } from './project-file.js';
 import type { DbtNode } from './types.js';
 
-export type UnsupportedKind = 'snapshot' | 'unit_test' | 'contract';
+export type UnsupportedKind = 'unit_test' | 'contract';
 
 export interface UnsupportedFeature {
   kind: UnsupportedKind;
@@ -33,18 +33,16 @@ export function unsupportedMessage(feature: UnsupportedFeature, dbtDir: string):
 
 /** The verbs that would run each kind (dbt's): there, skipping it fails the command. */
 export const VERBS_THAT_RUN: Record<UnsupportedKind, readonly string[]> = {
-  snapshot: ['build', 'snapshot'],
   unit_test: ['build', 'test'],
   contract: ['build', 'run'],
 };
 
 const WHAT: Record<UnsupportedKind, string> = {
-  snapshot: 'is not built: Weir does not run dbt snapshots yet, so its table is neither created nor updated',
   unit_test: 'is not run: Weir does not run dbt unit tests yet',
   contract: 'has `contract: {enforced: true}`, which Weir does not enforce yet: its column names and types are not checked before publishing',
 };
 
-const KIND_LABEL: Record<UnsupportedKind, string> = { snapshot: 'snapshot', unit_test: 'unit test', contract: 'model' };
+const KIND_LABEL: Record<UnsupportedKind, string> = { unit_test: 'unit test', contract: 'model' };
 
 interface Inputs {
   packages: readonly DbtProjectFile[];
@@ -65,17 +63,7 @@ export function findUnsupportedFeatures(inputs: Inputs): UnsupportedFeature[] {
   const found: UnsupportedFeature[] = [];
   const add = (kind: UnsupportedKind, name: string, file: string, line?: number) =>
     found.push({ kind, name, file, line, message: `${file}${line ? `:${line}` : ''}: ${KIND_LABEL[kind]} '${name}' ${WHAT[kind]}` });
-  for (const pkg of inputs.packages) {
-    for (const base of pkg.snapshotPaths) {
-      for (const rel of inputs.listFiles(join(pkg.dir, base), ['.sql'])) {
-        const text = readFileSync(join(pkg.dir, base, rel), 'utf8');
-        for (const match of text.matchAll(/\{%-?\s*snapshot\s+([A-Za-z_][\w]*)/g)) {
-          add('snapshot', match[1]!, inputs.display(pkg, join(base, rel)), lineAt(text, match.index!));
-        }
-      }
-    }
-  }
-  for (const [key, kind] of [['snapshots', 'snapshot'], ['unit_tests', 'unit_test']] as const) {
+  for (const [key, kind] of [['unit_tests', 'unit_test']] as const) {
     for (const item of Object.values(inputs.unused[key] ?? {}) as Array<Record<string, unknown>>) {
       const file = String(item.original_file_path ?? '');
       const name = String(item.name ?? '?');
