@@ -19,6 +19,7 @@ import type { QueryResult } from './context.js';
 import { quoteIdent } from './materializations.js';
 import { readSeed, seedSql } from './seeds.js';
 import { snapshotOptions } from './snapshots.js';
+import { contractChecks } from './contract-check.js';
 import type { DbtModelNode, DbtNode, DbtSnapshotNode, DbtProject, DbtSeedNode, DbtSource, DbtTestNode } from './types.js';
 
 /** How a Weir asset outside the dbt project is read from SQL. */
@@ -294,7 +295,7 @@ export function dbtAssets(project: DbtProject, options: DbtAssetsOptions): DbtAs
       group: groupOf(node),
       kinds: ['duckdb', node.resourceType === 'seed' ? 'seed' : node.resourceType === 'snapshot' ? 'snapshot' : 'sql model'],
       io: { schema: node.schema, table: node.alias },
-      checks: checksByKey.get(key) ?? [],
+      checks: [...(node.resourceType === 'model' ? contractChecks(node, display(node.absolutePath)) : []), ...checksByKey.get(key) ?? []],
       // The file, its config and what it reads; vars and the target too, since the SQL may depend on them.
       codeVersion: hashText(node.checksum, JSON.stringify(node.config), JSON.stringify(deps), projectFingerprint).slice(0, 16),
       metadata: {

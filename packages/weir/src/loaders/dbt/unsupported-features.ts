@@ -1,14 +1,14 @@
 /**
- * What a dbt project declares that Weir does not run yet (unit tests, enforced contracts). Nothing a
+ * What a dbt project declares that Weir does not run yet (unit tests). Nothing a
  * project declares may be skipped without a word: each is a load warning naming its file and line, and the verbs
- * that dbt would run it with exit non-zero, so CI is never green while a unit test is not run or a contract not checked.
+ * that dbt would run it with exit non-zero, so CI is never green while a unit test is not run.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DbtProjectFile } from './project-file.js';
 import type { DbtNode } from './types.js';
 
-export type UnsupportedKind = 'unit_test' | 'contract';
+export type UnsupportedKind = 'unit_test';
 
 export interface UnsupportedFeature {
   kind: UnsupportedKind;
@@ -34,15 +34,13 @@ export function unsupportedMessage(feature: UnsupportedFeature, dbtDir: string):
 /** The verbs that would run each kind (dbt's): there, skipping it fails the command. */
 export const VERBS_THAT_RUN: Record<UnsupportedKind, readonly string[]> = {
   unit_test: ['build', 'test'],
-  contract: ['build', 'run'],
 };
 
 const WHAT: Record<UnsupportedKind, string> = {
   unit_test: 'is not run: Weir does not run dbt unit tests yet',
-  contract: 'has `contract: {enforced: true}`, which Weir does not enforce yet: its column names and types are not checked before publishing',
 };
 
-const KIND_LABEL: Record<UnsupportedKind, string> = { unit_test: 'unit test', contract: 'model' };
+const KIND_LABEL: Record<UnsupportedKind, string> = { unit_test: 'unit test' };
 
 interface Inputs {
   packages: readonly DbtProjectFile[];
@@ -69,10 +67,6 @@ export function findUnsupportedFeatures(inputs: Inputs): UnsupportedFeature[] {
       const name = String(item.name ?? '?');
       add(kind, name, file, lineOfName(inputs, item, name));
     }
-  }
-  for (const node of inputs.nodes) {
-    const contract = (node.config as Record<string, unknown>).contract as { enforced?: unknown } | undefined;
-    if (node.resourceType === 'model' && contract?.enforced === true) add('contract', node.name, node.originalFilePath, node.location?.line);
   }
   return found;
 }
