@@ -1,4 +1,4 @@
-// What a dbt project declares and Weir does not run yet (unit tests) is never skipped
+// What a dbt project declares and Weir does not run yet (Python models) is never skipped
 // silently: each is a warning naming its file and line, and the verbs dbt would run it with exit 1 after doing the rest.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,20 +14,7 @@ function project(): string {
     'profiles.yml': PROFILE('shop'),
     'seeds/raw_orders.csv': 'id,email\n1,a@example.org\n',
     'models/orders.sql': "select * from {{ ref('raw_orders') }}\n",
-    'models/schema.yml': [
-      'version: 2',
-      'unit_tests:',
-      '  - name: test_orders_keep_email',
-      '    model: orders',
-      '    given:',
-      "      - input: ref('raw_orders')",
-      '        rows:',
-      '          - { id: 1, email: a@example.org }',
-      '    expect:',
-      '      rows:',
-      '        - { id: 1, email: a@example.org }',
-      '',
-    ].join('\n'),
+    'models/forecast.py': 'def model(dbt, session):\n    return dbt.ref("orders").df()\n',
   });
 }
 
@@ -52,17 +39,17 @@ describe('unsupported dbt features', () => {
     const dir = project();
     const build = await dbt(dir, 'build');
     assert.equal(build.code, 1, build.stdout + build.stderr);
-    assert.match(build.stderr, /not run: 1 unit test/);
-    assert.match(build.stderr, /warning models\/schema\.yml:3: unit test 'test_orders_keep_email' is not run/);
+    assert.match(build.stderr, /not run: 1 Python model/);
+    assert.match(build.stderr, /warning models\/forecast\.py: Python model 'forecast' is not built/);
     assert.match(build.stdout, /succe/i); // the seed and both models were built
     assert.equal((await dbt(dir, 'seed')).code, 0);
-    assert.equal((await dbt(dir, 'run')).code, 0, 'dbt run runs no unit tests');
-    assert.equal((await dbt(dir, 'test')).code, 1);
+    assert.equal((await dbt(dir, 'run')).code, 1);
+    assert.equal((await dbt(dir, 'test')).code, 0, 'dbt test builds no model');
   });
   it('are load warnings naming each file, line and what is not done', async () => {
     const { definitions } = await loadProject(project());
     const warnings = definitions.project.warnings ?? [];
-    assert.ok(warnings.includes("models/schema.yml:3: unit test 'test_orders_keep_email' is not run: Weir does not run dbt unit tests yet"), warnings.join('\n'));
+    assert.ok(warnings.includes("models/forecast.py: Python model 'forecast' is not built: Weir runs SQL models only, so this model and what reads it are missing from the graph"), warnings.join('\n'));
   });
 
 });

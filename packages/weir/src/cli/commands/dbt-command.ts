@@ -13,8 +13,8 @@ import { evaluateCheck } from '../../checks/index.js';
 import { selectAssets } from '../../graph/selection.js';
 import { loadProjectConfig, type DbtInvocation, type LoadedDbt } from '../../loaders/index.js';
 import {
-  compileNode, nodeRelation, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
-  type CompiledNode, type DbtRunResult, type DbtNode,
+  compileNode, nodeRelation, KIND_NOUN, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
+  type CompiledNode, type DbtRunResult, type DbtNode, type DbtUnitTest,
 } from '../../loaders/dbt/index.js';
 import { WeirError } from '../../shared/errors.js';
 import { newRunId } from '../../shared/ids.js';
@@ -315,7 +315,7 @@ function notRunExit(dbt: LoadedDbt, verb: DbtVerb): number {
   if (!skipped.length) {
     return 0;
   }
-  const counts = [plural(skipped.filter((u) => u.kind === 'unit_test').length, 'unit test')];
+  const counts = [...new Set(skipped.map((u) => u.kind))].map((kind) => plural(skipped.filter((u) => u.kind === kind).length, KIND_NOUN[kind]));
   process.stderr.write(`${style.red('✘')} not run: ${counts.join(', ')} (see the warnings above). Weir does not support them yet, so \`${verb}\` exits 1 rather than pass without them.\n`);
   return 1;
 }
@@ -454,23 +454,31 @@ async function writeBuildArtefacts(dbt: LoadedDbt, record: BuildRecord, started:
 }
 
 /** `dbt test`: the selected tests on the published relations; recorded as a run with one check evaluation each. */
+/** The unit tests `weir dbt test` runs: all, or those of the selected models, named, or picked by test_type:unit. */
+function selectedUnitTests(dbt: LoadedDbt, options: DbtCommandOptions, selectedIds: Set<string>): DbtUnitTest[] {
+  const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (!terms.length) return dbt.project.unitTests;
+  return dbt.project.unitTests.filter((u) => selectedIds.has(u.modelId) || terms.includes(u.name) || terms.includes('test_type:unit'));
+}
+
 async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): Promise<number> {
   const { definitions } = instance.loaded;
   const selected = selectedNodes(instance, dbt, options);
-  warnUnmatched(selected.unmatched);
+  warnUnmatched(selected.unmatched.filter((t) => t !== 'test_type:unit' && !dbt.project.unitTests.some((u) => u.name === t)));
   const tests = selected.nodes.filter((n) => n.resourceType === 'test');
+  const unitTests = selectedUnitTests(dbt, options, new Set(selected.nodes.map((n) => n.uniqueId)));
   const warehouse = await instance.warehouse();
   const session = await warehouse.connect();
   const runId = newRunId();
   const started = Date.now();
-  const hosts = [...new Set(tests.map((t) => dbt.assets.attachedTo.get(t.uniqueId)).filter((k): k is string => !!k))];
+  const hosts = [...new Set([...tests.map((t) => dbt.assets.attachedTo.get(t.uniqueId)), ...unitTests.map((u) => dbt.assets.keyOf.get(u.modelId))].filter((k): k is string => !!k))];
   await instance.storage.runs.createRun({ runId, project: definitions.project.name, trigger: 'cli', selection: selectionText({ select: options.select, exclude: options.exclude }), stepKeys: hosts, tags: { command: 'weir dbt test' }, createdAt: started });
   const redact = projectRedactor(definitions);
   const sink = new EventSink(instance.storage.events, redact);
   const release = keepRunningWhenStdoutCloses();
   const emit = (type: EventType, stepKey: string | null, message: string, data: unknown) =>
     sink.emit({ runId, project: definitions.project.name, type, stepKey, timestamp: Date.now(), message, data } as never);
-  await emit(EventType.RUN_START, null, `Testing: ${plural(tests.length, 'test')}`, { stepKeys: hosts, concurrency: 1 });
+  await emit(EventType.RUN_START, null, `Testing: ${plural(tests.length + unitTests.length, 'test')}`, { stepKeys: hosts, concurrency: 1 });
   const results: DbtRunResult[] = [];
   const rows: string[][] = [];
   let failed = 0;
@@ -503,6 +511,19 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
       if (status === 'fail' || status === 'error') failed++;
       results.push({ uniqueId: test.uniqueId, status, startedAtMs: testStarted, completedAtMs: Date.now(), failures: evaluation.failingRows ?? 0, message: status === 'pass' ? null : evaluation.message });
       rows.push([test.name, hostKey, checkOutcomeText(checkOutcomeOf(evaluation), status.toUpperCase()), String(evaluation.failingRows ?? '')]);
+    }
+    for (const unit of unitTests) {
+      // A unit test runs the model's SQL on its given rows: it needs no published table, only the inputs' column types.
+      const hostKey = dbt.assets.keyOf.get(unit.modelId)!;
+      const host = definitions.assets.find((a) => a.key === hostKey)!;
+      const spec = host.checks.find((c) => c.name === unit.name)!;
+      const testStarted = Date.now();
+      const evaluation = await evaluateCheck(spec, { assetKey: hostKey, runner: session, relation: qualified(host.io.kind === 'table' ? host.io.schema : 'main', hostKey), resolveRelation: (k) => k });
+      await emit(EventType.ASSET_CHECK_EVALUATION, hostKey, evaluation.message, evaluation);
+      const status = dbtTestStatusOf(checkOutcomeOf(evaluation));
+      if (status === 'fail' || status === 'error') failed++;
+      results.push({ uniqueId: unit.uniqueId, status, startedAtMs: testStarted, completedAtMs: Date.now(), failures: evaluation.failingRows ?? 0, message: status === 'pass' ? null : evaluation.message });
+      rows.push([unit.name, hostKey, checkOutcomeText(checkOutcomeOf(evaluation), status.toUpperCase()), String(evaluation.failingRows ?? '')]);
     }
   } finally {
     session.close();

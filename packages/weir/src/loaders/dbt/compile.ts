@@ -21,6 +21,8 @@ export interface CompileOptions {
   fullRefresh?: boolean;
   /** The run being compiled for (`invocation_id`, `run_started_at`). */
   invocation?: DbtInvocationContext;
+  /** Vars over the project's (a unit test's `overrides.vars`). */
+  vars?: Record<string, unknown>;
 }
 
 export interface CompiledNode {
@@ -36,6 +38,12 @@ export interface CompiledNode {
 // Rendering is synchronous and the query hook is not: a render that needs a result stops, the query runs,
 // and the node renders again with the result cached. Ten rounds is far above what real models do.
 const MAX_QUERY_ROUNDS = 50;
+
+/** A var lookup with overrides in front. */
+function withVars(lookup: (name: string) => { found: boolean; value?: unknown }, overrides: Record<string, unknown> | undefined) {
+  if (!overrides || !Object.keys(overrides).length) return lookup;
+  return (name: string) => (Object.hasOwn(overrides, name) ? { found: true, value: overrides[name] } : lookup(name));
+}
 
 /**
  * Compiles one node (model, test; seeds have no SQL).
@@ -106,7 +114,7 @@ async function renderForCompile(project: DbtProject, node: DbtNode, options: Com
     const ephemerals: string[] = [];
     const scope = createDbtScope({
       phase: 'compile', projectName: project.name, packageName: node.packageName, registry: internals.registry, target: project.target,
-      vars: internals.varsFor(node.packageName), model: nodeDict(node), thisRelation: nameOf(node, internals.relationOf(node)),
+      vars: withVars(internals.varsFor(node.packageName), options.vars), model: nodeDict(node), thisRelation: nameOf(node, internals.relationOf(node)),
       file: node.originalFilePath, source: template.source, makeRelation: internals.makeRelation, docs: internals.docs,
       config: () => node.config, queryResults,
       isIncremental: node.resourceType === 'model' && node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && !!options.isIncremental?.(node),

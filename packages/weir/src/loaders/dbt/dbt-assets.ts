@@ -20,6 +20,7 @@ import { quoteIdent } from './materializations.js';
 import { readSeed, seedSql } from './seeds.js';
 import { snapshotOptions } from './snapshots.js';
 import { contractChecks } from './contract-check.js';
+import { unitTestChecks } from './unit-tests.js';
 import type { DbtModelNode, DbtNode, DbtSnapshotNode, DbtProject, DbtSeedNode, DbtSource, DbtTestNode } from './types.js';
 
 /** How a Weir asset outside the dbt project is read from SQL. */
@@ -295,7 +296,12 @@ export function dbtAssets(project: DbtProject, options: DbtAssetsOptions): DbtAs
       group: groupOf(node),
       kinds: ['duckdb', node.resourceType === 'seed' ? 'seed' : node.resourceType === 'snapshot' ? 'snapshot' : 'sql model'],
       io: { schema: node.schema, table: node.alias },
-      checks: [...(node.resourceType === 'model' ? contractChecks(node, display(node.absolutePath)) : []), ...checksByKey.get(key) ?? []],
+      // Unit tests first: they say whether the model's logic is right before its data is looked at.
+      checks: [
+        ...(options.tests !== false ? unitTestChecks(project, project.unitTests, node.uniqueId, { relationName, resolveExternal }) : []),
+        ...(node.resourceType === 'model' ? contractChecks(node, display(node.absolutePath)) : []),
+        ...checksByKey.get(key) ?? [],
+      ],
       // The file, its config and what it reads; vars and the target too, since the SQL may depend on them.
       codeVersion: hashText(node.checksum, JSON.stringify(node.config), JSON.stringify(deps), projectFingerprint).slice(0, 16),
       metadata: {

@@ -14,6 +14,7 @@ import { genericTestSpec, testHash, type TestTarget } from './generic-tests.js';
 import { listFiles, readPackages, readProjectFile, readYaml, type DbtProjectFile } from './project-file.js';
 import { findUnsupportedFeatures } from './unsupported-features.js';
 import { snapshotFiles, ymlSnapshot } from './snapshot-definitions.js';
+import { unitTestsOf } from './unit-tests.js';
 import { readTarget } from './profiles.js';
 import { setInternals, type ProjectInternals } from './project-internals.js';
 import { findCycle } from './graph.js';
@@ -139,6 +140,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   const sourceEntries: YmlEntry[] = [];
   /** yml `snapshots:` entries: with `relation:` they define a snapshot (dbt 1.9), without they describe a SQL one. */
   const snapshotEntries: YmlEntry[] = [];
+  const unitTestEntries: YmlEntry[] = [];
   for (const pkg of packages) {
     for (const base of new Set([...pkg.modelPaths, ...pkg.seedPaths, ...pkg.testPaths, ...pkg.macroPaths, ...pkg.snapshotPaths])) {
       for (const rel of listFiles(join(pkg.dir, base), ['.yml', '.yaml'])) {
@@ -157,6 +159,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         };
         for (const entry of (doc.models ?? []) as Array<Record<string, any>>) add(modelPatches, 'model', entry);
         for (const entry of (doc.seeds ?? []) as Array<Record<string, any>>) add(seedPatches, 'seed', entry);
+        for (const entry of (doc.unit_tests ?? []) as Array<Record<string, any>>) if (entry?.name) unitTestEntries.push({ entry, file: displayed, line: lineOf(text, entry.name), pkg: pkg.name, dirParts, text });
         for (const entry of (doc.snapshots ?? []) as Array<Record<string, any>>) if (entry?.name) snapshotEntries.push({ entry, file: displayed, line: lineOf(text, entry.name), pkg: pkg.name, dirParts, text });
         for (const entry of (doc.sources ?? []) as Array<Record<string, any>>) if (entry?.name) sourceEntries.push({ entry, file: displayed, line: lineOf(text, entry.name), pkg: pkg.name, dirParts, text });
         for (const key of UNUSED_KEYS) {
@@ -673,8 +676,9 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
     packages: packages.map((p) => ({ name: p.name, dir: p.dir })), nodes, sources, disabled,
     macros: new Map(registry.all().map((m) => [m.uniqueId, m])), docs,
     onRunStart: root.onRunStart, onRunEnd: root.onRunEnd, unused, dispatch: root.dispatch, projectConfig: root.raw, warnings,
-    unsupported: findUnsupportedFeatures({ packages, unused, nodes: nodes.values(), listFiles, display }),
+    unsupported: findUnsupportedFeatures({ packages, listFiles, display }), unitTests: [],
   };
+  project.unitTests = unitTestsOf(project, unitTestEntries);
   const internals: ProjectInternals = { registry, templates, varsFor, resolveRef, relationOf, makeRelation, docs: docLookup, externalRelation };
   setInternals(project, internals);
   return project;

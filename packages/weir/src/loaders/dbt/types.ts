@@ -1,5 +1,6 @@
 /** The parsed dbt project as data: nodes, sources, macros, docs — what the engine maps to assets and checks. */
 import type { UnsupportedFeature } from './unsupported-features.js';
+import type { DbtUnitTest } from './unit-tests.js';
 import type { SourceLocation } from '../../shared/errors.js';
 
 export type DbtResourceType = 'model' | 'seed' | 'test' | 'source' | 'macro' | 'doc' | 'operation';
@@ -202,6 +203,8 @@ export interface DbtProject {
   unused: Record<string, Record<string, unknown>>;
   /** Snapshots, unit tests and enforced contracts the project declares and Weir does not run yet: each is said loudly. */
   unsupported: UnsupportedFeature[];
+  /** `unit_tests:` of the yml files, resolved to the models they test. */
+  unitTests: DbtUnitTest[];
   /** Nodes switched off with `enabled: false` (models): the manifest lists them under `disabled`. */
   disabled: Map<string, DbtNode>;
   /** dispatch search orders from dbt_project.yml (`dispatch:`). */
