@@ -99,6 +99,10 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
         return (await commands.dbt()).dbtCommand({ project: projectOf(cmd), verb: verb as 'build', ...rest, resourceType: resourceType.length ? resourceType : undefined });
       }));
   }
+  dbtFlags(dbt.command('run-operation <macro>').description("run a macro (its run_query / statement calls), like dbt run-operation"), { build: false })
+    .option('--args <yaml>', "the macro's arguments, YAML or JSON: '{table: orders, days: 7}'")
+    .action(action(async (macro: string, opts: DbtFlagValues & { args?: string }, cmd: Command) =>
+      (await commands.dbt()).runOperationCommand({ project: projectOf(cmd), verb: 'run-operation', macro, ...opts })));
   program.command('dev [projectDir]').description('serve the project (API on 127.0.0.1); other commands on it then run through this process')
     .option('--port <port>', 'port (default 3000)', positiveInt).option('--host <host>', 'interface to bind (default 127.0.0.1; another needs WEIR_TOKEN of 32+ characters)')
     .option('--trust-proxy', 'behind a reverse proxy: believe its X-Forwarded-Proto/Host/For (also WEIR_TRUST_PROXY=1)')

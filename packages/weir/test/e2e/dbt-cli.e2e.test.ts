@@ -221,4 +221,24 @@ describe('weir on a dbt project', () => {
     const statuses = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string; status: string }) => `${r.unique_id}:${r.status}`);
     assert.deepEqual(statuses, ['snapshot.jaffle.orders_snapshot:success']);
   });
+
+  it('weir dbt run-operation runs a macro with --args: its queries run on the warehouse, what it returns is printed', async () => {
+    const dir = jaffle();
+    writeProject(dir, {
+      'macros/ops.sql': [
+        '{% macro make_log(table, rows=2) %}',
+        '  {% do run_query("create or replace table " ~ table ~ " as select * from range(" ~ rows ~ ") t(i)") %}',
+        '  {{ return(run_query("select count(*) as n from " ~ table).columns[0].values()[0]) }}',
+        '{% endmacro %}',
+        '',
+      ].join('\n'),
+    });
+    const result = await weir(['dbt', 'run-operation', 'make_log', '--project', dir, '--args', '{table: ops_log, rows: 5}']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Running macro 'make_log'\n5\n/);
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select count(*) as n from ops_log'), [{ n: 5 }]);
+    const unknown = await weir(['dbt', 'run-operation', 'make_lgo', '--project', dir]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no macro named 'make_lgo' in the project or its packages\. Macros: make_log/);
+  });
 });

@@ -31,7 +31,7 @@ import { keepRunningWhenStdoutCloses } from '../output/stdout-guard.js';
 import { qualified, quoteIdent } from '../../connectors/duckdb/quote-identifier.js';
 import { plural } from '../../shared/plural.js';
 
-export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'snapshot' | 'compile' | 'ls' | 'parse';
+export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'snapshot' | 'compile' | 'ls' | 'parse' | 'run-operation';
 
 export interface DbtCommandOptions {
   project: string;
@@ -244,6 +244,55 @@ function lsLine(output: string | undefined, node: { name: string; path: string; 
     case 'path': return node.path;
     case 'json': return stringifyJson(node.json);
     default: return node.selector;
+  }
+}
+
+/**
+ * `weir dbt run-operation MACRO --args '{…}'`: renders the macro in the project's context, running the queries it
+ * issues (`run_query`, `{% call statement %}`, `{% do … %}`) on the warehouse, as dbt does; what it returns is printed.
+ *
+ * @example
+ * await runOperationCommand({ project: 'shop', verb: 'run-operation', macro: 'grant_select', args: '{role: reporter}' }) // 0
+ */
+export async function runOperationCommand(options: DbtCommandOptions & { macro: string; args?: string }): Promise<number> {
+  if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)?$/.test(options.macro)) {
+    throw new WeirError(`'${options.macro}' is not a macro name`, { code: 'INVALID_ARGUMENT', hint: 'Give the name of a macro of the project or a package: weir dbt run-operation my_macro, or my_package.my_macro.' });
+  }
+  const args = parseVars(options.args);
+  const invocation: DbtInvocation = { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: false };
+  let instance: LocalInstance;
+  try {
+    instance = await openLocalInstance(options.project, { dbt: invocation });
+  } catch (error) {
+    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
+    throw error;
+  }
+  try {
+    const dbt = instance.loaded.dbt!;
+    const name = options.macro.split('.').pop()!;
+    if (!dbt.project.macros.size || ![...dbt.project.macros.values()].some((m) => m.name === name)) {
+      throw new WeirError(`no macro named '${options.macro}' in the project or its packages`, { code: 'DBT_UNKNOWN_MACRO', hint: `Macros: ${[...new Set([...dbt.project.macros.values()].filter((m) => m.packageName !== 'dbt').map((m) => m.name))].slice(0, 12).join(', ')}.` });
+    }
+    const variables = Object.fromEntries(Object.entries(args).map(([k, v], i) => [`__weir_arg_${i}`, v]));
+    const call = `{{ ${options.macro}(${Object.keys(args).map((k, i) => `${k}=__weir_arg_${i}`).join(', ')}) }}`;
+    const session = await (await instance.warehouse()).connect();
+    try {
+      process.stdout.write(`Running macro '${options.macro}'\n`);
+      const returned = await renderSnippet(dbt.project, undefined, call, {
+        resolveRelation: dbt.assets.relationName, resolveExternal: dbt.assets.resolveExternal, variables,
+        runQuery: async (sql) => {
+          const rows = await session.query<Record<string, unknown>>(sql);
+          const columns = rows[0] ? Object.keys(rows[0]) : [];
+          return { columns, rows: rows.map((r) => columns.map((c) => r[c])) };
+        },
+      });
+      if (returned.trim()) process.stdout.write(`${projectRedactor(instance.loaded.definitions)(returned.trim())}\n`);
+      return 0;
+    } finally {
+      session.close();
+    }
+  } finally {
+    await instance.close();
   }
 }
 
