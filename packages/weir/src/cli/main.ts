@@ -103,6 +103,11 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     .option('--args <yaml>', "the macro's arguments, YAML or JSON: '{table: orders, days: 7}'")
     .action(action(async (macro: string, opts: DbtFlagValues & { args?: string }, cmd: Command) =>
       (await commands.dbt()).runOperationCommand({ project: projectOf(cmd), verb: 'run-operation', macro, ...opts })));
+  const source = dbt.command('source').description("dbt's source commands");
+  dbtFlags(source.command('freshness').description('how long ago each source was loaded, against its warn_after / error_after; writes target/sources.json'), { build: false })
+    .option('-o, --output <path>', 'where to write sources.json (default: target/sources.json)')
+    .action(action(async (opts: DbtFlagValues & { output?: string }, cmd: Command) =>
+      (await commands.dbt()).sourceFreshnessCommand({ project: projectOf(cmd), verb: 'source freshness', ...opts, outputPath: opts.output, output: undefined })));
   program.command('dev [projectDir]').description('serve the project (API on 127.0.0.1); other commands on it then run through this process')
     .option('--port <port>', 'port (default 3000)', positiveInt).option('--host <host>', 'interface to bind (default 127.0.0.1; another needs WEIR_TOKEN of 32+ characters)')
     .option('--trust-proxy', 'behind a reverse proxy: believe its X-Forwarded-Proto/Host/For (also WEIR_TRUST_PROXY=1)')

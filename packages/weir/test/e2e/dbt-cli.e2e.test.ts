@@ -241,4 +241,40 @@ describe('weir on a dbt project', () => {
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /no macro named 'make_lgo' in the project or its packages\. Macros: make_log/);
   });
+
+  it('weir dbt source freshness: pass, warn and error from loaded_at_field against warn_after / error_after, sources.json as dbt writes it, exit 1 on error', async () => {
+    const dir = jaffle();
+    writeProject(dir, {
+      'models/sources.yml': [
+        'version: 2', 'sources:', '  - name: erp', '    schema: landing', '    loaded_at_field: loaded_at',
+        '    freshness: {warn_after: {count: 1, period: hour}, error_after: {count: 1, period: day}}', '    tables:',
+        '      - name: fresh', '      - name: late', '      - name: stale',
+        '      - name: filtered', "        freshness: {error_after: {count: 1, period: hour}, filter: \"kind = 'a'\"}", '',
+      ].join('\n'),
+    });
+    await query(join(dir, 'dev.duckdb'), [
+      'create schema landing',
+      "create table landing.fresh as select now()::timestamp - interval 5 minute as loaded_at",
+      "create table landing.late as select now()::timestamp - interval 3 hour as loaded_at",
+      "create table landing.stale as select now()::timestamp - interval 3 day as loaded_at",
+      "create table landing.filtered as select * from (values ('a', now()::timestamp - interval 2 minute), ('b', now()::timestamp - interval 9 day)) t(kind, loaded_at)",
+      'select 1',
+    ].join(';\n'));
+    const result = await weir(['dbt', 'source', 'freshness', '--project', dir]);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /PASS +source erp\.fresh/);
+    assert.match(result.stdout, /WARN +source erp\.late/);
+    assert.match(result.stdout, /ERROR STALE +source erp\.stale/);
+    assert.match(result.stdout, /PASS +source erp\.filtered/);
+    const sources = JSON.parse(readFileSync(join(dir, 'target/sources.json'), 'utf8'));
+    assert.equal(sources.metadata.dbt_schema_version, 'https://schemas.getdbt.com/dbt/sources/v3.json');
+    const byId = Object.fromEntries(sources.results.map((r: { unique_id: string }) => [r.unique_id, r]));
+    assert.equal(byId['source.jaffle.erp.late'].status, 'warn');
+    assert.ok(Math.abs(byId['source.jaffle.erp.late'].max_loaded_at_time_ago_in_s - 3 * 3600) < 120);
+    assert.deepEqual(byId['source.jaffle.erp.stale'].criteria.error_after, { count: 1, period: 'day' });
+    assert.equal(byId['source.jaffle.erp.filtered'].criteria.filter, "kind = 'a'");
+    const only = await weir(['dbt', 'source', 'freshness', '--project', dir, '-s', 'source:erp.fresh']);
+    assert.equal(only.code, 0, only.stdout + only.stderr);
+    assert.doesNotMatch(only.stdout, /stale/);
+  });
 });

@@ -3,7 +3,7 @@
  * test|seed|compile|ls|parse`, with dbt's flags, dbt's artefacts in `target/`, and the run recorded like any other.
  */
 import { parse as parseYaml } from 'yaml';
-import { join, relative } from 'node:path';
+import { join, relative, resolve as resolvePath } from 'node:path';
 import type { EventRecord } from '../../events/index.js';
 import { applyRunEvent, checkOutcomeOf, EventType, initialRunState, RunStatus, type CheckEvaluationData, type RunState } from '../../events/index.js';
 import { launchRun, projectRedactor, selectionText } from '../../engine/launch-run.js';
@@ -13,8 +13,8 @@ import { evaluateCheck } from '../../checks/index.js';
 import { selectAssets } from '../../graph/selection.js';
 import { loadProjectConfig, type DbtInvocation, type LoadedDbt } from '../../loaders/index.js';
 import {
-  compileNode, nodeRelation, KIND_NOUN, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
-  type CompiledNode, type DbtRunResult, type DbtNode, type DbtUnitTest,
+  compileNode, freshnessCriteria, freshnessSql, freshnessStatus, nodeRelation, writeSourcesJson, KIND_NOUN, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
+  type CompiledNode, type DbtRunResult, type DbtNode, type DbtUnitTest, type FreshnessResult,
 } from '../../loaders/dbt/index.js';
 import { WeirError } from '../../shared/errors.js';
 import { newRunId } from '../../shared/ids.js';
@@ -31,7 +31,7 @@ import { keepRunningWhenStdoutCloses } from '../output/stdout-guard.js';
 import { qualified, quoteIdent } from '../../connectors/duckdb/quote-identifier.js';
 import { plural } from '../../shared/plural.js';
 
-export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'snapshot' | 'compile' | 'ls' | 'parse' | 'run-operation';
+export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'snapshot' | 'compile' | 'ls' | 'parse' | 'run-operation' | 'source freshness';
 
 export interface DbtCommandOptions {
   project: string;
@@ -291,6 +291,63 @@ export async function runOperationCommand(options: DbtCommandOptions & { macro: 
     } finally {
       session.close();
     }
+  } finally {
+    await instance.close();
+  }
+}
+
+/**
+ * `weir dbt source freshness`: for each selected source with a `freshness:` rule and a `loaded_at_field`, how long
+ * ago its newest row was loaded; pass / warn / error as dbt decides, `target/sources.json`, exit 1 on any error.
+ *
+ * @example
+ * await sourceFreshnessCommand({ project: 'shop', verb: 'source freshness', select: ['source:erp'] }) // 0, or 1 if one is stale
+ */
+export async function sourceFreshnessCommand(options: DbtCommandOptions & { outputPath?: string }): Promise<number> {
+  const invocation: DbtInvocation = { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: false };
+  let instance: LocalInstance;
+  try {
+    instance = await openLocalInstance(options.project, { dbt: invocation });
+  } catch (error) {
+    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
+    throw error;
+  }
+  try {
+    const dbt = instance.loaded.dbt!;
+    const root = instance.loaded.definitions.project.root;
+    const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+    const picked = terms.length ? selectAssets(instance.graph, { select: terms.map((t) => `${t},resource_type:source`), exclude: options.exclude, allowEmpty: true, root }) : undefined;
+    const sources = [...dbt.project.sources.values()].filter((s) => s.config.enabled !== false && (!picked || picked.has(dbt.assets.sourceKeyOf.get(s.uniqueId) ?? '')));
+    const started = Date.now();
+    const results: FreshnessResult[] = [];
+    const session = await (await instance.warehouse()).connect();
+    try {
+      for (const source of sources) {
+        const criteria = freshnessCriteria(source);
+        if (!criteria) continue;
+        const startedAtMs = Date.now();
+        try {
+          const [row] = await session.query<{ max_loaded_at_ms: number | null }>(freshnessSql(source, dbt.assets.relationName(source), criteria));
+          const snapshottedAtMs = Date.now();
+          const maxLoadedAtMs = row?.max_loaded_at_ms ?? null;
+          const status = freshnessStatus(criteria, maxLoadedAtMs === null ? null : (snapshottedAtMs - maxLoadedAtMs) / 1000);
+          results.push({ source, criteria, status, maxLoadedAtMs, snapshottedAtMs, startedAtMs, completedAtMs: Date.now() });
+        } catch (error) {
+          results.push({ source, criteria, status: 'runtime error', maxLoadedAtMs: null, snapshottedAtMs: Date.now(), startedAtMs, completedAtMs: Date.now(), error: (error as Error).message.split('\n')[0] });
+        }
+      }
+    } finally {
+      session.close();
+    }
+    const redact = projectRedactor(instance.loaded.definitions);
+    writeSourcesJson(results, options.outputPath ? resolvePath(options.outputPath) : join(dbt.targetDir, 'sources.json'), { elapsedMs: Date.now() - started, redact });
+    if (!results.length) process.stderr.write(`${style.yellow('warning')} No sources with a freshness rule (freshness: and loaded_at_field:) were selected\n`);
+    for (const r of results) {
+      const age = r.maxLoadedAtMs === null ? 'no rows' : `loaded ${formatDuration(r.snapshottedAtMs - r.maxLoadedAtMs)} ago`;
+      const label = r.status === 'pass' ? style.green('PASS') : r.status === 'warn' ? style.yellow('WARN') : style.red(r.status === 'error' ? 'ERROR STALE' : 'ERROR');
+      process.stdout.write(`${label}  source ${r.source.sourceName}.${r.source.name}  ${r.status === 'runtime error' ? redact(r.error ?? '') : age}\n`);
+    }
+    return results.some((r) => r.status === 'error' || r.status === 'runtime error') ? 1 : 0;
   } finally {
     await instance.close();
   }
