@@ -21,8 +21,8 @@ const commands = {
 /** dbt's flags, shared by `weir run`/`weir build` and every `weir dbt` verb. */
 function dbtFlags(command: Command, options: { build: boolean }): Command {
   command
-    .option('-s, --select <selection>', 'dbt selection syntax: revenue+, +premium_wines, tag:monthly, path:models/staging, source:raw+, config.materialized:table, a,b (intersection)', collect)
-    .option('--exclude <selection>', 'leave these out', collect)
+    .option('-s, --select <selection...>', 'dbt selection syntax, one or more: revenue+, +premium_wines, tag:monthly, path:models/staging, source:raw+, config.materialized:table, a,b (intersection)', collect)
+    .option('--exclude <selection...>', 'leave these out', collect)
     .option('--vars <yaml>', "override vars of dbt_project.yml: YAML or JSON, e.g. '{start_date: 2024-01-01}'")
     .option('-t, --target <name>', 'profiles.yml target (default: the profile\'s target)')
     .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: the project, then ~/.dbt)')
@@ -80,18 +80,35 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     ['run', 'models only, no tests', true],
     ['test', 'run the tests on the published tables', false],
     ['seed', 'load the CSV seeds', true],
+    ['snapshot', 'build the snapshots (type-2 history tables) in graph order', true],
     ['compile', 'write the compiled SQL to target/compiled (prints it for a single selected model)', false],
     ['ls', 'list the selected nodes', false],
     ['parse', 'parse the project and write target/manifest.json', false],
   ];
   for (const [verb, description, build] of verbs) {
     const command = dbtFlags(dbt.command(verb).description(description), { build });
-    if (verb === 'ls') command.option('--output <format>', 'selector (default), name, path or json');
+    if (verb === 'ls') {
+      command.option('--output <format>', 'selector (default), name, path or json')
+        .option('--resource-type <type...>', 'only these node types: model, seed, test, source, snapshot', collect)
+        .option('--resource-types <type...>', 'same as --resource-type', collect);
+    }
     if (verb === 'compile') command.option('--full-refresh', 'compile incremental models as a full refresh');
     command.option('--json', 'machine-readable output')
-      .action(action(async (opts: DbtFlagValues & { json?: boolean; output?: 'selector' | 'name' | 'path' | 'json' }, cmd: Command) =>
-        (await commands.dbt()).dbtCommand({ project: projectOf(cmd), verb: verb as 'build', ...opts })));
+      .action(action(async (opts: DbtFlagValues & { json?: boolean; output?: 'selector' | 'name' | 'path' | 'json'; resourceType?: string[]; resourceTypes?: string[] }, cmd: Command) => {
+        const { resourceTypes, ...rest } = opts;
+        const resourceType = [...rest.resourceType ?? [], ...resourceTypes ?? []];
+        return (await commands.dbt()).dbtCommand({ project: projectOf(cmd), verb: verb as 'build', ...rest, resourceType: resourceType.length ? resourceType : undefined });
+      }));
   }
+  dbtFlags(dbt.command('run-operation <macro>').description("run a macro (its run_query / statement calls), like dbt run-operation"), { build: false })
+    .option('--args <yaml>', "the macro's arguments, YAML or JSON: '{table: orders, days: 7}'")
+    .action(action(async (macro: string, opts: DbtFlagValues & { args?: string }, cmd: Command) =>
+      (await commands.dbt()).runOperationCommand({ project: projectOf(cmd), verb: 'run-operation', macro, ...opts })));
+  const source = dbt.command('source').description("dbt's source commands");
+  dbtFlags(source.command('freshness').description('how long ago each source was loaded, against its warn_after / error_after; writes target/sources.json'), { build: false })
+    .option('-o, --output <path>', 'where to write sources.json (default: target/sources.json)')
+    .action(action(async (opts: DbtFlagValues & { output?: string }, cmd: Command) =>
+      (await commands.dbt()).sourceFreshnessCommand({ project: projectOf(cmd), verb: 'source freshness', ...opts, outputPath: opts.output, output: undefined })));
   program.command('dev [projectDir]').description('serve the project (API on 127.0.0.1); other commands on it then run through this process')
     .option('--port <port>', 'port (default 3000)', positiveInt).option('--host <host>', 'interface to bind (default 127.0.0.1; another needs WEIR_TOKEN of 32+ characters)')
     .option('--trust-proxy', 'behind a reverse proxy: believe its X-Forwarded-Proto/Host/For (also WEIR_TRUST_PROXY=1)')
@@ -156,13 +173,15 @@ function reportError(error: unknown, redact: (text: string) => string): number {
   const e = error as { code?: string; exitCode?: number; name?: string; errors?: unknown[] };
   if (typeof e?.code === 'string' && e.code.startsWith('commander.')) return e.exitCode ?? 2;
   const write = (text: string) => process.stderr.write(redact(text));
+  // An error may carry the exit code its command documents (dbt verbs: 2 for a project that does not parse).
+  const code = typeof e?.exitCode === 'number' ? e.exitCode : 1;
   if (e?.name === 'WeirErrors' && Array.isArray(e.errors)) {
     for (const item of e.errors) write(`${style.red('error')} ${(item as Error).message}\n`);
-    return 1;
+    return code;
   }
   if (isWeirError(error)) {
     write(`${style.red('error')} ${error.message}\n`);
-    return 1;
+    return code;
   }
   const message = error instanceof Error ? error.message : String(error);
   write(`${style.red('error')} ${message}\n${style.dim('This looks like a bug in Weir. Set WEIR_DEBUG=1 to see the stack trace, and please report it.')}\n`);

@@ -15,6 +15,8 @@ export interface QueryRunner {
 
 export interface AssetContext extends QueryRunner {
   runId: string;
+  /** When the run started (ms since the epoch): dbt's `run_started_at`, the same for every step of the run. */
+  runStartedAt: number;
   project: string;
   assetKey: string;
   /** 1 on the first try, 2 on the first retry, … */

@@ -24,6 +24,8 @@ import { assetSqlError, modelFile, runStrategy } from './sql-materializations.js
 export interface AssetAttempt {
   project: ProjectConfig;
   runId: string;
+  /** When the run started (ms since the epoch). */
+  runStartedAt: number;
   definition: AssetDefinition;
   attempt: number;
   session: DuckDbSession;
@@ -102,6 +104,7 @@ async function callCompute(attempt: AssetAttempt, target: string, outputPath?: s
   const { definition, session, signal, project } = attempt;
   const ctx: AssetContext = {
     runId: attempt.runId,
+    runStartedAt: attempt.runStartedAt,
     project: project.name,
     assetKey: definition.key,
     attempt: attempt.attempt,

@@ -63,6 +63,8 @@ class RunExecution {
   private readonly pool: SessionPool;
   private readonly runController = new AbortController();
   private canceled = false;
+  /** Set when execute() begins: every step's `ctx.runStartedAt`. */
+  private startedAt = Date.now();
 
   constructor(private readonly options: ExecuteRunOptions) {
     this.active = new ActiveRun(options.plan);
@@ -95,6 +97,7 @@ class RunExecution {
 
   async execute(): Promise<RunResult> {
     const started = Date.now();
+    this.startedAt = started;
     const { signal } = this.options;
     const onAbort = () => this.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -271,7 +274,7 @@ class RunExecution {
       const session = await this.pool.acquire();
       try {
         const outcome = await runAssetAttempt({
-          project: this.project, runId: this.options.runId, definition, attempt, session, inputValues, upstream, dataVersion, previous: this.latest.get(step.key),
+          project: this.project, runId: this.options.runId, runStartedAt: this.startedAt, definition, attempt, session, inputValues, upstream, dataVersion, previous: this.latest.get(step.key),
           resources: this.options.resources ?? this.options.definitions.resources ?? {}, signal: controller.signal, log, logLine: line,
           relationOfKey: (key) => {
             const target = this.assets.get(key) ?? this.externals.get(key);

@@ -3,7 +3,8 @@
  * Each stages, audits and publishes in its own way, and never replaces good data with data that failed a check:
  * - view: created under a staging name, checked, then `create or replace` at the target name;
  * - incremental: new rows merged into the target inside one transaction, checked there, committed or rolled back;
- * - ephemeral: nothing is built (readers inline it as a CTE); its checks run on its query.
+ * - ephemeral: nothing is built (readers inline it as a CTE); its checks run on its query;
+ * - snapshot: the next state of the whole history table is staged, checked, then published like a table.
  */
 import type { AssetResultObject } from '../definitions/asset-context.js';
 import type { AssetDefinition } from '../definitions/asset.js';
@@ -13,6 +14,7 @@ import { WeirError, formatLocation } from '../shared/errors.js';
 import { qualified, quoteIdent } from '../connectors/duckdb/quote-identifier.js';
 import { describeRelation, publishTable, stagingTableName, auditTableName } from '../io/index.js';
 import { incrementalApplySql, type Column } from '../loaders/dbt/materializations.js';
+import { snapshotSql } from '../loaders/dbt/snapshots.js';
 import type { AssetAttempt, AttemptOutcome } from './asset-step.js';
 import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
 
@@ -114,8 +116,9 @@ export async function runStrategy(spec: MaterializeSpec, ctx: StrategyContext): 
     case 'view': return runView(spec, ctx);
     case 'incremental': return runIncremental(spec, ctx);
     case 'ephemeral': return runEphemeral(ctx);
+    case 'snapshot': return runSnapshot(spec, ctx);
     default:
-      throw new WeirError(`unknown materialization '${spec.kind}' for '${ctx.attempt.definition.key}'`, { code: 'INVALID_ASSET', location: ctx.attempt.definition.location, hint: "Use 'table', 'view', 'incremental' or 'ephemeral'." });
+      throw new WeirError(`unknown materialization '${spec.kind}' for '${ctx.attempt.definition.key}'`, { code: 'INVALID_ASSET', location: ctx.attempt.definition.location, hint: "Use 'table', 'view', 'incremental', 'ephemeral' or 'snapshot'." });
   }
 }
 
@@ -263,6 +266,61 @@ async function runIncremental(spec: MaterializeSpec, ctx: StrategyContext): Prom
     const shape = await describeRelation(session, target);
     const [added] = await session.query<{ n: number }>(`select count(*)::integer as n from ${staging}`);
     return { kind: 'published', materialization: ctx.materialization({ kind: 'table', location: `${io.schema}.${io.name}` }, shape, { ...result.metadata, incremental: options.strategy ?? (options.uniqueKey?.length ? 'delete+insert' : 'append'), rows_merged: added?.n ?? 0 }, sql) };
+  } finally {
+    if (!keepStaging) await session.run(`drop table if exists ${staging}`).catch(() => undefined);
+  }
+}
+
+/**
+ * A snapshot (dbt's type-2 history): the next state of the history — current versions closed where the row changed or
+ * went away, new versions added — is computed into a staging table from the published one, checked there, and
+ * published with the same drop-and-rename as a table. A failed check or an error leaves the history as it was.
+ */
+async function runSnapshot(spec: MaterializeSpec, ctx: StrategyContext): Promise<AttemptOutcome> {
+  const { attempt } = ctx;
+  const { session, definition, runId } = attempt;
+  const io = tableIo(definition);
+  const options = spec.snapshot;
+  if (!options) throw new WeirError(`snapshot '${definition.key}' has no snapshot options`, { code: 'INVALID_ASSET', location: definition.location, hint: 'This is a bug in Weir: please report it.' });
+  const target = qualified(io.schema, io.name);
+  const stagingName = stagingTableName(io.name, runId);
+  const staging = qualified(io.schema, stagingName);
+  const result = await ctx.compute(target);
+  const sql = requireSql(definition, result);
+  await session.run(`create schema if not exists ${quoteIdent(io.schema)}`);
+  await ctx.runHooks(result.preHooks, 'pre-hook');
+  await session.run(`drop table if exists ${staging}`);
+  let keepStaging = false;
+  try {
+    const exists = (await session.relationExists(io.schema, io.name)) === 'table';
+    let columns: string[];
+    try {
+      columns = (await session.query<{ column_name: string }>(`describe select * from (\n${sql}\n) q`)).map((c) => c.column_name);
+    } catch (error) {
+      throw sqlModelError(definition, sql, error, 1);
+    }
+    // One instant for the whole snapshot: the run's start, as dbt's snapshot_get_time() is one per invocation.
+    const snapshotTime = `cast(to_timestamp(${attempt.runStartedAt / 1000}) at time zone 'UTC' as timestamp)`;
+    const statement = snapshotSql({ target: exists ? target : undefined, query: sql, columns, options, snapshotTime });
+    await runModelSql(ctx, `create table ${staging} as ${statement}`, sql);
+    const shape = await describeRelation(session, staging);
+    if (spec.audit !== 'publish_then_test') {
+      const failed = await ctx.audit(staging);
+      if (failed.length) return await keepAsAudit(ctx, io, stagingName, failed, () => { keepStaging = true; });
+    }
+    if (attempt.signal.aborted) throw ctx.abortError();
+    await publishTable(session, { schema: io.schema, staging: stagingName, table: io.name });
+    await ctx.runHooks(result.postHooks, 'post-hook');
+    if (spec.audit === 'publish_then_test') {
+      const failed = await ctx.audit(target);
+      if (failed.length) return { kind: 'check_failed', failed, published: true };
+    }
+    const currentWhere = options.validToCurrent ? `dbt_valid_to = (${options.validToCurrent})` : 'dbt_valid_to is null';
+    const [counts] = await session.query<{ current: number }>(`select count(*) filter (where ${currentWhere})::integer as current from ${target}`);
+    return {
+      kind: 'published',
+      materialization: ctx.materialization({ kind: 'table', location: `${io.schema}.${io.name}` }, shape, { ...result.metadata, snapshot: options.strategy, current_rows: counts?.current ?? null }, sql),
+    };
   } finally {
     if (!keepStaging) await session.run(`drop table if exists ${staging}`).catch(() => undefined);
   }

@@ -113,7 +113,7 @@ function typescriptSql(definition: AssetDefinition, definitions: Definitions): s
   const refuse = () => { throw new NeedsRun('its function queries the warehouse'); };
   const silent = () => undefined;
   const ctx: AssetContext = {
-    runId: 'validate', project: project.name, assetKey: definition.key, attempt: 1,
+    runId: 'validate', runStartedAt: Date.now(), project: project.name, assetKey: definition.key, attempt: 1,
     log: { debug: silent, info: silent, warn: silent, error: silent },
     target: definition.io.kind === 'table' ? qualified(definition.io.schema, stagingTableName(definition.io.name, 'validate')) : '',
     settings: project.settings, resources: definitions.resources ?? {}, signal: new AbortController().signal,

@@ -219,5 +219,5 @@ test('malformed selectors are errors even with allowEmpty', () => {
   assert.match(selectError('orders,').message, /has an empty part between commas/);
   assert.match(selectError('+').message, /selector '\+' has no value/);
   assert.equal(selectError('origin:python').message, "selector 'origin:python' names unknown origin 'python'. Origins: sql, typescript, yaml.");
-  assert.equal(selectError('resource_type:snapshot').code, 'INVALID_SELECTOR');
+  assert.equal(selectError('resource_type:bogus').code, 'INVALID_SELECTOR');
 });

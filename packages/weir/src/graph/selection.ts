@@ -25,7 +25,7 @@ export type SelectorMethod = (typeof SELECTOR_METHODS)[number];
 
 const ORIGINS = ['sql', 'typescript', 'yaml'];
 // dbt's resource types name the nodes of a dbt project (`model`, `seed`, `source`); Weir's own nodes are `asset` or `external`.
-const RESOURCE_TYPES = ['asset', 'external', 'model', 'seed', 'source'];
+const RESOURCE_TYPES = ['asset', 'external', 'model', 'seed', 'snapshot', 'source'];
 
 /**
  * What a dbt project records on its nodes (`metadata.dbt`), read by `resource_type:`, `source:` and `config.*:`.

@@ -20,6 +20,7 @@ import type { ScheduleDefinition } from '../definitions/schedule.js';
 import { setLoadingProject } from '../definitions/loading-project.js';
 import type { DbtAssets, ExternalAssetRelation } from './dbt/dbt-assets.js';
 import type { DbtProject } from './dbt/types.js';
+import { unsupportedMessage } from './dbt/unsupported-features.js';
 
 /** dbt's command-line options, as `weir build` / `weir dbt …` take them. */
 export interface DbtInvocation {
@@ -164,7 +165,11 @@ async function loadDbtInto(config: ProjectConfig, tsAssets: readonly AssetDefini
   }
   const threads = project.target.raw.threads !== undefined ? Math.max(1, project.target.threads) : config.concurrency;
   return {
-    project: { ...config, warehousePath, concurrency: isDbtFolder ? threads : config.concurrency },
+    // Said by every command, `weir validate` and the UI: what the project declares and Weir does not run yet.
+    project: {
+      ...config, warehousePath, concurrency: isDbtFolder ? threads : config.concurrency,
+      warnings: [...config.warnings ?? [], ...project.unsupported.map((u) => unsupportedMessage(u, relative(config.root, project.dir)))],
+    },
     dbt: { project, assets, targetDir: join(project.dir, 'target') },
   };
 }

@@ -240,3 +240,33 @@ describe('dbt sources', () => {
     assert.deepEqual(ls.stdout.trim().split('\n'), ['customers']);
   });
 });
+
+describe('templated sources', () => {
+  it('renders Jinja in database, schema, identifier and loaded_at_field, as dbt does (its adapter tests rely on it)', async () => {
+    const dir = writeProject({
+      'dbt_project.yml': 'name: shop\nprofile: shop\nvars:\n  seed_name: base_orders\nmodels:\n  shop:\n    +materialized: table\n',
+      'profiles.yml': PROFILE('shop', 'analytics'),
+      'models/sources.yml': [
+        'version: 2',
+        'sources:',
+        '  - name: raw',
+        '    database: "{{ target.database }}"',
+        '    schema: "{{ target.schema }}"',
+        '    loaded_at_field: "{{ \'loaded\' ~ \'_at\' }}"',
+        '    tables:',
+        '      - name: orders',
+        "        identifier: \"{{ var('seed_name', 'base') }}\"",
+        '',
+      ].join('\n'),
+      'models/order_count.sql': "select count(*) as n from {{ source('raw', 'orders') }}\n",
+    });
+    await load(dir, "create schema analytics; create table analytics.base_orders as select * from (values (1, now()), (2, now())) t(id, loaded_at)");
+    const { dbt: loaded } = await loadProject(dir);
+    const source = [...loaded!.project.sources.values()][0]!;
+    assert.deepEqual([source.database, source.schema, source.identifier, source.loadedAtField], ['dev', 'analytics', 'base_orders', 'loaded_at']);
+    await withBuild(dir, {}, async (built) => {
+      assert.equal(built.status, 'SUCCESS', built.events.filter((e) => e.type === 'STEP_FAILURE').map((e) => e.message).join('\n'));
+      assert.equal(num(await built.query('select n from analytics.order_count')), 2);
+    });
+  });
+});

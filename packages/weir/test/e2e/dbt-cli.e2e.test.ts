@@ -96,8 +96,8 @@ describe('weir on a dbt project', () => {
     assert.match(test.stdout, /4 tests, 0 failed/);
     assert.match(test.stdout, /source_not_null_meta_run_log_event +meta\/run_log +✔ PASS/);
     const ls = await weir(['dbt', 'ls', '--project', dir, '-s', 'tag:staging', '--output', 'name']);
-    // The model first (graph order), then the tests attached to it.
-    assert.deepEqual(ls.stdout.trim().split('\n'), ['stg_orders', 'unique_stg_orders_id', 'not_null_stg_orders_id', 'accepted_values_stg_orders_status__paid__open']);
+    // dbt's order: by unique id, so the model first, then its tests by name.
+    assert.deepEqual(ls.stdout.trim().split('\n'), ['stg_orders', 'accepted_values_stg_orders_status__paid__open', 'not_null_stg_orders_id', 'unique_stg_orders_id']);
     const compile = await weir(['dbt', 'compile', '--project', dir, '-s', 'customers']);
     assert.equal(compile.code, 0, compile.stderr);
     assert.match(compile.stdout, /^select customer_id, sum\(amount\) as total from "dev"\."main"\."stg_orders" group by 1/);
@@ -162,12 +162,119 @@ describe('weir on a dbt project', () => {
     const dir = jaffle();
     writeProject(dir, { 'models/revenue.sql': "select *\nfrom {{ ref('customerz') }}\n" });
     const result = await weir(['build', '--project', dir]);
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2, 'a project that does not parse exits 2, as dbt does');
     assert.match(result.stderr, /^error models\/revenue\.sql:2:9: ref\('customerz'\) matches no model or seed\. Did you mean 'customers'\?/);
     assert.equal(result.stderr.trim().split('\n').length, 1);
     const pg = await weir(['dbt', 'ls', '--project', jaffle(), '--target', 'pg']);
-    assert.equal(pg.code, 1);
+    assert.equal(pg.code, 2);
     assert.match(pg.stderr, /target 'pg' is of type 'postgres', which Weir does not yet support for dbt projects/);
     assert.deepEqual(stackLines(pg.stderr), []);
+  });
+
+  it('dbt ls and selection as dbt has them: unique-id order, source:pkg.source.table, several selectors after -s, --resource-type, resource_type:test, test_type:, a term that matches nothing is a warning', async () => {
+    const dir = jaffle();
+    writeProject(dir, {
+      'tests/assert_positive.sql': "select * from {{ ref('customers') }} where total < 0\n",
+      'models/staging/stg_customers.sql': "{{ config(materialized='ephemeral') }}\nselect distinct customer_id from {{ ref('stg_orders') }}\n",
+      'models/customer_list.sql': "select * from {{ ref('stg_customers') }}\n",
+    });
+    const lines = async (...args: string[]) => {
+      const result = await weir(['dbt', 'ls', '--project', dir, ...args]);
+      assert.equal(result.code, 0, result.stderr);
+      return result.stdout.trim().split('\n').filter(Boolean);
+    };
+    assert.deepEqual(await lines(), [
+      'jaffle.customer_list', 'jaffle.customers', 'jaffle.staging.stg_customers', 'jaffle.staging.stg_orders', 'jaffle.raw_orders',
+      'source:jaffle.meta.run_log', 'jaffle.accepted_values_stg_orders_status__paid__open', 'jaffle.assert_positive',
+      'jaffle.not_null_stg_orders_id', 'jaffle.source_not_null_meta_run_log_event', 'jaffle.unique_stg_orders_id',
+    ]);
+    assert.deepEqual(await lines('-s', 'customers', 'raw_orders', '--output', 'name'), ['customers', 'raw_orders', 'assert_positive']);
+    assert.deepEqual(await lines('--resource-type', 'model', '--resource-type', 'source', '--output', 'name'), ['customer_list', 'customers', 'stg_customers', 'stg_orders', 'run_log']);
+    assert.deepEqual(await lines('-s', 'resource_type:test', '--output', 'name'), ['accepted_values_stg_orders_status__paid__open', 'assert_positive', 'not_null_stg_orders_id', 'source_not_null_meta_run_log_event', 'unique_stg_orders_id']);
+    assert.deepEqual(await lines('-s', 'test_type:singular', '--output', 'name'), ['assert_positive']);
+    assert.deepEqual(await lines('-s', 'test_type:generic,tag:staging', '--output', 'name'), ['accepted_values_stg_orders_status__paid__open', 'not_null_stg_orders_id', 'unique_stg_orders_id']);
+    const none = await weir(['dbt', 'ls', '--project', dir, '-s', 'no_such_model']);
+    assert.equal(none.code, 0);
+    assert.match(none.stderr, /The selection criterion 'no_such_model' does not match any enabled nodes/);
+    const build = await weir(['dbt', 'build', '--project', dir, '-s', 'no_such_model']);
+    assert.equal(build.code, 0, build.stderr);
+    assert.match(build.stdout, /Nothing to do/);
+    // An ephemeral model is inlined, never run: dbt writes no run result for it.
+    const built = await weir(['build', '--project', dir]);
+    assert.equal(built.code, 0, built.stdout + built.stderr);
+    const ids = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string }) => r.unique_id);
+    assert.ok(ids.includes('model.jaffle.customer_list') && !ids.includes('model.jaffle.stg_customers'), ids.join(', '));
+  });
+
+  it('weir dbt snapshot builds the snapshots (after what they read) and ls lists them with --resource-type snapshot', async () => {
+    const dir = jaffle();
+    writeProject(dir, {
+      'snapshots/orders_snapshot.sql': "{% snapshot orders_snapshot %}\n{{ config(target_schema='snapshots', unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('raw_orders') }}\n{% endsnapshot %}\n",
+    });
+    assert.equal((await weir(['dbt', 'seed', '--project', dir])).code, 0);
+    const snapshot = await weir(['dbt', 'snapshot', '--project', dir]);
+    assert.equal(snapshot.code, 0, snapshot.stdout + snapshot.stderr);
+    assert.match(snapshot.stdout, /orders_snapshot/);
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select count(*) as n, count(*) filter (where dbt_valid_to is null) as current from snapshots.orders_snapshot'), [{ n: 3, current: 3 }]);
+    const ls = await weir(['dbt', 'ls', '--project', dir, '--resource-type', 'snapshot']);
+    assert.deepEqual(ls.stdout.trim().split('\n'), ['jaffle.orders_snapshot']);
+    const statuses = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string; status: string }) => `${r.unique_id}:${r.status}`);
+    assert.deepEqual(statuses, ['snapshot.jaffle.orders_snapshot:success']);
+  });
+
+  it('weir dbt run-operation runs a macro with --args: its queries run on the warehouse, what it returns is printed', async () => {
+    const dir = jaffle();
+    writeProject(dir, {
+      'macros/ops.sql': [
+        '{% macro make_log(table, rows=2) %}',
+        '  {% do run_query("create or replace table " ~ table ~ " as select * from range(" ~ rows ~ ") t(i)") %}',
+        '  {{ return(run_query("select count(*) as n from " ~ table).columns[0].values()[0]) }}',
+        '{% endmacro %}',
+        '',
+      ].join('\n'),
+    });
+    const result = await weir(['dbt', 'run-operation', 'make_log', '--project', dir, '--args', '{table: ops_log, rows: 5}']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Running macro 'make_log'\n5\n/);
+    assert.deepEqual(await query(join(dir, 'dev.duckdb'), 'select count(*) as n from ops_log'), [{ n: 5 }]);
+    const unknown = await weir(['dbt', 'run-operation', 'make_lgo', '--project', dir]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /no macro named 'make_lgo' in the project or its packages\. Macros: make_log/);
+  });
+
+  it('weir dbt source freshness: pass, warn and error from loaded_at_field against warn_after / error_after, sources.json as dbt writes it, exit 1 on error', async () => {
+    const dir = jaffle();
+    writeProject(dir, {
+      'models/sources.yml': [
+        'version: 2', 'sources:', '  - name: erp', '    schema: landing', '    loaded_at_field: loaded_at',
+        '    freshness: {warn_after: {count: 1, period: hour}, error_after: {count: 1, period: day}}', '    tables:',
+        '      - name: fresh', '      - name: late', '      - name: stale',
+        '      - name: filtered', "        freshness: {error_after: {count: 1, period: hour}, filter: \"kind = 'a'\"}", '',
+      ].join('\n'),
+    });
+    await query(join(dir, 'dev.duckdb'), [
+      'create schema landing',
+      "create table landing.fresh as select now()::timestamp - interval 5 minute as loaded_at",
+      "create table landing.late as select now()::timestamp - interval 3 hour as loaded_at",
+      "create table landing.stale as select now()::timestamp - interval 3 day as loaded_at",
+      "create table landing.filtered as select * from (values ('a', now()::timestamp - interval 2 minute), ('b', now()::timestamp - interval 9 day)) t(kind, loaded_at)",
+      'select 1',
+    ].join(';\n'));
+    const result = await weir(['dbt', 'source', 'freshness', '--project', dir]);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /PASS +source erp\.fresh/);
+    assert.match(result.stdout, /WARN +source erp\.late/);
+    assert.match(result.stdout, /ERROR STALE +source erp\.stale/);
+    assert.match(result.stdout, /PASS +source erp\.filtered/);
+    const sources = JSON.parse(readFileSync(join(dir, 'target/sources.json'), 'utf8'));
+    assert.equal(sources.metadata.dbt_schema_version, 'https://schemas.getdbt.com/dbt/sources/v3.json');
+    const byId = Object.fromEntries(sources.results.map((r: { unique_id: string }) => [r.unique_id, r]));
+    assert.equal(byId['source.jaffle.erp.late'].status, 'warn');
+    assert.ok(Math.abs(byId['source.jaffle.erp.late'].max_loaded_at_time_ago_in_s - 3 * 3600) < 120);
+    assert.deepEqual(byId['source.jaffle.erp.stale'].criteria.error_after, { count: 1, period: 'day' });
+    assert.equal(byId['source.jaffle.erp.filtered'].criteria.filter, "kind = 'a'");
+    const only = await weir(['dbt', 'source', 'freshness', '--project', dir, '-s', 'source:erp.fresh']);
+    assert.equal(only.code, 0, only.stdout + only.stderr);
+    assert.doesNotMatch(only.stdout, /stale/);
   });
 });

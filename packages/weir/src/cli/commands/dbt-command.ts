@@ -3,7 +3,7 @@
  * test|seed|compile|ls|parse`, with dbt's flags, dbt's artefacts in `target/`, and the run recorded like any other.
  */
 import { parse as parseYaml } from 'yaml';
-import { join, relative } from 'node:path';
+import { join, relative, resolve as resolvePath } from 'node:path';
 import type { EventRecord } from '../../events/index.js';
 import { applyRunEvent, checkOutcomeOf, EventType, initialRunState, RunStatus, type CheckEvaluationData, type RunState } from '../../events/index.js';
 import { launchRun, projectRedactor, selectionText } from '../../engine/launch-run.js';
@@ -13,8 +13,8 @@ import { evaluateCheck } from '../../checks/index.js';
 import { selectAssets } from '../../graph/selection.js';
 import { loadProjectConfig, type DbtInvocation, type LoadedDbt } from '../../loaders/index.js';
 import {
-  compileNode, nodeRelation, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
-  type CompiledNode, type DbtRunResult, type DbtNode,
+  compileNode, freshnessCriteria, freshnessSql, freshnessStatus, nodeRelation, writeSourcesJson, KIND_NOUN, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
+  type CompiledNode, type DbtRunResult, type DbtNode, type DbtUnitTest, type FreshnessResult,
 } from '../../loaders/dbt/index.js';
 import { WeirError } from '../../shared/errors.js';
 import { newRunId } from '../../shared/ids.js';
@@ -31,7 +31,7 @@ import { keepRunningWhenStdoutCloses } from '../output/stdout-guard.js';
 import { qualified, quoteIdent } from '../../connectors/duckdb/quote-identifier.js';
 import { plural } from '../../shared/plural.js';
 
-export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'compile' | 'ls' | 'parse';
+export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'snapshot' | 'compile' | 'ls' | 'parse' | 'run-operation' | 'source freshness';
 
 export interface DbtCommandOptions {
   project: string;
@@ -50,6 +50,8 @@ export interface DbtCommandOptions {
   skipUnchanged?: boolean;
   json?: boolean;
   output?: 'selector' | 'name' | 'path' | 'json';
+  /** `ls --resource-type model --resource-type source`: only these kinds of node. */
+  resourceType?: string[];
 }
 
 /**
@@ -72,7 +74,7 @@ export function parseVars(text: string | undefined): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-const VERB_TYPES: Partial<Record<DbtVerb, string>> = { run: 'model', seed: 'seed' };
+const VERB_TYPES: Partial<Record<DbtVerb, string>> = { run: 'model', seed: 'seed', snapshot: 'snapshot' };
 
 /** The user's selection, narrowed to what the verb builds (`dbt run`: models; `dbt seed`: seeds; `dbt …`: dbt nodes). */
 function scopedSelection(options: DbtCommandOptions): string[] | undefined {
@@ -91,7 +93,7 @@ function scopedSelection(options: DbtCommandOptions): string[] | undefined {
  */
 export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
   const config = loadProjectConfig(options.project);
-  const runLike = options.verb === 'build' || options.verb === 'run' || options.verb === 'seed';
+  const runLike = options.verb === 'build' || options.verb === 'run' || options.verb === 'seed' || options.verb === 'snapshot';
   if (!config.dbt) {
     if (options.allAssets) return runCommand({ project: options.project, select: options.select, exclude: options.exclude, concurrency: options.concurrency ?? options.threads, skipUnchanged: options.skipUnchanged, json: options.json });
     throw new WeirError(`${config.root} has no dbt project`, { code: 'NO_DBT_PROJECT', hint: 'Run `weir dbt …` in a folder with dbt_project.yml, or add `dbt: { project_dir: … }` to weir.yaml.' });
@@ -104,7 +106,14 @@ export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
     target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), fullRefresh: options.fullRefresh,
     tests: options.verb === 'build' || options.verb === 'test' || options.verb === 'compile' || options.verb === 'ls' || options.verb === 'parse',
   };
-  const instance = await openLocalInstance(options.project, { dbt: invocation });
+  let instance: LocalInstance;
+  try {
+    instance = await openLocalInstance(options.project, { dbt: invocation });
+  } catch (error) {
+    // dbt exits 2 when the project cannot be parsed (1 is for nodes that ran and failed): scripts tell them apart.
+    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
+    throw error;
+  }
   try {
     const dbt = instance.loaded.dbt!;
     for (const warning of dbt.assets.warnings) process.stderr.write(`${style.yellow('warning')} ${warning}\n`);
@@ -112,8 +121,8 @@ export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
       case 'parse': return parseVerb(instance, dbt);
       case 'ls': return lsVerb(instance, dbt, { ...options, output: options.output ?? (options.json ? 'json' : undefined) });
       case 'compile': return await compileVerb(instance, dbt, options);
-      case 'test': return await testVerb(instance, dbt, options);
-      default: return await buildVerb(instance, dbt, options);
+      case 'test': return Math.max(await testVerb(instance, dbt, options), notRunExit(dbt, 'test'));
+      default: return Math.max(await buildVerb(instance, dbt, options), notRunExit(dbt, options.verb));
     }
   } finally {
     await instance.close();
@@ -128,60 +137,226 @@ function parseVerb(instance: LocalInstance, dbt: LoadedDbt): number {
   return 0;
 }
 
-/** The dbt nodes a selection names: models and seeds through the asset graph, tests by name or by their asset. */
-function selectedNodes(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): DbtNode[] {
+/** Test-only criteria of dbt's selection grammar: they narrow a term to tests (dbt's `test_type:data` = singular + generic). */
+const TEST_TYPES = ['generic', 'singular', 'data', 'unit'] as const;
+
+function isTestCriterion(part: string): boolean {
+  return part === 'resource_type:test' || part.startsWith('test_type:');
+}
+
+function testTypeMatches(test: DbtNode, part: string): boolean {
+  if (part === 'resource_type:test') return true;
+  const type = part.slice('test_type:'.length);
+  if (!(TEST_TYPES as readonly string[]).includes(type)) {
+    throw new WeirError(`test_type:${type} is not a test type`, { code: 'INVALID_SELECTOR', hint: `Use one of: ${TEST_TYPES.map((t) => `test_type:${t}`).join(', ')}.` });
+  }
+  // Unit tests are not nodes Weir runs yet (a load warning says so): test_type:unit selects none.
+  if (type === 'unit') return false;
+  const generic = test.resourceType === 'test' && !!test.testMetadata;
+  return type === 'data' || (type === 'generic') === generic;
+}
+
+/**
+ * The dbt nodes a selection picks, as dbt picks them: each space-separated term is a union member, each comma part
+ * an intersection; a test is selected by its name, by `resource_type:test` / `test_type:…`, or with what it tests
+ * (dbt's eager indirect selection); `--exclude` removes. Unmatched terms are dbt's warning, not an error.
+ */
+function selectedNodes(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): { nodes: DbtNode[]; unmatched: string[] } {
   const tests = [...dbt.project.nodes.values()].filter((n) => n.resourceType === 'test');
-  const testNames = new Set(tests.map((t) => t.name));
-  const words = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
-  const byName = words.filter((w) => testNames.has(w));
-  const rest = words.filter((w) => !testNames.has(w) && w !== 'resource_type:test' && w !== 'test_type:generic' && w !== 'test_type:singular');
-  const onlyTests = words.length > 0 && rest.length === 0;
-  const assetKeys = onlyTests && !words.some((w) => w.startsWith('resource_type:test') || w.startsWith('test_type:'))
-    ? new Set<string>()
-    : selectAssets(instance.graph, { select: rest.length ? rest.map((t) => `${t},origin:sql`) : ['origin:sql'], exclude: options.exclude, root: instance.loaded.definitions.project.root });
-  const out: DbtNode[] = [];
-  for (const key of instance.graph.topologicalOrder()) {
-    const id = dbt.assets.nodeOf.get(key);
-    if (id && assetKeys.has(key)) out.push(dbt.project.nodes.get(id)!);
+  const byName = new Map(tests.map((t) => [t.name, t]));
+  const root = instance.loaded.definitions.project.root;
+  const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  const assetsOf = (parts: string[]) => selectAssets(instance.graph, { select: [[...parts, 'origin:sql'].join(',')], allowEmpty: true, root });
+  const nodesWith = (assetKeys: Set<string>, words: string[]): DbtNode[] => {
+    const out: DbtNode[] = [];
+    for (const key of assetKeys) {
+      const id = dbt.assets.nodeOf.get(key);
+      if (id) out.push(dbt.project.nodes.get(id)!);
+    }
+    for (const test of tests) {
+      const host = dbt.assets.attachedTo.get(test.uniqueId);
+      const sourceOnly = !host && dbt.assets.unattached.includes(test.uniqueId) && (!words.length || words.some((w) => w.startsWith('source:') && test.sources.some(([s, t]) => w === `source:${s}` || w === `source:${s}.${t}` || w.startsWith(`source:${s}+`) || w.startsWith(`source:${s}.${t}+`))));
+      if ((host && assetKeys.has(host)) || sourceOnly) out.push(test);
+    }
+    return out;
+  };
+  const chosen = new Map<string, DbtNode>();
+  const unmatched: string[] = [];
+  if (!terms.length) for (const node of nodesWith(assetsOf([]), [])) chosen.set(node.uniqueId, node);
+  for (const term of terms) {
+    const parts = term.split(',');
+    const testParts = parts.filter(isTestCriterion);
+    const named = parts.length === 1 ? byName.get(parts[0]!) : undefined;
+    const rest = parts.filter((p) => !isTestCriterion(p));
+    let picked = named ? [named] : nodesWith(assetsOf(rest), rest);
+    if (testParts.length) picked = picked.filter((n) => n.resourceType === 'test' && testParts.every((p) => testTypeMatches(n, p)));
+    if (!picked.length) unmatched.push(term);
+    for (const node of picked) chosen.set(node.uniqueId, node);
   }
-  for (const test of tests) {
-    const host = dbt.assets.attachedTo.get(test.uniqueId);
-    const sourceOnly = !host && dbt.assets.unattached.includes(test.uniqueId) && (!words.length || words.some((w) => w.startsWith('source:') && test.sources.some(([s, t]) => w === `source:${s}` || w === `source:${s}.${t}` || w.startsWith(`source:${s}+`) || w.startsWith(`source:${s}.${t}+`))));
-    if (byName.includes(test.name) || (host && assetKeys.has(host)) || sourceOnly) out.push(test);
+  const excludeTerms = (options.exclude ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (excludeTerms.length) {
+    const excluded = new Set(selectAssets(instance.graph, { select: excludeTerms, allowEmpty: true, root }));
+    for (const [id, node] of chosen) {
+      const key = node.resourceType === 'test' ? dbt.assets.attachedTo.get(id) : dbt.assets.keyOf.get(id);
+      if ((key && excluded.has(key)) || excludeTerms.includes(node.name)) chosen.delete(id);
+    }
   }
-  return out;
+  // dbt's order: by unique id (`model.` < `seed.` < `snapshot.` < `source.` < `test.`).
+  return { nodes: [...chosen.values()].sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0)), unmatched };
+}
+
+/** dbt's warning for a selection term that picks nothing; the command then goes on (and exits 0 if nothing is left). */
+function warnUnmatched(unmatched: readonly string[]): void {
+  for (const term of unmatched) process.stderr.write(`${style.yellow('warning')} The selection criterion '${term}' does not match any enabled nodes\n`);
 }
 
 function lsVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): number {
-  const nodes = selectedNodes(instance, dbt, options);
+  const { nodes, unmatched } = selectedNodes(instance, dbt, options);
   // Sources are listed as dbt lists them: all of them, or those the selection names (`source:raw`, `+orders`).
-  const narrowed = !!(options.select?.length || options.exclude?.length);
-  const words = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter((w) => w && !w.startsWith('resource_type:test') && !w.startsWith('test_type:'));
-  const picked = narrowed ? selectAssets(instance.graph, { select: words.map((w) => `${w},resource_type:source`), exclude: options.exclude, allowEmpty: true, root: instance.loaded.definitions.project.root }) : undefined;
-  const sources = [...dbt.project.sources.values()].filter((s) => !picked || picked.has(dbt.assets.sourceKeyOf.get(s.uniqueId) ?? ''));
-  const sourceLines = sources.map((s) => {
-    switch (options.output) {
-      case 'name': return s.name;
-      case 'path': return s.originalFilePath;
-      case 'json': return stringifyJson({ name: s.name, resource_type: 'source', package_name: s.packageName, original_file_path: s.originalFilePath, unique_id: s.uniqueId, source_name: s.sourceName });
-      default: return `source:${s.fqn.join('.')}`;
-    }
-  });
-  const lines = nodes.map((n) => {
-    switch (options.output) {
-      case 'name': return n.name;
-      case 'path': return n.originalFilePath;
-      case 'json': return stringifyJson({ name: n.name, resource_type: n.resourceType, package_name: n.packageName, original_file_path: n.originalFilePath, unique_id: n.uniqueId, alias: n.alias, config: { materialized: n.config.materialized }, tags: n.tags });
-      default: return n.fqn.join('.');
-    }
-  });
-  const all = [...lines, ...sourceLines];
-  process.stdout.write(all.length ? `${all.join('\n')}\n` : '');
+  const root = instance.loaded.definitions.project.root;
+  const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  // A term with a test criterion (`resource_type:test`, `test_type:…`) selects tests only, never a source.
+  const sourceTerms = terms.length ? terms.filter((t) => !t.split(',').some(isTestCriterion)) : ['*'];
+  const sourcesOf = (term: string) => selectAssets(instance.graph, { select: [`${term === '*' ? '' : `${term},`}resource_type:source`], exclude: options.exclude, allowEmpty: true, root });
+  const picked = new Set(sourceTerms.flatMap((t) => [...sourcesOf(t)]));
+  const sources = [...dbt.project.sources.values()].filter((s) => picked.has(dbt.assets.sourceKeyOf.get(s.uniqueId) ?? ''));
+  const sourceUnmatched = unmatched.filter((term) => !sourceTerms.includes(term) || sourcesOf(term).size === 0);
+  const types = options.resourceType?.length ? new Set(options.resourceType) : undefined;
+  const entries: Array<{ uniqueId: string; line: string }> = [];
+  for (const s of sources) {
+    if (types && !types.has('source')) continue;
+    entries.push({ uniqueId: s.uniqueId, line: lsLine(options.output, { name: s.name, path: s.originalFilePath, selector: `source:${s.packageName}.${s.sourceName}.${s.name}`, json: { name: s.name, resource_type: 'source', package_name: s.packageName, original_file_path: s.originalFilePath, unique_id: s.uniqueId, source_name: s.sourceName } }) });
+  }
+  for (const n of nodes) {
+    if (types && !types.has(n.resourceType)) continue;
+    entries.push({ uniqueId: n.uniqueId, line: lsLine(options.output, { name: n.name, path: n.originalFilePath, selector: n.fqn.join('.'), json: { name: n.name, resource_type: n.resourceType, package_name: n.packageName, original_file_path: n.originalFilePath, unique_id: n.uniqueId, alias: n.alias, config: { materialized: n.config.materialized }, tags: n.tags } }) });
+  }
+  warnUnmatched(sourceUnmatched);
+  entries.sort((a, b) => (a.uniqueId < b.uniqueId ? -1 : a.uniqueId > b.uniqueId ? 1 : 0));
+  if (!entries.length) process.stderr.write(`${style.yellow('warning')} No nodes selected!\n`);
+  process.stdout.write(entries.length ? `${entries.map((e) => e.line).join('\n')}\n` : '');
   return 0;
 }
 
+function lsLine(output: string | undefined, node: { name: string; path: string; selector: string; json: Record<string, unknown> }): string {
+  switch (output) {
+    case 'name': return node.name;
+    case 'path': return node.path;
+    case 'json': return stringifyJson(node.json);
+    default: return node.selector;
+  }
+}
+
+/**
+ * `weir dbt run-operation MACRO --args '{…}'`: renders the macro in the project's context, running the queries it
+ * issues (`run_query`, `{% call statement %}`, `{% do … %}`) on the warehouse, as dbt does; what it returns is printed.
+ *
+ * @example
+ * await runOperationCommand({ project: 'shop', verb: 'run-operation', macro: 'grant_select', args: '{role: reporter}' }) // 0
+ */
+export async function runOperationCommand(options: DbtCommandOptions & { macro: string; args?: string }): Promise<number> {
+  if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)?$/.test(options.macro)) {
+    throw new WeirError(`'${options.macro}' is not a macro name`, { code: 'INVALID_ARGUMENT', hint: 'Give the name of a macro of the project or a package: weir dbt run-operation my_macro, or my_package.my_macro.' });
+  }
+  const args = parseVars(options.args);
+  const invocation: DbtInvocation = { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: false };
+  let instance: LocalInstance;
+  try {
+    instance = await openLocalInstance(options.project, { dbt: invocation });
+  } catch (error) {
+    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
+    throw error;
+  }
+  try {
+    const dbt = instance.loaded.dbt!;
+    const name = options.macro.split('.').pop()!;
+    if (!dbt.project.macros.size || ![...dbt.project.macros.values()].some((m) => m.name === name)) {
+      throw new WeirError(`no macro named '${options.macro}' in the project or its packages`, { code: 'DBT_UNKNOWN_MACRO', hint: `Macros: ${[...new Set([...dbt.project.macros.values()].filter((m) => m.packageName !== 'dbt').map((m) => m.name))].slice(0, 12).join(', ')}.` });
+    }
+    const variables = Object.fromEntries(Object.entries(args).map(([k, v], i) => [`__weir_arg_${i}`, v]));
+    const call = `{{ ${options.macro}(${Object.keys(args).map((k, i) => `${k}=__weir_arg_${i}`).join(', ')}) }}`;
+    const session = await (await instance.warehouse()).connect();
+    try {
+      process.stdout.write(`Running macro '${options.macro}'\n`);
+      const returned = await renderSnippet(dbt.project, undefined, call, {
+        resolveRelation: dbt.assets.relationName, resolveExternal: dbt.assets.resolveExternal, variables,
+        runQuery: async (sql) => {
+          const rows = await session.query<Record<string, unknown>>(sql);
+          const columns = rows[0] ? Object.keys(rows[0]) : [];
+          return { columns, rows: rows.map((r) => columns.map((c) => r[c])) };
+        },
+      });
+      if (returned.trim()) process.stdout.write(`${projectRedactor(instance.loaded.definitions)(returned.trim())}\n`);
+      return 0;
+    } finally {
+      session.close();
+    }
+  } finally {
+    await instance.close();
+  }
+}
+
+/**
+ * `weir dbt source freshness`: for each selected source with a `freshness:` rule and a `loaded_at_field`, how long
+ * ago its newest row was loaded; pass / warn / error as dbt decides, `target/sources.json`, exit 1 on any error.
+ *
+ * @example
+ * await sourceFreshnessCommand({ project: 'shop', verb: 'source freshness', select: ['source:erp'] }) // 0, or 1 if one is stale
+ */
+export async function sourceFreshnessCommand(options: DbtCommandOptions & { outputPath?: string }): Promise<number> {
+  const invocation: DbtInvocation = { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: false };
+  let instance: LocalInstance;
+  try {
+    instance = await openLocalInstance(options.project, { dbt: invocation });
+  } catch (error) {
+    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
+    throw error;
+  }
+  try {
+    const dbt = instance.loaded.dbt!;
+    const root = instance.loaded.definitions.project.root;
+    const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+    const picked = terms.length ? selectAssets(instance.graph, { select: terms.map((t) => `${t},resource_type:source`), exclude: options.exclude, allowEmpty: true, root }) : undefined;
+    const sources = [...dbt.project.sources.values()].filter((s) => s.config.enabled !== false && (!picked || picked.has(dbt.assets.sourceKeyOf.get(s.uniqueId) ?? '')));
+    const started = Date.now();
+    const results: FreshnessResult[] = [];
+    const session = await (await instance.warehouse()).connect();
+    try {
+      for (const source of sources) {
+        const criteria = freshnessCriteria(source);
+        if (!criteria) continue;
+        const startedAtMs = Date.now();
+        try {
+          const [row] = await session.query<{ max_loaded_at_ms: number | null }>(freshnessSql(source, dbt.assets.relationName(source), criteria));
+          const snapshottedAtMs = Date.now();
+          const maxLoadedAtMs = row?.max_loaded_at_ms ?? null;
+          const status = freshnessStatus(criteria, maxLoadedAtMs === null ? null : (snapshottedAtMs - maxLoadedAtMs) / 1000);
+          results.push({ source, criteria, status, maxLoadedAtMs, snapshottedAtMs, startedAtMs, completedAtMs: Date.now() });
+        } catch (error) {
+          results.push({ source, criteria, status: 'runtime error', maxLoadedAtMs: null, snapshottedAtMs: Date.now(), startedAtMs, completedAtMs: Date.now(), error: (error as Error).message.split('\n')[0] });
+        }
+      }
+    } finally {
+      session.close();
+    }
+    const redact = projectRedactor(instance.loaded.definitions);
+    writeSourcesJson(results, options.outputPath ? resolvePath(options.outputPath) : join(dbt.targetDir, 'sources.json'), { elapsedMs: Date.now() - started, redact });
+    if (!results.length) process.stderr.write(`${style.yellow('warning')} No sources with a freshness rule (freshness: and loaded_at_field:) were selected\n`);
+    for (const r of results) {
+      const age = r.maxLoadedAtMs === null ? 'no rows' : `loaded ${formatDuration(r.snapshottedAtMs - r.maxLoadedAtMs)} ago`;
+      const label = r.status === 'pass' ? style.green('PASS') : r.status === 'warn' ? style.yellow('WARN') : style.red(r.status === 'error' ? 'ERROR STALE' : 'ERROR');
+      process.stdout.write(`${label}  source ${r.source.sourceName}.${r.source.name}  ${r.status === 'runtime error' ? redact(r.error ?? '') : age}\n`);
+    }
+    return results.some((r) => r.status === 'error' || r.status === 'runtime error') ? 1 : 0;
+  } finally {
+    await instance.close();
+  }
+}
+
 async function compileVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): Promise<number> {
-  const nodes = selectedNodes(instance, dbt, options).filter((n) => n.resourceType !== 'seed');
+  const selected = selectedNodes(instance, dbt, options);
+  warnUnmatched(selected.unmatched);
+  const nodes = selected.nodes.filter((n) => n.resourceType !== 'seed');
   const warehouse = await instance.warehouse();
   const session = await warehouse.connect();
   const compiled = new Map<string, CompiledNode>();
@@ -234,6 +409,23 @@ async function runProjectHooks(instance: LocalInstance, dbt: LoadedDbt, hooks: s
   }
 }
 
+/**
+ * 1 when the verb would, in dbt, run something the project declares that Weir does not run yet (a unit
+ * test, an enforced contract): everything else ran, but CI must not pass as if it had. Each was named as a warning at load.
+ *
+ * @example
+ * notRunExit(dbt, 'build') // 1, after printing "✘ not run: 2 unit tests, 1 enforced contract (see the warnings above) …"
+ */
+function notRunExit(dbt: LoadedDbt, verb: DbtVerb): number {
+  const skipped = dbt.project.unsupported.filter((u) => VERBS_THAT_RUN[u.kind].includes(verb));
+  if (!skipped.length) {
+    return 0;
+  }
+  const counts = [...new Set(skipped.map((u) => u.kind))].map((kind) => plural(skipped.filter((u) => u.kind === kind).length, KIND_NOUN[kind]));
+  process.stderr.write(`${style.red('✘')} not run: ${counts.join(', ')} (see the warnings above). Weir does not support them yet, so \`${verb}\` exits 1 rather than pass without them.\n`);
+  return 1;
+}
+
 /** What run_results.json needs beyond the fold of the run's events: the SQL each step ran, each test's evaluation. */
 interface BuildRecord {
   run: RunState;
@@ -241,9 +433,30 @@ interface BuildRecord {
   checks: Map<string, CheckEvaluationData & { timestamp: number }>;
 }
 
+/**
+ * The verb's selection with dbt's leniency: a term that matches nothing is a warning, not an error, and a selection
+ * that matches nothing at all is "Nothing to do" (undefined here).
+ */
+function buildSelection(instance: LocalInstance, options: DbtCommandOptions): { select: string[] | undefined } | undefined {
+  const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (!terms.length) return { select: scopedSelection(options) };
+  const root = instance.loaded.definitions.project.root;
+  const matches = (term: string) => selectAssets(instance.graph, { select: scopedSelection({ ...options, select: [term] }), allowEmpty: true, root }).size > 0;
+  const kept = terms.filter(matches);
+  warnUnmatched(terms.filter((t) => !kept.includes(t)));
+  if (!kept.length) return undefined;
+  const select = scopedSelection({ ...options, select: kept });
+  return selectAssets(instance.graph, { select, exclude: options.exclude, allowEmpty: true, root }).size ? { select } : undefined;
+}
+
 async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): Promise<number> {
   const { definitions } = instance.loaded;
   const started = Date.now();
+  const selection = buildSelection(instance, options);
+  if (!selection) {
+    process.stdout.write('Nothing to do. Try checking your model configs and model specification args\n');
+    return 0;
+  }
   await runProjectHooks(instance, dbt, dbt.project.onRunStart, 'on-run-start');
   const warehouse = await instance.warehouse();
   const controller = new AbortController();
@@ -256,7 +469,7 @@ async function buildVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCo
   try {
     const result = await launchRun({
       definitions, graph: instance.graph, storage: instance.storage, warehouse,
-      select: scopedSelection(options), exclude: options.exclude, concurrency: options.concurrency ?? options.threads, skipUnchanged: options.skipUnchanged,
+      select: selection.select, exclude: options.exclude, concurrency: options.concurrency ?? options.threads, skipUnchanged: options.skipUnchanged,
       trigger: 'cli', signal: controller.signal, tags: { command: `${options.allAssets ? 'weir' : 'weir dbt'} ${options.verb}` },
       onRunCreated: (run) => {
         record.run = initialRunState(run.stepKeys);
@@ -313,6 +526,8 @@ async function writeBuildArtefacts(dbt: LoadedDbt, record: BuildRecord, started:
       if (node.resourceType === 'model' && node.config.materialized === 'view') statements.set(node.uniqueId, viewSql(target, sql));
       else if (node.resourceType === 'model' && node.config.materialized !== 'ephemeral') statements.set(node.uniqueId, tableSql(target, sql));
     }
+    // dbt writes no result for an ephemeral model: it is inlined into the models that use it, never run.
+    if (node.resourceType === 'model' && node.config.materialized === 'ephemeral') continue;
     const startedAtMs = step.startedAt ?? step.endedAt ?? started;
     results.push({
       uniqueId: node.uniqueId, status, startedAtMs, completedAtMs: step.endedAt ?? startedAtMs,
@@ -345,21 +560,31 @@ async function writeBuildArtefacts(dbt: LoadedDbt, record: BuildRecord, started:
 }
 
 /** `dbt test`: the selected tests on the published relations; recorded as a run with one check evaluation each. */
+/** The unit tests `weir dbt test` runs: all, or those of the selected models, named, or picked by test_type:unit. */
+function selectedUnitTests(dbt: LoadedDbt, options: DbtCommandOptions, selectedIds: Set<string>): DbtUnitTest[] {
+  const terms = (options.select ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (!terms.length) return dbt.project.unitTests;
+  return dbt.project.unitTests.filter((u) => selectedIds.has(u.modelId) || terms.includes(u.name) || terms.includes('test_type:unit'));
+}
+
 async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCommandOptions): Promise<number> {
   const { definitions } = instance.loaded;
-  const tests = selectedNodes(instance, dbt, options).filter((n) => n.resourceType === 'test');
+  const selected = selectedNodes(instance, dbt, options);
+  warnUnmatched(selected.unmatched.filter((t) => t !== 'test_type:unit' && !dbt.project.unitTests.some((u) => u.name === t)));
+  const tests = selected.nodes.filter((n) => n.resourceType === 'test');
+  const unitTests = selectedUnitTests(dbt, options, new Set(selected.nodes.map((n) => n.uniqueId)));
   const warehouse = await instance.warehouse();
   const session = await warehouse.connect();
   const runId = newRunId();
   const started = Date.now();
-  const hosts = [...new Set(tests.map((t) => dbt.assets.attachedTo.get(t.uniqueId)).filter((k): k is string => !!k))];
+  const hosts = [...new Set([...tests.map((t) => dbt.assets.attachedTo.get(t.uniqueId)), ...unitTests.map((u) => dbt.assets.keyOf.get(u.modelId))].filter((k): k is string => !!k))];
   await instance.storage.runs.createRun({ runId, project: definitions.project.name, trigger: 'cli', selection: selectionText({ select: options.select, exclude: options.exclude }), stepKeys: hosts, tags: { command: 'weir dbt test' }, createdAt: started });
   const redact = projectRedactor(definitions);
   const sink = new EventSink(instance.storage.events, redact);
   const release = keepRunningWhenStdoutCloses();
   const emit = (type: EventType, stepKey: string | null, message: string, data: unknown) =>
     sink.emit({ runId, project: definitions.project.name, type, stepKey, timestamp: Date.now(), message, data } as never);
-  await emit(EventType.RUN_START, null, `Testing: ${plural(tests.length, 'test')}`, { stepKeys: hosts, concurrency: 1 });
+  await emit(EventType.RUN_START, null, `Testing: ${plural(tests.length + unitTests.length, 'test')}`, { stepKeys: hosts, concurrency: 1 });
   const results: DbtRunResult[] = [];
   const rows: string[][] = [];
   let failed = 0;
@@ -392,6 +617,19 @@ async function testVerb(instance: LocalInstance, dbt: LoadedDbt, options: DbtCom
       if (status === 'fail' || status === 'error') failed++;
       results.push({ uniqueId: test.uniqueId, status, startedAtMs: testStarted, completedAtMs: Date.now(), failures: evaluation.failingRows ?? 0, message: status === 'pass' ? null : evaluation.message });
       rows.push([test.name, hostKey, checkOutcomeText(checkOutcomeOf(evaluation), status.toUpperCase()), String(evaluation.failingRows ?? '')]);
+    }
+    for (const unit of unitTests) {
+      // A unit test runs the model's SQL on its given rows: it needs no published table, only the inputs' column types.
+      const hostKey = dbt.assets.keyOf.get(unit.modelId)!;
+      const host = definitions.assets.find((a) => a.key === hostKey)!;
+      const spec = host.checks.find((c) => c.name === unit.name)!;
+      const testStarted = Date.now();
+      const evaluation = await evaluateCheck(spec, { assetKey: hostKey, runner: session, relation: qualified(host.io.kind === 'table' ? host.io.schema : 'main', hostKey), resolveRelation: (k) => k });
+      await emit(EventType.ASSET_CHECK_EVALUATION, hostKey, evaluation.message, evaluation);
+      const status = dbtTestStatusOf(checkOutcomeOf(evaluation));
+      if (status === 'fail' || status === 'error') failed++;
+      results.push({ uniqueId: unit.uniqueId, status, startedAtMs: testStarted, completedAtMs: Date.now(), failures: evaluation.failingRows ?? 0, message: status === 'pass' ? null : evaluation.message });
+      rows.push([unit.name, hostKey, checkOutcomeText(checkOutcomeOf(evaluation), status.toUpperCase()), String(evaluation.failingRows ?? '')]);
     }
   } finally {
     session.close();

@@ -9,6 +9,22 @@ export { QueryAbortedError };
 
 const INTERRUPT_REPEAT_MS = 20;
 
+/*
+ * DuckDB fails a second connection that creates the same new schema at the same moment ("Catalog write-write
+ * conflict on create"): parallel dbt seeds or models with `+schema: raw` hit it at random. Statements that create a
+ * schema are therefore run one at a time per DuckDB instance; once the schema exists, `create schema if not exists`
+ * writes nothing and the next one returns at once. Keyed by the instance: several warehouses may share one.
+ */
+const schemaCreation = new WeakMap<object, Promise<unknown>>();
+const CREATES_SCHEMA = /^\s*create\s+(or\s+replace\s+)?schema\b/i;
+
+function oneAtATime<T>(key: object, work: () => Promise<T>): Promise<T> {
+  const previous = schemaCreation.get(key) ?? Promise.resolve();
+  const next = previous.catch(() => {}).then(work);
+  schemaCreation.set(key, next.catch(() => {}));
+  return next;
+}
+
 export interface QueryOptions {
   /** Aborting interrupts the running DuckDB query; the call then rejects with an `AbortError`. */
   signal?: AbortSignal;
@@ -44,11 +60,16 @@ export class DuckDbSession implements QueryRunner {
   #connection: DuckDBConnection;
   #closed = false;
   readonly #onClose: (session: DuckDbSession) => void;
+  readonly #instanceKey: object;
 
-  /** Use `DuckDbWarehouse.connect()`; the warehouse closes its sessions when it closes. */
-  constructor(connection: DuckDBConnection, onClose: (session: DuckDbSession) => void = () => {}) {
+  /**
+   * Use `DuckDbWarehouse.connect()`; the warehouse closes its sessions when it closes. `instanceKey` identifies the
+   * DuckDB instance the connection belongs to (sessions of one instance create schemas one at a time).
+   */
+  constructor(connection: DuckDBConnection, onClose: (session: DuckDbSession) => void = () => {}, instanceKey: object = connection) {
     this.#connection = connection;
     this.#onClose = onClose;
+    this.#instanceKey = instanceKey;
   }
 
   /**
@@ -61,10 +82,11 @@ export class DuckDbSession implements QueryRunner {
    */
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[], options: QueryOptions = {}): Promise<T[]> {
     const connection = this.#open();
-    return this.#cancellable(options.signal, async () => {
+    const work = () => this.#cancellable(options.signal, async () => {
       const reader = await connection.runAndReadAll(sql, params?.map(toDuckDbParam));
       return reader.convertRowObjects(jsonValueConverter) as T[];
     });
+    return CREATES_SCHEMA.test(sql) ? oneAtATime(this.#instanceKey, work) : work();
   }
 
   /**
@@ -75,9 +97,10 @@ export class DuckDbSession implements QueryRunner {
    */
   async run(sql: string, params?: unknown[], options: QueryOptions = {}): Promise<void> {
     const connection = this.#open();
-    await this.#cancellable(options.signal, async () => {
+    const work = () => this.#cancellable(options.signal, async () => {
       await connection.run(sql, params?.map(toDuckDbParam));
     });
+    await (CREATES_SCHEMA.test(sql) ? oneAtATime(this.#instanceKey, work) : work());
   }
 
   /**

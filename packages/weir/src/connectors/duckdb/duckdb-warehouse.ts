@@ -77,7 +77,7 @@ export class DuckDbWarehouse {
     // Loaded here, not at the top: the session module pulls in DuckDB's native module, which commands that only
     // read metadata never load.
     const { DuckDbSession } = await import('./duckdb-session.js');
-    const session = new DuckDbSession(connection, (s) => this.#sessions.delete(s));
+    const session = new DuckDbSession(connection, (s) => this.#sessions.delete(s), this.#instance);
     this.#sessions.add(session);
     return session;
   }

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDbtProject } from './load-dbt-project.js';
 import { compileProject } from './compile.js';
@@ -69,4 +69,26 @@ test('artefacts mask secret setting values: manifest, run_results, compiled and 
   for (const file of ['manifest.json', 'run_results.json', 'target/compiled/shop/models/marts/customers.sql', 'target/run/shop/models/marts/customers.sql']) {
     assert.ok(!readFileSync(join(dir, file), 'utf8').includes('word'), file);
   }
+});
+
+test("manifest nodes carry yml meta and docs as dbt merges them, and disabled models are listed under 'disabled'", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-dbt-'));
+  const files: Record<string, string> = {
+    'dbt_project.yml': 'name: shop\nprofile: shop\n',
+    'models/orders.sql': 'select 1 as id\n',
+    'models/old.sql': "{{ config(enabled=false) }}\nselect 1 as id\n",
+    'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    meta: {owner: ana}\n    docs: {show: false, node_color: red}\n    config:\n      meta: {team: finance}\n',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const manifest = writeManifest(loadDbtProject(dir), join(dir, 'target', 'manifest.json')) as { nodes: Record<string, any>; disabled: Record<string, any[]> };
+  const orders = manifest.nodes['model.shop.orders'];
+  assert.deepEqual(orders.meta, { owner: 'ana', team: 'finance' });
+  assert.deepEqual(orders.config.meta, { owner: 'ana', team: 'finance' });
+  assert.deepEqual(orders.docs, { show: false, node_color: 'red' });
+  assert.deepEqual(Object.keys(manifest.disabled), ['model.shop.old']);
+  assert.equal(manifest.disabled['model.shop.old']![0].config.enabled, false);
+  assert.equal(manifest.nodes['model.shop.old'], undefined);
 });

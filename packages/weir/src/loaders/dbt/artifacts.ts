@@ -30,7 +30,7 @@ function nodeJson(node: DbtNode, compiled?: CompiledNode): Record<string, unknow
     database: node.database, schema: node.schema, name: node.name, resource_type: node.resourceType, package_name: node.packageName,
     path: node.path, original_file_path: node.originalFilePath, unique_id: node.uniqueId, fqn: node.fqn, alias: node.alias,
     checksum: { name: node.checksum ? 'sha256' : 'none', checksum: node.checksum }, config: configJson(node), tags: node.tags,
-    description: node.description, columns: node.columns, meta: node.meta, group: null, docs: { show: true, node_color: null },
+    description: node.description, columns: node.columns, meta: node.meta, group: null, docs: { show: true, node_color: null, ...node.config.docs as Record<string, unknown> | undefined },
     patch_path: node.patchPath ?? null, build_path: null, unrendered_config: node.unrenderedConfig, created_at: Date.now() / 1000,
     relation_name: node.relationName, raw_code: node.rawCode, language: 'sql',
     refs: node.refs.map((r) => ({ name: r.name, package: r.package ?? null, version: r.version ?? null })),
@@ -96,7 +96,7 @@ export function writeManifest(project: DbtProject, path: string, options: { comp
     },
     nodes, sources, macros, docs,
     exposures: unused.exposures ?? {}, metrics: unused.metrics ?? {}, groups: unused.groups ?? {}, selectors: {},
-    disabled: {}, parent_map: parentMap, child_map: childMap, group_map: {},
+    disabled: Object.fromEntries([...project.disabled ?? []].map(([id, node]) => [id, [nodeJson(node)]])), parent_map: parentMap, child_map: childMap, group_map: {},
     saved_queries: unused.saved_queries ?? {}, semantic_models: unused.semantic_models ?? {}, unit_tests: unused.unit_tests ?? {},
   };
   writeJson(path, manifest, options.redact);

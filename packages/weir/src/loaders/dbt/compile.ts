@@ -2,7 +2,7 @@
 import { WeirError } from '../../shared/errors.js';
 import { compileTemplate, type Template } from './jinja/template.js';
 import { FunctionValue, StringValue, toJinja, type JsRelation } from './jinja/values.js';
-import { createDbtScope, NeedQuery, type QueryResult } from './context.js';
+import { createDbtScope, NeedQuery, type DbtInvocationContext, type QueryResult } from './context.js';
 import { getInternals } from './project-internals.js';
 import { nodeDict, renderNode } from './load-dbt-project.js';
 import type { DbtNode, DbtProject, DbtSource } from './types.js';
@@ -19,6 +19,10 @@ export interface CompileOptions {
   /** For `adapter.get_relation()`. */
   relationExists?: (relation: JsRelation) => boolean;
   fullRefresh?: boolean;
+  /** The run being compiled for (`invocation_id`, `run_started_at`). */
+  invocation?: DbtInvocationContext;
+  /** Vars over the project's (a unit test's `overrides.vars`). */
+  vars?: Record<string, unknown>;
 }
 
 export interface CompiledNode {
@@ -34,6 +38,12 @@ export interface CompiledNode {
 // Rendering is synchronous and the query hook is not: a render that needs a result stops, the query runs,
 // and the node renders again with the result cached. Ten rounds is far above what real models do.
 const MAX_QUERY_ROUNDS = 50;
+
+/** A var lookup with overrides in front. */
+function withVars(lookup: (name: string) => { found: boolean; value?: unknown }, overrides: Record<string, unknown> | undefined) {
+  if (!overrides || !Object.keys(overrides).length) return lookup;
+  return (name: string) => (Object.hasOwn(overrides, name) ? { found: true, value: overrides[name] } : lookup(name));
+}
 
 /**
  * Compiles one node (model, test; seeds have no SQL).
@@ -104,11 +114,11 @@ async function renderForCompile(project: DbtProject, node: DbtNode, options: Com
     const ephemerals: string[] = [];
     const scope = createDbtScope({
       phase: 'compile', projectName: project.name, packageName: node.packageName, registry: internals.registry, target: project.target,
-      vars: internals.varsFor(node.packageName), model: nodeDict(node), thisRelation: nameOf(node, internals.relationOf(node)),
+      vars: withVars(internals.varsFor(node.packageName), options.vars), model: nodeDict(node), thisRelation: nameOf(node, internals.relationOf(node)),
       file: node.originalFilePath, source: template.source, makeRelation: internals.makeRelation, docs: internals.docs,
       config: () => node.config, queryResults,
       isIncremental: node.resourceType === 'model' && node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && !!options.isIncremental?.(node),
-      fullRefresh: options.fullRefresh, relationExists: options.relationExists,
+      fullRefresh: options.fullRefresh, relationExists: options.relationExists, invocation: options.invocation,
       ref: (call) => {
         const found = internals.resolveRef(call, node.packageName);
         if (!found) {
@@ -215,7 +225,7 @@ export async function renderSnippet(project: DbtProject, node: DbtNode | undefin
       phase: 'compile', projectName: project.name, packageName, registry: internals.registry, target: project.target,
       vars: internals.varsFor(packageName), model: node ? nodeDict(node) : undefined, thisRelation: node ? nameOf(node, internals.relationOf(node)) : undefined,
       file, source: text, makeRelation: internals.makeRelation, docs: internals.docs, config: () => node?.config ?? {}, queryResults,
-      fullRefresh: options.fullRefresh, relationExists: options.relationExists,
+      fullRefresh: options.fullRefresh, relationExists: options.relationExists, invocation: options.invocation,
       ref: (call) => {
         const found = internals.resolveRef(call, packageName);
         if (!found) return internals.externalRelation(call.name) ?? internals.makeRelation(project.target.database, project.target.schema, call.name);

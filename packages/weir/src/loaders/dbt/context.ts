@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { WeirError, type SourceLocation } from '../../shared/errors.js';
 import {
-  ArrayValue, BooleanValue, FunctionValue, NullValue, ObjectValue, RelationValue, StringValue, UndefinedValue,
+  ArrayValue, BooleanValue, FunctionValue, NullValue, ObjectValue, PrintableValue, RelationValue, StringValue, UndefinedValue,
   isNone, jsFunction, pyStr, toJinja, toJs, type JinjaValue, type JsRelation,
 } from './jinja/values.js';
 import { createScope, LazyScope, type RenderScope } from './jinja/render.js';
@@ -48,6 +48,14 @@ export interface ContextOptions {
   /** A relation for `api.Relation.create` / `adapter.get_relation`. */
   makeRelation(database: string | null, schema: string | null, identifier: string, type?: string | null): JsRelation;
   graph?: () => Record<string, unknown>;
+  /** The invocation being rendered: `invocation_id` and `run_started_at` (default: this process's, fixed at first use). */
+  invocation?: DbtInvocationContext;
+}
+
+/** What dbt calls an invocation: one `dbt build`, here one Weir run. Passed in, so each run of a long `weir dev` has its own. */
+export interface DbtInvocationContext {
+  id: string;
+  startedAt: Date;
 }
 
 /** A callable with attributes (`config(...)` and `config.get(...)`, `var(...)` and `var.has_var(...)`). */
@@ -121,7 +129,8 @@ function datetimeValue(date: Date): JinjaValue {
       default: return date.toUTCString();
     }
   });
-  const value = new ObjectValue(new Map<string, JinjaValue>([
+  // `{{ run_started_at }}` prints as Python's str(datetime): '2024-05-01 06:00:00.123000+00:00'.
+  const value: JinjaValue = new PrintableValue(`${iso} ${time}+00:00`, new Map<string, JinjaValue>([
     ['year', toJinja(date.getUTCFullYear())], ['month', toJinja(date.getUTCMonth() + 1)], ['day', toJinja(date.getUTCDate())],
     ['hour', toJinja(date.getUTCHours())], ['minute', toJinja(date.getUTCMinutes())], ['second', toJinja(date.getUTCSeconds())],
     ['strftime', jsFunction(([f]) => str(strftime(pyStr(f))))],
@@ -131,7 +140,6 @@ function datetimeValue(date: Date): JinjaValue {
     ['astimezone', jsFunction(() => value)],
     ['replace', jsFunction(() => value)],
   ]));
-  value.toString = () => `${iso} ${time}+00:00`;
   return value;
 }
 
@@ -338,8 +346,8 @@ export function createDbtScope(options: ContextOptions): RenderScope {
     is_incremental: () => jsFunction(() => new BooleanValue(execute && !!options.isIncremental)),
     should_full_refresh: () => jsFunction(() => new BooleanValue(!!options.fullRefresh)),
     flags: () => toJinja({ FULL_REFRESH: !!options.fullRefresh, STORE_FAILURES: false, WHICH: 'run', WARN_ERROR: false }),
-    run_started_at: () => datetimeValue(RUN_STARTED_AT),
-    invocation_id: () => str(INVOCATION_ID),
+    run_started_at: () => datetimeValue((options.invocation ?? processInvocation()).startedAt),
+    invocation_id: () => str((options.invocation ?? processInvocation()).id),
     project_name: () => str(options.projectName),
     dbt_version: () => str('1.10.0'),
     log: () => jsFunction(() => str('')),
@@ -431,6 +439,10 @@ function tableValue(result: QueryResult): JinjaValue {
   ]));
 }
 
-const RUN_STARTED_AT = new Date();
-const INVOCATION_ID = randomUUID();
+// Outside a run (parsing, `weir dbt compile`): one invocation per process, made when first asked for.
+let fallbackInvocation: DbtInvocationContext | undefined;
+function processInvocation(): DbtInvocationContext {
+  fallbackInvocation ??= { id: randomUUID(), startedAt: new Date() };
+  return fallbackInvocation;
+}
 

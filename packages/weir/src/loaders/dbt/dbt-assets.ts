@@ -18,7 +18,10 @@ import { compileNode, renderSnippet, testResultSql, type CompileOptions } from '
 import type { QueryResult } from './context.js';
 import { quoteIdent } from './materializations.js';
 import { readSeed, seedSql } from './seeds.js';
-import type { DbtModelNode, DbtNode, DbtProject, DbtSeedNode, DbtSource, DbtTestNode } from './types.js';
+import { snapshotOptions } from './snapshots.js';
+import { contractChecks } from './contract-check.js';
+import { unitTestChecks } from './unit-tests.js';
+import type { DbtModelNode, DbtNode, DbtSnapshotNode, DbtProject, DbtSeedNode, DbtSource, DbtTestNode } from './types.js';
 
 /** How a Weir asset outside the dbt project is read from SQL. */
 export interface ExternalAssetRelation { key: string; sql: string; location?: string }
@@ -64,10 +67,10 @@ export interface DbtAssets {
 }
 
 const toPosix = (p: string) => p.split(sep).join('/');
-const isAsset = (node: DbtNode | undefined): node is DbtModelNode | DbtSeedNode => !!node && (node.resourceType === 'model' || node.resourceType === 'seed');
+const isAsset = (node: DbtNode | undefined): node is DbtModelNode | DbtSeedNode | DbtSnapshotNode => !!node && (node.resourceType === 'model' || node.resourceType === 'seed' || node.resourceType === 'snapshot');
 
 /** The asset key of a model or seed: `meta.weir.key`, else its name (versions: `name_v2`, the relation's name). */
-export function dbtAssetKey(node: DbtModelNode | DbtSeedNode): string {
+export function dbtAssetKey(node: DbtModelNode | DbtSeedNode | DbtSnapshotNode): string {
   const configured = (node.config.meta?.weir as { key?: unknown } | undefined)?.key;
   if (typeof configured === 'string' && configured) return configured;
   if (node.resourceType === 'model' && node.version !== undefined) return `${node.name}_v${node.version}`;
@@ -277,6 +280,8 @@ export function dbtAssets(project: DbtProject, options: DbtAssetsOptions): DbtAs
           },
         } : {}),
       };
+    } else if (node.resourceType === 'snapshot') {
+      materialize = { kind: 'snapshot', audit, snapshot: snapshotOptions(node, display(node.absolutePath)) };
     } else if (audit === 'publish_then_test') materialize = { kind: 'table', audit };
     const compute = node.resourceType === 'seed'
       ? seedCompute(node, display(node.absolutePath))
@@ -289,9 +294,14 @@ export function dbtAssets(project: DbtProject, options: DbtAssetsOptions): DbtAs
       owners: ownersOf(project, node),
       tags: node.tags,
       group: groupOf(node),
-      kinds: ['duckdb', node.resourceType === 'seed' ? 'seed' : 'sql model'],
+      kinds: ['duckdb', node.resourceType === 'seed' ? 'seed' : node.resourceType === 'snapshot' ? 'snapshot' : 'sql model'],
       io: { schema: node.schema, table: node.alias },
-      checks: checksByKey.get(key) ?? [],
+      // Unit tests first: they say whether the model's logic is right before its data is looked at.
+      checks: [
+        ...(options.tests !== false ? unitTestChecks(project, project.unitTests, node.uniqueId, { relationName, resolveExternal }) : []),
+        ...(node.resourceType === 'model' ? contractChecks(node, display(node.absolutePath)) : []),
+        ...checksByKey.get(key) ?? [],
+      ],
       // The file, its config and what it reads; vars and the target too, since the SQL may depend on them.
       codeVersion: hashText(node.checksum, JSON.stringify(node.config), JSON.stringify(deps), projectFingerprint).slice(0, 16),
       metadata: {
@@ -351,7 +361,7 @@ interface Naming {
   resolveExternal: (name: string) => string;
 }
 
-function modelCompute(project: DbtProject, node: DbtModelNode, naming: Naming & { fullRefresh?: boolean; compiledPath?: string }) {
+function modelCompute(project: DbtProject, node: DbtModelNode | DbtSnapshotNode, naming: Naming & { fullRefresh?: boolean; compiledPath?: string }) {
   return async (_inputs: Record<string, string>, ctx: AssetContext) => {
     let exists = false;
     if (node.config.materialized === 'incremental') {
@@ -366,6 +376,7 @@ function modelCompute(project: DbtProject, node: DbtModelNode, naming: Naming & 
     const options: CompileOptions = {
       resolveRelation: naming.relationName, resolveExternal: naming.resolveExternal, fullRefresh,
       runQuery: (sql) => asQueryResult(ctx, sql), isIncremental: () => exists,
+      invocation: { id: ctx.runId, startedAt: new Date(ctx.runStartedAt) },
     };
     const compiled = await compileNode(project, node.uniqueId, options, new Map());
     // Written in the background: a synchronous write costs ~1.5 ms per model on a busy disk, and nothing in the

@@ -10,3 +10,6 @@ export { readSeed, seedSql, parseCsv, type SeedTable, type SeedColumn, type Seed
 export { writeManifest, writeRunResults, writeCompiledFiles, writeRunFiles, writeRunFilesAsync, type DbtRunResult, type RunStatus } from './artifacts.js';
 export { readTarget } from './profiles.js';
 export type * from './types.js';
+export { runUnitTest, unitTestChecks, type DbtUnitTest, type FixtureRows } from './unit-tests.js';
+export { KIND_NOUN, VERBS_THAT_RUN, unsupportedMessage, type UnsupportedFeature, type UnsupportedKind } from './unsupported-features.js';
+export { freshnessCriteria, freshnessSql, freshnessStatus, writeSourcesJson, type FreshnessResult, type FreshnessCriteria } from './source-freshness.js';

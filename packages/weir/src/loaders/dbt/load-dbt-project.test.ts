@@ -95,6 +95,14 @@ test('targets: env_var() in profiles.yml, --target, and a postgres target is ref
   assert.throws(() => loadDbtProject(`${FIXTURES}shop`, { target: 'pg' }), /type 'postgres', which Weir does not yet support/);
 });
 
+test('only the selected output of profiles.yml is rendered: another output\'s env_var() without a default is no error', () => {
+  delete process.env.SNOWFLAKE_ACCOUNT;
+  assert.equal(shop().target.name, 'dev');
+  assert.equal(loadDbtProject(`${FIXTURES}shop`, { target: 'ci' }).target.schema, 'ci');
+  // Selecting that output does need it, as dbt would.
+  assert.throws(() => loadDbtProject(`${FIXTURES}shop`, { target: 'snowflake' }), /env_var\('SNOWFLAKE_ACCOUNT'\) is not set/);
+});
+
 test('an empty project loads', () => {
   const project = loadDbtProject(`${FIXTURES}empty`);
   assert.equal(project.nodes.size, 0);

@@ -12,11 +12,14 @@ import { INTERNAL_PACKAGE, MacroRegistry, parseMacroFile } from './macro-registr
 import { folderConfigs, resolveConfig } from './node-config.js';
 import { genericTestSpec, testHash, type TestTarget } from './generic-tests.js';
 import { listFiles, readPackages, readProjectFile, readYaml, type DbtProjectFile } from './project-file.js';
+import { findUnsupportedFeatures } from './unsupported-features.js';
+import { snapshotFiles, ymlSnapshot } from './snapshot-definitions.js';
+import { unitTestsOf } from './unit-tests.js';
 import { readTarget } from './profiles.js';
 import { setInternals, type ProjectInternals } from './project-internals.js';
 import { findCycle } from './graph.js';
 import type {
-  DbtColumn, DbtDoc, DbtModelNode, DbtNode, DbtProject, DbtRefCall, DbtSeedNode, DbtSource, DbtTestNode,
+  DbtColumn, DbtDoc, DbtModelNode, DbtNode, DbtSnapshotNode, DbtProject, DbtRefCall, DbtSeedNode, DbtSource, DbtTestNode,
 } from './types.js';
 
 export interface LoadDbtProjectOptions {
@@ -33,9 +36,18 @@ export interface LoadDbtProjectOptions {
   externalRef?: (name: string) => { database?: string | null; schema: string; identifier: string } | undefined;
 }
 
-const UNUSED_KEYS = ['unit_tests', 'semantic_models', 'metrics', 'saved_queries', 'exposures', 'groups', 'snapshots', 'analyses', 'macros'];
+const UNUSED_KEYS = ['unit_tests', 'semantic_models', 'metrics', 'saved_queries', 'exposures', 'groups', 'analyses', 'macros'];
 const toPosix = (p: string) => p.split(sep).join('/');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A yml entry's config layer: its `config:`, with the `meta:` and `docs:` written beside it merged in (as dbt does). */
+function ymlConfigOf(entry: Record<string, any> | undefined): Record<string, unknown> {
+  const config = { ...entry?.config } as Record<string, unknown>;
+  for (const key of ['meta', 'docs']) {
+    if (entry?.[key] && typeof entry[key] === 'object') config[key] = { ...entry[key], ...(config[key] as object | undefined) };
+  }
+  return config;
+}
 
 interface YmlEntry { entry: Record<string, any>; file: string; line: number; pkg: string; dirParts: string[]; text?: string }
 
@@ -78,6 +90,8 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   const templates = new Map<string, Template>();
   const nodes = new Map<string, DbtNode>();
   const sources = new Map<string, DbtSource>();
+  /** Models with `enabled: false`: not in the graph, but listed under the manifest's `disabled` as dbt does. */
+  const disabled = new Map<string, DbtNode>();
   const docs = new Map<string, DbtDoc>();
   const unused: Record<string, Record<string, unknown>> = {};
   /** A path as shown to users: relative to the root project for its files, else to the package. */
@@ -124,8 +138,11 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   const modelPatches = new Map<string, YmlEntry>();
   const seedPatches = new Map<string, YmlEntry>();
   const sourceEntries: YmlEntry[] = [];
+  /** yml `snapshots:` entries: with `relation:` they define a snapshot (dbt 1.9), without they describe a SQL one. */
+  const snapshotEntries: YmlEntry[] = [];
+  const unitTestEntries: YmlEntry[] = [];
   for (const pkg of packages) {
-    for (const base of new Set([...pkg.modelPaths, ...pkg.seedPaths, ...pkg.testPaths, ...pkg.macroPaths])) {
+    for (const base of new Set([...pkg.modelPaths, ...pkg.seedPaths, ...pkg.testPaths, ...pkg.macroPaths, ...pkg.snapshotPaths])) {
       for (const rel of listFiles(join(pkg.dir, base), ['.yml', '.yaml'])) {
         const file = join(pkg.dir, base, rel);
         const displayed = display(pkg, join(base, rel));
@@ -142,6 +159,8 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         };
         for (const entry of (doc.models ?? []) as Array<Record<string, any>>) add(modelPatches, 'model', entry);
         for (const entry of (doc.seeds ?? []) as Array<Record<string, any>>) add(seedPatches, 'seed', entry);
+        for (const entry of (doc.unit_tests ?? []) as Array<Record<string, any>>) if (entry?.name) unitTestEntries.push({ entry, file: displayed, line: lineOf(text, entry.name), pkg: pkg.name, dirParts, text });
+        for (const entry of (doc.snapshots ?? []) as Array<Record<string, any>>) if (entry?.name) snapshotEntries.push({ entry, file: displayed, line: lineOf(text, entry.name), pkg: pkg.name, dirParts, text });
         for (const entry of (doc.sources ?? []) as Array<Record<string, any>>) if (entry?.name) sourceEntries.push({ entry, file: displayed, line: lineOf(text, entry.name), pkg: pkg.name, dirParts, text });
         for (const key of UNUSED_KEYS) {
           const value = doc[key];
@@ -313,9 +332,18 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   };
 
   // ---- sources ----
-  for (const { entry, file, line, pkg, dirParts, text } of sourceEntries) {
+  // dbt renders a source's relation fields with Jinja (`schema: "{{ target.schema }}"`,
+  // `identifier: "{{ var('seed_name', 'base') }}"`); names and descriptions are not rendered here.
+  const SOURCE_RENDERED = ['database', 'catalog', 'schema', 'identifier', 'loaded_at_field', 'loader'];
+  const renderSourceFields = <T extends Record<string, any>>(raw: T, pkg: string, file: string): T => {
+    const fields = Object.fromEntries(SOURCE_RENDERED.filter((k) => typeof raw[k] === 'string').map((k) => [k, raw[k]]));
+    return { ...raw, ...renderConfigLayer(fields, pkg, file) };
+  };
+  for (const { entry: rawEntry, file, line, pkg, dirParts, text } of sourceEntries) {
+    const entry = renderSourceFields(rawEntry, pkg, file);
     const sourceName = String(entry.name);
-    for (const table of (entry.tables ?? []) as Array<Record<string, any>>) {
+    for (const rawTable of (entry.tables ?? []) as Array<Record<string, any>>) {
+      const table = renderSourceFields(rawTable, pkg, file);
       const uniqueId = `source.${pkg}.${sourceName}.${table.name}`;
       const identifier = String(table.identifier ?? table.name);
       const database = String(entry.database ?? entry.catalog ?? target.database);
@@ -333,7 +361,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
   }
 
   // ---- models ----
-  const parsedModels: Array<{ node: DbtModelNode; template: Template; ymlConfig: Record<string, unknown> | undefined; folder: Record<string, unknown>[] }> = [];
+  const parsedModels: Array<{ node: DbtModelNode | DbtSnapshotNode; template: Template; ymlConfig: Record<string, unknown> | undefined; folder: Record<string, unknown>[] }> = [];
   for (const pkg of packages) {
     const files = pkg.modelPaths.flatMap((base) => listFiles(join(pkg.dir, base), ['.sql']).map((rel) => ({ base, rel })));
     const consumed = new Set<string>();
@@ -349,7 +377,8 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         ...(pkg !== root ? projectConfigs(pkg.models, fqn, pkg) : []),
         ...projectConfigs(root.models, fqn, root),
       ];
-      const ymlConfig = { ...patch?.entry.config, ...version?.entry.config };
+      // yml `meta:` and `docs:` beside `config:` are config too (dbt merges them into config.meta / config.docs).
+      const ymlConfig = { ...ymlConfigOf(patch?.entry), ...ymlConfigOf(version?.entry) };
       const columns = { ...columnsOf(patch?.entry.columns), ...columnsOf(version?.entry.columns) };
       const node: DbtModelNode = {
         uniqueId: `model.${pkg.name}.${name}${version ? `.v${version.v}` : ''}`, resourceType: 'model', name, packageName: pkg.name,
@@ -390,17 +419,58 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
       makeModel(f, name, modelPatches.get(`${pkg.name}.${name}`));
     }
   }
-  // Parse after every model exists, so ref() during parsing can see all of them.
+  // ---- snapshots ----
+  for (const pkg of packages) {
+    const patches = new Map(snapshotEntries.filter((e) => e.pkg === pkg.name && !e.entry.relation).map((e) => [String(e.entry.name), e]));
+    const definitions = [
+      ...snapshotFiles(pkg.dir, pkg.snapshotPaths, listFiles),
+      ...snapshotEntries.filter((e) => e.pkg === pkg.name && e.entry.relation).map((e) => ymlSnapshot(e.entry, e.file, e.line)),
+    ];
+    for (const definition of definitions) {
+      const uniqueId = `snapshot.${pkg.name}.${definition.name}`;
+      const originalFilePath = definition.ymlEntry ? definition.path : display(pkg, definition.path);
+      if (nodes.has(uniqueId)) {
+        throw new WeirError(`snapshot '${definition.name}' is defined twice (also in ${nodes.get(uniqueId)!.originalFilePath})`, { code: 'DBT_DUPLICATE_NODE', location: { file: originalFilePath, line: definition.line }, hint: 'Give each snapshot its own name.' });
+      }
+      const inFolder = definition.path.split('/').slice(1, -1);
+      const fqn = [pkg.name, ...inFolder, definition.name];
+      const folder = [...(pkg !== root ? projectConfigs(pkg.snapshots, fqn, pkg) : []), ...projectConfigs(root.snapshots, fqn, root)];
+      const patch = definition.ymlEntry ?? patches.get(definition.name)?.entry;
+      const ymlConfig = ymlConfigOf(patch);
+      const rawCode = definition.sql.replace(/^\n+/, '');
+      const node: DbtSnapshotNode = {
+        uniqueId, resourceType: 'snapshot', name: definition.name, packageName: pkg.name,
+        path: definition.path.split('/').slice(1).join('/') || definition.path, originalFilePath, absolutePath: join(pkg.dir, definition.path), fqn, rawCode,
+        description: renderDescription(patch?.description), columns: columnsOf(patch?.columns),
+        config: resolveConfig('snapshot', [...folder, ymlConfig]), tags: [], meta: {}, database: target.database, schema: target.schema, alias: definition.name,
+        relationName: null, refs: [], sources: [], dependsOn: { nodes: [], macros: [] }, location: { file: originalFilePath, line: definition.line },
+        checksum: sha256(rawCode), patchPath: patch && !definition.ymlEntry ? `${pkg.name}://${patches.get(definition.name)!.file}` : undefined, unrenderedConfig: {},
+      };
+      nodes.set(uniqueId, node);
+      index(node);
+      const template = compileTemplate(definition.sql, originalFilePath);
+      templates.set(uniqueId, template);
+      parsedModels.push({ node, template, ymlConfig, folder });
+    }
+  }
+
+  // Parse after every model and snapshot exists, so ref() during parsing can see all of them.
   for (const { node, template, ymlConfig, folder } of parsedModels) {
     const { refs, sourceCalls, configCalls } = parseNode(node, template);
     node.refs = refs;
     node.sources = sourceCalls;
     node.unrenderedConfig = Object.assign({}, ...configCalls);
-    node.config = resolveConfig('model', [...folder, ymlConfig, ...configCalls]);
+    node.config = resolveConfig(node.resourceType, [...folder, ymlConfig, ...configCalls]);
     node.tags = node.config.tags;
     node.meta = node.config.meta;
-    if (node.config.enabled === false) { nodes.delete(node.uniqueId); continue; }
+    if (node.config.enabled === false) { nodes.delete(node.uniqueId); disabled.set(node.uniqueId, node); continue; }
     applyNaming(node);
+    // A snapshot's legacy `target_schema` / `target_database` name its relation as written (no generate_schema_name).
+    if (node.resourceType === 'snapshot' && node.config.target_schema) {
+      node.schema = String(node.config.target_schema);
+      if (node.config.target_database) node.database = String(node.config.target_database);
+      node.relationName = relationOf(node).rendered;
+    }
     nodes.set(node.uniqueId, node);
   }
   for (const [id, list] of refIndex) refIndex.set(id, list.filter((n) => nodes.has(n.uniqueId)));
@@ -415,7 +485,7 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
         const dirParts = toPosix(dirname(rel)).split('/').filter((p) => p && p !== '.');
         const fqn = [pkg.name, ...dirParts, name];
         const patch = seedPatches.get(`${pkg.name}.${name}`);
-        const config = resolveConfig('seed', [...(pkg !== root ? projectConfigs(pkg.seeds, fqn, pkg) : []), ...projectConfigs(root.seeds, fqn, root), patch?.entry.config]);
+        const config = resolveConfig('seed', [...(pkg !== root ? projectConfigs(pkg.seeds, fqn, pkg) : []), ...projectConfigs(root.seeds, fqn, root), ymlConfigOf(patch?.entry)]);
         if (!config.enabled) continue;
         const node: DbtSeedNode = {
           uniqueId: `seed.${pkg.name}.${name}`, resourceType: 'seed', name, packageName: pkg.name, path: toPosix(rel), originalFilePath, absolutePath,
@@ -500,6 +570,16 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
     addGenericTests(patch.entry.data_tests ?? patch.entry.tests, targetSpec, null, patch, seed.uniqueId, `seeds.${seed.name}`);
     for (const col of (patch.entry.columns ?? []) as Array<Record<string, any>>) {
       if (col?.name) addGenericTests(col.data_tests ?? col.tests, targetSpec, String(col.name), patch, seed.uniqueId, `seeds.${seed.name}`);
+    }
+  }
+  // Tests in a snapshot's yml entry (patch or definition) run on the snapshot like a model's.
+  for (const patch of snapshotEntries) {
+    const snapshot = nodes.get(`snapshot.${patch.pkg}.${patch.entry.name}`);
+    if (!snapshot) continue;
+    const targetSpec: TestTarget = { kind: 'model', name: String(patch.entry.name) };
+    addGenericTests(patch.entry.data_tests ?? patch.entry.tests, targetSpec, null, patch, snapshot.uniqueId, `snapshots.${snapshot.name}`);
+    for (const col of (patch.entry.columns ?? []) as Array<Record<string, any>>) {
+      if (col?.name) addGenericTests(col.data_tests ?? col.tests, targetSpec, String(col.name), patch, snapshot.uniqueId, `snapshots.${snapshot.name}`);
     }
   }
   for (const where of sourceEntries) {
@@ -593,10 +673,12 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
 
   const project: DbtProject = {
     name: root.name, dir: root.dir, profileName: root.profile, target, vars: { ...root.vars, ...options.vars },
-    packages: packages.map((p) => ({ name: p.name, dir: p.dir })), nodes, sources,
+    packages: packages.map((p) => ({ name: p.name, dir: p.dir })), nodes, sources, disabled,
     macros: new Map(registry.all().map((m) => [m.uniqueId, m])), docs,
     onRunStart: root.onRunStart, onRunEnd: root.onRunEnd, unused, dispatch: root.dispatch, projectConfig: root.raw, warnings,
+    unsupported: findUnsupportedFeatures({ packages, listFiles, display }), unitTests: [],
   };
+  project.unitTests = unitTestsOf(project, unitTestEntries);
   const internals: ProjectInternals = { registry, templates, varsFor, resolveRef, relationOf, makeRelation, docs: docLookup, externalRelation };
   setInternals(project, internals);
   return project;

@@ -10,6 +10,8 @@ const CONFIG_KEYS = new Set([
   'lookback', 'begin', 'concurrent_batches', 'indexes', 'on_configuration_change', 'packages', 'docs', 'location',
   'format', 'options', 'file_format', 'partition_by', 'cluster_by', 'incremental_predicates', 'merge_update_columns',
   'merge_exclude_columns', 'unique_key', 'persist_docs', 'transient', 'plugin', 'external_location',
+  'strategy', 'updated_at', 'check_cols', 'target_schema', 'target_database', 'invalidate_hard_deletes', 'hard_deletes',
+  'dbt_valid_to_current', 'snapshot_meta_column_names',
 ]);
 // Dict-valued configs: a dict under these keys is a value, not a subfolder.
 const DICT_CONFIGS = new Set(['meta', 'column_types', 'persist_docs', 'docs', 'quoting', 'contract', 'grants', 'options', 'partition_by']);
@@ -89,11 +91,12 @@ export function mergeConfigs(layers: Array<Record<string, unknown> | undefined>)
 const DEFAULTS: Record<string, Record<string, unknown>> = {
   model: { materialized: 'view', on_schema_change: 'ignore' },
   seed: { materialized: 'seed', quote_columns: null, delimiter: ',' },
+  snapshot: { materialized: 'snapshot' },
   test: { materialized: 'test', severity: 'ERROR', fail_calc: 'count(*)', warn_if: '!= 0', error_if: '!= 0', store_failures: null, where: null, limit: null },
 };
 
 /** The final config of a node: defaults, then the merged layers, typed. */
-export function resolveConfig(resourceType: 'model' | 'seed' | 'test', layers: Array<Record<string, unknown> | undefined>): DbtNodeConfig {
+export function resolveConfig(resourceType: 'model' | 'seed' | 'snapshot' | 'test', layers: Array<Record<string, unknown> | undefined>): DbtNodeConfig {
   const merged = mergeConfigs([DEFAULTS[resourceType], ...layers]);
   const tags = asList(merged.tags).map(String);
   const config: DbtNodeConfig = {

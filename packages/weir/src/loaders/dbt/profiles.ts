@@ -42,7 +42,9 @@ export function readTarget(options: { projectDir: string; profileName: string; t
     // dbt-duckdb needs no settings: without profiles.yml, run in memory like its minimal profile.
     return { name: options.target ?? 'dev', type: 'duckdb', profileName: options.profileName, schema: 'main', database: 'memory', path: ':memory:', threads: 1, raw: {} };
   }
-  const profiles = renderEnvVars(parseYaml(readFileSync(file, 'utf8')) ?? {}, file) as Record<string, any>;
+  // Parsed as plain YAML, rendered lazily: dbt renders only the selected target's output, so another output's
+  // env_var('SNOWFLAKE_ACCOUNT') without a default must not stop a duckdb target.
+  const profiles = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, any>;
   const profile = profiles[options.profileName];
   if (!profile) {
     throw new WeirError(`profiles.yml has no profile '${options.profileName}'`, {
@@ -51,13 +53,14 @@ export function readTarget(options: { projectDir: string; profileName: string; t
     });
   }
   const outputs = (profile.outputs ?? {}) as Record<string, Record<string, unknown>>;
-  const name = options.target ?? String(profile.target ?? 'dev');
-  const output = outputs[name];
-  if (!output) {
+  const name = options.target ?? String(renderEnvVars(profile.target ?? 'dev', file));
+  const unrendered = outputs[name];
+  if (!unrendered) {
     throw new WeirError(`profile '${options.profileName}' has no target '${name}'`, {
       code: 'DBT_UNKNOWN_TARGET', location: { file }, hint: `Pick one of its outputs. ${didYouMean(name, Object.keys(outputs))}`,
     });
   }
+  const output = renderEnvVars(unrendered, file) as Record<string, unknown>;
   const type = String(output.type ?? '');
   if (type !== 'duckdb') {
     throw new WeirError(`target '${name}' is of type '${type}', which Weir does not yet support for dbt projects`, {

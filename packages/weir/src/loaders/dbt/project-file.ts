@@ -14,10 +14,13 @@ export interface DbtProjectFile {
   seedPaths: string[];
   testPaths: string[];
   macroPaths: string[];
+  /** `snapshot-paths` (default `snapshots`): Weir does not build snapshots yet, but must say so. */
+  snapshotPaths: string[];
   docsPaths: string[];
   vars: Record<string, unknown>;
   models: unknown;
   seeds: unknown;
+  snapshots: unknown;
   tests: unknown;
   sources: unknown;
   onRunStart: string[];
@@ -67,11 +70,12 @@ export function readProjectFile(dir: string): DbtProjectFile {
     profile: String(raw.profile ?? raw.name),
     dir: resolve(dir),
     file,
-    modelPaths, seedPaths, testPaths, macroPaths,
+    modelPaths, seedPaths, testPaths, macroPaths, snapshotPaths: list(raw['snapshot-paths'], ['snapshots']),
     docsPaths: list(raw['docs-paths'], [...modelPaths, seedPaths, testPaths, macroPaths, list(raw['analysis-paths'], ['analyses']), list(raw['snapshot-paths'], ['snapshots'])].flat()),
     vars: (raw.vars ?? {}) as Record<string, unknown>,
     models: raw.models,
     seeds: raw.seeds,
+    snapshots: raw.snapshots,
     tests: raw.data_tests ?? raw.tests,
     sources: raw.sources,
     onRunStart: list(raw['on-run-start'], []),

@@ -1,4 +1,6 @@
 /** The parsed dbt project as data: nodes, sources, macros, docs — what the engine maps to assets and checks. */
+import type { UnsupportedFeature } from './unsupported-features.js';
+import type { DbtUnitTest } from './unit-tests.js';
 import type { SourceLocation } from '../../shared/errors.js';
 
 export type DbtResourceType = 'model' | 'seed' | 'test' | 'source' | 'macro' | 'doc' | 'operation';
@@ -54,7 +56,7 @@ export interface DbtRefCall { name: string; package?: string; version?: string |
 interface DbtNodeBase {
   /** e.g. `model.jaffle.orders`, `test.jaffle.not_null_orders_id.2f1a3b4c5d`. */
   uniqueId: string;
-  resourceType: 'model' | 'seed' | 'test';
+  resourceType: 'model' | 'seed' | 'snapshot' | 'test';
   name: string;
   packageName: string;
   /** Path under the resource folder, e.g. `staging/stg_orders.sql`. */
@@ -98,6 +100,11 @@ export interface DbtSeedNode extends DbtNodeBase {
   resourceType: 'seed';
 }
 
+/** A snapshot: a select whose rows are kept as type-2 history (dbt_valid_from / dbt_valid_to) in a table. */
+export interface DbtSnapshotNode extends DbtNodeBase {
+  resourceType: 'snapshot';
+}
+
 export interface DbtTestMetadata { name: string; namespace: string | null; kwargs: Record<string, unknown> }
 
 export interface DbtTestNode extends DbtNodeBase {
@@ -110,7 +117,7 @@ export interface DbtTestNode extends DbtNodeBase {
   fileKeyName?: string;
 }
 
-export type DbtNode = DbtModelNode | DbtSeedNode | DbtTestNode;
+export type DbtNode = DbtModelNode | DbtSeedNode | DbtSnapshotNode | DbtTestNode;
 
 export interface DbtSource {
   uniqueId: string;
@@ -194,6 +201,12 @@ export interface DbtProject {
   onRunEnd: string[];
   /** Keys dbt knows and Weir keeps but does not use yet: unit_tests, semantic_models, metrics, saved_queries, exposures, groups. */
   unused: Record<string, Record<string, unknown>>;
+  /** Snapshots, unit tests and enforced contracts the project declares and Weir does not run yet: each is said loudly. */
+  unsupported: UnsupportedFeature[];
+  /** `unit_tests:` of the yml files, resolved to the models they test. */
+  unitTests: DbtUnitTest[];
+  /** Nodes switched off with `enabled: false` (models): the manifest lists them under `disabled`. */
+  disabled: Map<string, DbtNode>;
   /** dispatch search orders from dbt_project.yml (`dispatch:`). */
   dispatch: Record<string, string[]>;
   /** Quoting config, flags etc. from dbt_project.yml as written. */

@@ -56,6 +56,17 @@ export class RelationValue extends (ObjectValue as unknown as new (value: Map<st
   }
 }
 
+/** An object with attributes that prints as given, like a Python object with `__str__` (a datetime). */
+export class PrintableValue extends (ObjectValue as unknown as new (value: Map<string, JinjaValue>) => JinjaValue) {
+  override type = 'ObjectValue';
+  constructor(readonly printed: string, fields: Map<string, JinjaValue>) {
+    super(fields);
+  }
+  override toString(): string {
+    return this.printed;
+  }
+}
+
 /** The JS side of a relation: what Weir needs to know about a table or view. */
 export interface JsRelation {
   database: string | null;
@@ -135,7 +146,7 @@ export function pyStr(value: JinjaValue | undefined): string {
   if (value === undefined || value instanceof UndefinedValue) return '';
   if (value instanceof NullValue) return 'None';
   if (value instanceof BooleanValue) return value.value ? 'True' : 'False';
-  if (value instanceof RelationValue) return value.toString();
+  if (value instanceof RelationValue || value instanceof PrintableValue) return value.toString();
   if (value instanceof TupleValue) {
     const items = (value.value as JinjaValue[]).map(pyReprValue);
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
