@@ -10,5 +10,9 @@ export {
   acceptedValues, check, noRows, notNull, relationships, rowCount, unique, value, zScoreOutliers,
   type CheckSpec, type Severity, type CustomCheckContext, type CustomCheckOutcome,
 } from './definitions/check.js';
+export {
+  assetSensor, fileSensor, runStatusSensor, sensor, sqlSensor, webhook,
+  type RunRequest, type SensorContext, type SensorDefinition, type SensorResult, type WebhookDefinition,
+} from './definitions/sensor.js';
 export { projectRoot, projectSettings } from './definitions/loading-project.js';
 export { WeirError } from './shared/errors.js';

@@ -2,6 +2,7 @@
 import type { AssetDefinition } from './asset.js';
 import type { ExternalAssetDefinition } from './external-asset.js';
 import type { ProjectConfig } from './project.js';
+import type { SensorDefinition, WebhookDefinition } from './sensor.js';
 
 export interface Definitions {
   project: ProjectConfig;
@@ -9,4 +10,8 @@ export interface Definitions {
   externals: readonly ExternalAssetDefinition[];
   /** From `defineResources()` in the definition files: what asset functions get as `ctx.resources`. */
   resources?: Readonly<Record<string, unknown>>;
+  /** Sensors from `sensor()`, `fileSensor()`, … and weir.yaml's `sensors:`; absent means none. */
+  sensors?: readonly SensorDefinition[];
+  /** Webhook triggers from `webhook()` and weir.yaml's `webhooks:`; absent means none. */
+  webhooks?: readonly WebhookDefinition[];
 }

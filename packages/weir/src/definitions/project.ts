@@ -1,5 +1,6 @@
 /** The project: what `weir.yaml` declares, after defaults. Loading the file is `loaders/`' job. */
 import { z } from 'zod';
+import { SENSOR_RUN_STATUSES, type SensorDefinition, type WebhookDefinition } from './sensor.js';
 
 export const settingSchema = z.union([
   z.string(), z.number(), z.boolean(),
@@ -12,6 +13,19 @@ export const settingSchema = z.union([
     description: z.string().optional(),
   }),
 ]);
+
+const sensorCommon = { name: z.string(), interval: z.string().optional(), select: z.string().optional(), description: z.string().optional() };
+
+/** weir.yaml's `sensors:`: the built-in kinds, for people who do not write TypeScript. */
+export const yamlSensorSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...sensorCommon, type: z.literal('files'), path: z.string() }),
+  z.strictObject({ ...sensorCommon, type: z.literal('sql'), query: z.string() }),
+  z.strictObject({ ...sensorCommon, type: z.literal('asset'), asset: z.string() }),
+  z.strictObject({ ...sensorCommon, type: z.literal('run_status'), status: z.enum(SENSOR_RUN_STATUSES) }),
+]);
+
+/** weir.yaml's `webhooks:`; `secret` names a secret setting. */
+export const yamlWebhookSchema = z.strictObject({ name: z.string(), select: z.string().optional(), secret: z.string(), description: z.string().optional() });
 
 export const projectFileSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
@@ -38,6 +52,8 @@ export const projectFileSchema = z.strictObject({
     /** 'staged' (default): tests run before publishing; 'publish_then_test': dbt's order. */
     audit: z.enum(['staged', 'publish_then_test']).optional(),
   }).optional(),
+  sensors: z.array(yamlSensorSchema).optional(),
+  webhooks: z.array(yamlWebhookSchema).optional(),
 });
 
 export type ProjectFile = z.infer<typeof projectFileSchema>;
@@ -63,6 +79,10 @@ export interface ProjectConfig {
   warnings?: string[];
   /** The dbt project this project includes (or is: a folder with dbt_project.yml and no weir.yaml). */
   dbt?: DbtProjectConfig;
+  /** weir.yaml's `sensors:`, as definitions located at their line (TypeScript ones join them in Definitions.sensors). */
+  sensors?: SensorDefinition[];
+  /** weir.yaml's `webhooks:`. */
+  webhooks?: WebhookDefinition[];
 }
 
 export interface DbtProjectConfig {

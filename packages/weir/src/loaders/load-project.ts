@@ -11,6 +11,9 @@ import type { Definitions } from '../definitions/definitions.js';
 import type { ExternalAssetDefinition } from '../definitions/external-asset.js';
 import type { ProjectConfig } from '../definitions/project.js';
 import type { ResourcesDefinition } from '../definitions/resources.js';
+import type { SensorDefinition, WebhookDefinition } from '../definitions/sensor.js';
+import { buildAssetGraph } from '../graph/asset-graph.js';
+import { assertSensorsValid } from './validate-sensors.js';
 import { interpolateSettings, loadProjectConfig, PROJECT_FILE } from './project/load-project-config.js';
 import { compileDefinitions } from './typescript/compile-definitions.js';
 import { withDeclarationSource } from './typescript/declaration-source.js';
@@ -66,6 +69,8 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
   let assets: readonly AssetDefinition[] = [];
   let externals: readonly ExternalAssetDefinition[] = [];
   let resources: Record<string, unknown> = {};
+  let sensors: SensorDefinition[] = [...(project.sensors ?? [])];
+  let webhooks: WebhookDefinition[] = [...(project.webhooks ?? [])];
   let cached = false;
   let sourceFiles: string[] = [];
   if (entries.length) {
@@ -75,6 +80,8 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
     assets = withDeclarationSource(collected.assets, compiled.inputs);
     externals = collected.externals;
     resources = mergeResources(collected.resources);
+    sensors = [...sensors, ...collected.sensors];
+    webhooks = [...webhooks, ...collected.webhooks];
     cached = compiled.cached;
     sourceFiles = compiled.inputs;
   }
@@ -87,8 +94,13 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
     // dbt sources: relations loaded by something else, observed by each run that reads them.
     externals = [...externals, ...dbt.assets.sources];
   }
+  const definitions: Definitions = {
+    project, assets, externals, resources, ...(sensors.length ? { sensors } : {}), ...(webhooks.length ? { webhooks } : {}),
+  };
+  // Only a project with sensors pays for a graph here: their selections and watched assets are checked at load.
+  if (sensors.length || webhooks.length) assertSensorsValid(definitions, buildAssetGraph(definitions));
   return {
-    definitions: { project, assets, externals, resources },
+    definitions,
     cached,
     sourceFiles,
     loadMs: performance.now() - started,

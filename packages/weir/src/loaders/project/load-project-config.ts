@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { WeirError, WeirErrors } from '../../shared/errors.js';
 import { MIN_MASKED_SECRET_LENGTH, MIN_SAFE_SECRET_LENGTH } from '../../shared/redact.js';
 import { projectFileSchema, type ProjectConfig } from '../../definitions/project.js';
+import { webhookDefinition, yamlSensorDefinition } from '../../definitions/sensor.js';
 import { lineOf } from './yaml-location.js';
 import { describeProjectFileIssues } from './project-file-issue.js';
 
@@ -63,6 +64,9 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
       settingSources[name] = 'default';
     } else settingSources[name] = 'unset';
   }
+  const at = (path: Array<string | number>) => ({ file: configFile, line: lineOf(doc, lineCounter, path) ?? 1 });
+  const sensors = (file.sensors ?? []).map((entry, i) => yamlSensorDefinition(entry, at(['sensors', i])));
+  const webhooks = (file.webhooks ?? []).map((entry, i) => webhookDefinition(entry, at(['webhooks', i])));
   const warnings = secretSettings.flatMap((name) => shortSecretWarning(name, settings[name], file.settings[name] as { env?: string }));
   return {
     name: file.name,
@@ -77,6 +81,8 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     secretSettings,
     settingSources,
     ...(warnings.length ? { warnings } : {}),
+    ...(sensors.length ? { sensors } : {}),
+    ...(webhooks.length ? { webhooks } : {}),
     ...(file.dbt ? {
       dbt: {
         projectDir: resolve(root, file.dbt.project_dir), target: file.dbt.target, profilesDir: file.dbt.profiles_dir ? resolve(root, file.dbt.profiles_dir) : undefined,
