@@ -1,6 +1,7 @@
 /** The composition of automation: which background loops an unattended process (`weir dev`, `weir serve`) runs. */
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { AutomationDeps } from '../scheduler/automation-deps.js';
+import { createSensorLoop } from '../scheduler/sensor-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
@@ -13,6 +14,7 @@ export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   const loops: BackgroundLoop[] = [];
   // schedules:
   // sensors:
+  loops.push(createSensorLoop(deps));
   // backfills:
   // freshness and declarative automation:
   // alerts:

@@ -44,4 +44,6 @@ export interface SensorStateRecord {
   lastEvaluationStartedAt: number | null;
   /** Start plus duration of the last evaluation: the next one is due an interval after it. */
   lastEvaluationEndedAt: number | null;
+  /** The status of the last evaluation: an ERROR followed by a success resolves the sensor's alert. */
+  lastStatus: SensorEvaluationStatus | null;
 }

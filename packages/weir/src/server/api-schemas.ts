@@ -167,7 +167,7 @@ function eventOf<T extends (typeof EVENT_TYPES)[number], D extends z.ZodType>(ty
 }
 
 export const eventRecordSchema = named('EventRecord', z.discriminatedUnion('type', [
-  eventOf('RUN_ENQUEUED', empty),
+  eventOf('RUN_ENQUEUED', z.object({ triggerPayload: z.unknown().optional() })),
   eventOf('RUN_START', z.object({ stepKeys: z.array(z.string()), concurrency: z.number() })),
   eventOf('RUN_SUCCESS', runEndDataSchema),
   eventOf('RUN_FAILURE', runEndDataSchema),

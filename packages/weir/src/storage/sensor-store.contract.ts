@@ -30,7 +30,7 @@ export function sensorStoreContract(backendName: string, open: () => Promise<Sto
         id: 0, project: 'shop', sensorName: 'erp', startedAt: 1000, durationMs: 25, status: 'REQUESTED', runIds: ['r1', 'r2'], reason: 'result changed', slow: false, cursor: 'c1',
       });
       assert.deepEqual((await s.sensors.sensorStates('shop')).get('erp'), {
-        sensorName: 'erp', state: 'RUNNING', cursor: 'c1', lastEvaluationStartedAt: 1000, lastEvaluationEndedAt: 1025,
+        sensorName: 'erp', state: 'RUNNING', cursor: 'c1', lastEvaluationStartedAt: 1000, lastEvaluationEndedAt: 1025, lastStatus: 'REQUESTED',
       });
       assert.equal((await s.sensors.sensorStates('other')).size, 0, 'states are per project');
     }));
@@ -44,6 +44,7 @@ export function sensorStoreContract(backendName: string, open: () => Promise<Sto
       const state = (await s.sensors.sensorStates('shop')).get('erp')!;
       assert.equal(state.cursor, 'c1');
       assert.equal(state.lastEvaluationEndedAt, 92_000);
+      assert.equal(state.lastStatus, 'ERROR');
     }));
 
     it('pause and resume keep the cursor; a webhook call (updatesState: false) leaves the state alone', () => withStorage(async (s) => {
@@ -53,7 +54,7 @@ export function sensorStoreContract(backendName: string, open: () => Promise<Sto
       assert.equal((await s.sensors.sensorStates('shop')).get('erp')!.state, 'PAUSED', 'an evaluation does not resume a paused sensor');
       await s.sensors.setSensorState('shop', 'erp', 'RUNNING', 2000);
       assert.deepEqual((await s.sensors.sensorStates('shop')).get('erp'), {
-        sensorName: 'erp', state: 'RUNNING', cursor: 'c9', lastEvaluationStartedAt: 1000, lastEvaluationEndedAt: 1001,
+        sensorName: 'erp', state: 'RUNNING', cursor: 'c9', lastEvaluationStartedAt: 1000, lastEvaluationEndedAt: 1001, lastStatus: 'SKIPPED',
       });
       await s.sensors.recordEvaluation({ project: 'shop', sensorName: 'hook', startedAt: 3000, durationMs: 0, status: 'REJECTED', error: 'bad signature', updatesState: false });
       assert.equal((await s.sensors.sensorStates('shop')).has('hook'), false);

@@ -97,9 +97,12 @@ export function addRunActionRoutes(api: ApiContext): void {
       mode: body.mode, parentStepKeys: parent.stepKeys, steps: summarizeSteps(parent.stepKeys, events), stepKeys: body.stepKeys,
       downstreamOf: (key) => (graph.get(key) ? graph.downstreamOf(key) : undefined), exists: (key) => graph.get(key) !== undefined,
     });
+    // The parent's trigger payload (a webhook's body, a sensor's files) goes with it: the steps re-run on the same input.
+    const [enqueued] = await api.deps.storage.events.eventsForRun(parent.runId, { types: ['RUN_ENQUEUED'], limit: 1 });
+    const triggerPayload = (enqueued?.data as { triggerPayload?: unknown } | undefined)?.triggerPayload;
     const run = await launcher().launch({
       stepKeys, skipUnchanged: body.skipUnchanged, trigger: 'reexecution', parentRunId: parent.runId, rootRunId: parent.rootRunId ?? parent.runId,
-      tags: { ...parent.tags, 'weir/reexecution': body.mode },
+      tags: { ...parent.tags, 'weir/reexecution': body.mode }, ...(triggerPayload !== undefined ? { triggerPayload } : {}),
     });
     return api.json(c, { runId: run.runId }, 202);
   });

@@ -12,6 +12,7 @@ export interface SensorStatesTable {
   cursor: string | null;
   last_evaluation_started_at: number | null;
   last_evaluation_ended_at: number | null;
+  last_status: SensorEvaluationStatus | null;
   updated_at: number;
 }
 
@@ -59,12 +60,13 @@ export class SqlSensorStore implements SensorStore {
     return new Map(rows.map((row) => [row.sensor_name, {
       sensorName: row.sensor_name, state: row.state, cursor: row.cursor,
       lastEvaluationStartedAt: nullableNumber(row.last_evaluation_started_at), lastEvaluationEndedAt: nullableNumber(row.last_evaluation_ended_at),
+      lastStatus: row.last_status,
     }]));
   }
 
   async setSensorState(project: string, sensorName: string, state: SensorState, nowMs: number): Promise<void> {
     await this.db.insertInto('sensor_states')
-      .values({ project, sensor_name: sensorName, state, cursor: null, last_evaluation_started_at: null, last_evaluation_ended_at: null, updated_at: nowMs })
+      .values({ project, sensor_name: sensorName, state, cursor: null, last_evaluation_started_at: null, last_evaluation_ended_at: null, last_status: null, updated_at: nowMs })
       .onConflict((oc) => oc.columns(['project', 'sensor_name']).doUpdateSet({ state, updated_at: nowMs }))
       .execute();
   }
@@ -75,7 +77,7 @@ export class SqlSensorStore implements SensorStore {
       const endedAt = evaluation.startedAt + evaluation.durationMs;
       if (evaluation.updatesState !== false) {
         const set = {
-          last_evaluation_started_at: evaluation.startedAt, last_evaluation_ended_at: endedAt, updated_at: endedAt,
+          last_evaluation_started_at: evaluation.startedAt, last_evaluation_ended_at: endedAt, last_status: evaluation.status, updated_at: endedAt,
           ...(evaluation.cursor !== undefined ? { cursor: evaluation.cursor } : {}),
         };
         await trx.insertInto('sensor_states')

@@ -24,6 +24,7 @@ export function sensorsMigration(flavor: SqlFlavor): Migration {
         .addColumn('cursor', 'text')
         .addColumn('last_evaluation_started_at', 'bigint')
         .addColumn('last_evaluation_ended_at', 'bigint')
+        .addColumn('last_status', 'text')
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('sensor_states_pk', ['project', 'sensor_name'])
         .execute();
