@@ -47,3 +47,28 @@ export interface SensorStateRecord {
   /** The status of the last evaluation: an ERROR followed by a success resolves the sensor's alert. */
   lastStatus: SensorEvaluationStatus | null;
 }
+
+/**
+ * When a sensor is next due: an interval after its last evaluation ended (a slow evaluation pushes the next one
+ * back, so evaluations never pile up); at once when never evaluated; null when paused.
+ *
+ * @example
+ * nextEvaluationAt({ name: 'erp', intervalMs: 30_000 }, { state: 'RUNNING', lastEvaluationEndedAt: 1_000, … }) // 31000
+ */
+export function nextEvaluationAt(sensor: { intervalMs: number }, state: SensorStateRecord | undefined): number | null {
+  if (state?.state === 'PAUSED') return null;
+  const ended = state?.lastEvaluationEndedAt;
+  return ended === null || ended === undefined ? Number.NEGATIVE_INFINITY : ended + sensor.intervalMs;
+}
+
+
+/**
+ * Webhook calls are kept in the sensors' evaluation history under `webhook:<name>`, so a sensor and a webhook of the
+ * same name never share one.
+ *
+ * @example
+ * webhookHistoryName('erp_export_ready') // 'webhook:erp_export_ready'
+ */
+export function webhookHistoryName(name: string): string {
+  return `webhook:${name}`;
+}

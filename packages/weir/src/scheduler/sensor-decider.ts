@@ -3,7 +3,9 @@
  * evaluation's result means (runs to launch, the new cursor, skipped, errored, slow). No I/O, no clock of its own.
  */
 import type { RunRequest, SensorResult } from '../definitions/sensor.js';
-import type { SensorEvaluationStatus, SensorStateRecord } from '../events/index.js';
+import { nextEvaluationAt, type SensorEvaluationStatus, type SensorStateRecord } from '../events/index.js';
+
+export { nextEvaluationAt };
 
 /** The one-minute limit other orchestrators kill sensors at: beyond it (or beyond its interval) an evaluation is reported slow, never cut off. */
 export const SLOW_EVALUATION_MS = 60_000;
@@ -13,19 +15,6 @@ export interface DecidableSensor {
   name: string;
   intervalMs: number;
   select?: string;
-}
-
-/**
- * When a sensor is next due: an interval after its last evaluation ended (a slow evaluation pushes the next one
- * back, so evaluations never pile up); at once when never evaluated; null when paused.
- *
- * @example
- * nextEvaluationAt({ name: 'erp', intervalMs: 30_000 }, { state: 'RUNNING', lastEvaluationEndedAt: 1_000, … }) // 31000
- */
-export function nextEvaluationAt(sensor: DecidableSensor, state: SensorStateRecord | undefined): number | null {
-  if (state?.state === 'PAUSED') return null;
-  const ended = state?.lastEvaluationEndedAt;
-  return ended === null || ended === undefined ? Number.NEGATIVE_INFINITY : ended + sensor.intervalMs;
 }
 
 /**

@@ -19,6 +19,8 @@ import { addRunActionRoutes } from './routes/run-action-routes.js';
 import { addRunRoutes } from './routes/run-routes.js';
 import { addSelectionRoutes } from './routes/selection-routes.js';
 import { addSessionRoutes } from './routes/session-routes.js';
+import { addSensorRoutes } from './routes/sensor-routes.js';
+import { addWebhookRoutes } from './routes/webhook-routes.js';
 
 /** The API's version in the OpenAPI document; bump on a breaking change. */
 export const API_VERSION = '0.1.0';
@@ -63,6 +65,8 @@ export function createApp(deps: ServerDeps): Hono {
   addEventStreamRoutes(api);
   addRunRoutes(api);
   addRunActionRoutes(api);
+  addSensorRoutes(api);
+  addWebhookRoutes(api);
   addOpenApiRoutes(api, API_VERSION);
   if (deps.staticRoot) serveStaticUi(app, deps.staticRoot);
   return app;

@@ -1,0 +1,125 @@
+// Webhook triggers over real HTTP (a real port, a real SQLite file, real runs): only a right HMAC signature starts a
+// run; wrong or missing ones answer 401, are recorded and start nothing; the exemption from the Origin and token
+// checks covers exactly POST /api/webhooks/<name>, and the body limit still applies.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { webhookDefinition } from '../../definitions/sensor.js';
+import { openSensorFixture, FIXTURE_SECRET, type SensorFixture } from '../../scheduler/sensor-fixture.js';
+import { createApp } from '../app.js';
+import { startServer } from '../start-server.js';
+import { SIGNATURE_HEADER, webhookSignature } from './webhook-routes.js';
+
+const TOKEN = 'a-server-token-of-at-least-32-characters-0123';
+let f: SensorFixture;
+let server: Awaited<ReturnType<typeof startServer>>;
+
+before(async () => {
+  f = await openSensorFixture([], [
+    webhookDefinition({ name: 'erp_export_ready', select: 'orders+', secret: 'hook_secret' }, undefined),
+    webhookDefinition({ name: 'unset', secret: 'missing_secret' }, undefined),
+  ]);
+  const app = createApp({ project: () => ({ definitions: f.definitions, graph: f.graph }), storage: f.storage, launcher: f.launcher, security: { token: TOKEN } });
+  server = await startServer({ app, port: 0 });
+});
+after(async () => {
+  await server.close();
+  await f.close();
+});
+
+/** A POST from an outside system: a foreign Origin (or none), no token. */
+async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
+  const response = await fetch(`${server.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const text = await response.text();
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: response.status, json, text };
+}
+const calls = async () => (await f.storage.sensors.listEvaluations('shop', 'webhook:erp_export_ready', { limit: 100 }));
+const webhookRuns = async () => (await f.storage.runs.listRuns({ project: 'shop' })).filter((r) => r.trigger === 'webhook');
+
+describe('POST /api/webhooks/:name', () => {
+  it('a right signature starts the run (202 { runId }) with the JSON body as ctx.trigger.payload, from a foreign origin and without the token', async () => {
+    const body = JSON.stringify({ file: 'exports/2026-03.xlsx', rows: 1200, note: `token ${FIXTURE_SECRET}` });
+    const r = await post('/api/webhooks/erp_export_ready', body, { [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, body), origin: 'https://erp.example.org' });
+    assert.equal(r.status, 202, r.text);
+    assert.equal(typeof r.json.runId, 'string');
+    await f.launcher.idle();
+    const run = await f.storage.runs.getRun(r.json.runId);
+    assert.equal(run?.status, 'SUCCESS');
+    assert.equal(run?.trigger, 'webhook');
+    assert.equal(run?.tags['weir/webhook'], 'erp_export_ready');
+    assert.deepEqual(run?.stepKeys, ['orders', 'report']);
+    assert.deepEqual(f.triggers.get(run!.runId), { kind: 'webhook', name: 'erp_export_ready', payload: JSON.parse(body) }, 'the asset sees the body as sent');
+    const [enqueued] = await f.storage.events.eventsForRun(run!.runId, { types: ['RUN_ENQUEUED'] });
+    assert.deepEqual(enqueued!.data, { triggerPayload: { file: 'exports/2026-03.xlsx', rows: 1200, note: 'token ***' } }, 'stored with the secret masked');
+    const [call] = await calls();
+    assert.equal(call!.status, 'REQUESTED');
+    assert.deepEqual(call!.runIds, [run!.runId]);
+  });
+
+  it('a wrong, malformed, missing or replayed-on-another-body signature answers 401, is recorded with the reason, and starts no run', async () => {
+    const before = (await webhookRuns()).length;
+    const body = '{"file":"x.xlsx"}';
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{}, /missing X-Weir-Signature header/],
+      [{ [SIGNATURE_HEADER]: webhookSignature('not-the-secret', body) }, /the signature does not match the body/],
+      [{ [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, '{"file":"other.xlsx"}') }, /the signature does not match the body/],
+      [{ [SIGNATURE_HEADER]: 'sha256=abc' }, /not of the form sha256=<64 hex digits>/],
+      [{ [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, body).replace('sha256=', 'sha1=') }, /not of the form/],
+    ];
+    for (const [headers, reason] of cases) {
+      const r = await post('/api/webhooks/erp_export_ready', body, headers);
+      assert.equal(r.status, 401, r.text);
+      assert.equal(r.json.error.code, 'INVALID_SIGNATURE');
+      assert.match(r.json.error.message, reason);
+      const [call] = await calls();
+      assert.equal(call!.status, 'REJECTED');
+      assert.match(call!.error!, reason);
+      assert.deepEqual(call!.runIds, []);
+    }
+    await f.launcher.idle();
+    assert.equal((await webhookRuns()).length, before, 'no run');
+    assert.ok(!JSON.stringify(await calls()).includes(FIXTURE_SECRET));
+  });
+
+  it('a signed body that is not JSON is 400 and starts nothing; an unknown webhook 404; a secret setting without a value 503', async () => {
+    const body = 'not json';
+    const r = await post('/api/webhooks/erp_export_ready', body, { [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, body) });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.code, 'INVALID_JSON');
+    const unknown = await post('/api/webhooks/erp_export_redy', '{}', { [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, '{}') });
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.json.error.message, /Did you mean 'erp_export_ready'/);
+    const unset = await post('/api/webhooks/unset', '{}', { [SIGNATURE_HEADER]: webhookSignature('', '{}') });
+    assert.equal(unset.status, 503);
+    assert.equal(unset.json.error.code, 'WEBHOOK_NOT_CONFIGURED');
+  });
+
+  it('the exemption is exactly POST /api/webhooks/<name>: every other route still needs the token, and the body limit holds', async () => {
+    const signed = { [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, '{}') };
+    for (const path of ['/api/runs', '/api/webhooks', '/api/webhooks/erp_export_ready/x', '/api/sensors/x/pause']) {
+      const r = await post(path, '{}', signed);
+      assert.equal(r.status, 401, `${path}: ${r.text}`);
+      assert.equal(r.json.error.code, 'UNAUTHORIZED');
+    }
+    const get = await fetch(`${server.url}/api/sensors`);
+    assert.equal(get.status, 401, 'reading sensors needs the token');
+    const big = JSON.stringify({ blob: 'x'.repeat(1024 * 1024 + 10) });
+    const r = await post('/api/webhooks/erp_export_ready', big, { [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, big) });
+    assert.equal(r.status, 413);
+    assert.equal(r.json.error.code, 'BODY_TOO_LARGE');
+  });
+
+  it('GET /api/sensors lists the webhook with its calls, never the secret', async () => {
+    const response = await fetch(`${server.url}/api/sensors`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const text = await response.text();
+    assert.equal(response.status, 200);
+    assert.ok(!text.includes(FIXTURE_SECRET));
+    const body = JSON.parse(text);
+    const hook = body.webhooks.find((w: { name: string }) => w.name === 'erp_export_ready');
+    assert.equal(hook.secretSetting, 'hook_secret');
+    assert.equal(hook.path, '/api/webhooks/erp_export_ready');
+    assert.deepEqual(hook.lastCalls.slice(0, 2).map((c: { status: string }) => c.status), ['REJECTED', 'REJECTED']);
+    assert.ok(hook.lastCalls.some((c: { status: string }) => c.status === 'REQUESTED'));
+  });
+});
