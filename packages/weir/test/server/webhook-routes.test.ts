@@ -1,13 +1,14 @@
+// In test/ rather than beside the route: it drives the routes with the scheduler's sensor fixture, which server/ may not import.
 // Webhook triggers over real HTTP (a real port, a real SQLite file, real runs): only a right HMAC signature starts a
 // run; wrong or missing ones answer 401, are recorded and start nothing; the exemption from the Origin and token
 // checks covers exactly POST /api/webhooks/<name>, and the body limit still applies.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { webhookDefinition } from '../../definitions/sensor.js';
-import { openSensorFixture, FIXTURE_SECRET, type SensorFixture } from '../../scheduler/sensor-fixture.js';
-import { createApp } from '../app.js';
-import { startServer } from '../start-server.js';
-import { SIGNATURE_HEADER, webhookSignature } from './webhook-routes.js';
+import { webhookDefinition } from '../../src/definitions/sensor.js';
+import { openSensorFixture, FIXTURE_SECRET, type SensorFixture } from '../../src/scheduler/sensor-fixture.js';
+import { createApp } from '../../src/server/app.js';
+import { startServer } from '../../src/server/start-server.js';
+import { SIGNATURE_HEADER, webhookSignature } from '../../src/server/routes/webhook-routes.js';
 
 const TOKEN = 'a-server-token-of-at-least-32-characters-0123';
 let f: SensorFixture;
