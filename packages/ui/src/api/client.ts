@@ -1,7 +1,7 @@
 /** The only code that calls fetch: typed calls to the JSON API under /api, and one hook for 401s (sign-in). */
 import type {
   ApiProject, AssetDetail, AssetList, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
-  RunDetail, RunListQuery, RunPage, Selection, Session,
+  RunDetail, RunListQuery, RunPage, Selection, SensorList, SensorStateResponse, Session,
 } from './types.ts';
 
 /** An answer of 4xx or 5xx, with the API's stable error code and its message (which names what to fix). */
@@ -84,4 +84,7 @@ export const api = {
   launch: (body: LaunchRequestBody) => post<{ runId: string }>('/api/runs', { trigger: 'ui', ...body }),
   cancel: (id: string) => post<{ runId: string; status: string }>(`/api/runs/${encodeURIComponent(id)}/cancel`, {}),
   reexecute: (id: string, body: ReexecuteRequestBody) => post<{ runId: string }>(`/api/runs/${encodeURIComponent(id)}/reexecute`, body),
+  sensors: () => request<SensorList>('/api/sensors'),
+  /** Pauses or resumes a sensor; the state is stored (survives restarts). */
+  setSensorState: (name: string, action: 'pause' | 'resume') => post<SensorStateResponse>(`/api/sensors/${encodeURIComponent(name)}/${action}`, {}),
 };

@@ -8,6 +8,7 @@ import { ChecksPage } from '../features/checks/ChecksPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { RunPage } from '../features/runs/RunPage.tsx';
 import { RunsPage } from '../features/runs/RunsPage.tsx';
+import { SensorsSection } from '../features/sensors/SensorsSection.tsx';
 import { loadErrorOf } from './load-error.ts';
 import { SignIn } from './SignIn.tsx';
 import { useRoute } from './router.tsx';
@@ -48,6 +49,8 @@ export function App() {
   else if (path === '/runs') page = <RunsPage route={route} />;
   else if (path.startsWith('/runs/')) page = <RunPage runId={path.slice('/runs/'.length)} route={route} />;
   else if (path === '/checks') page = <ChecksPage route={route} />;
+  // merge: the Automation page (schedules) holds this section; until then it has a page of its own.
+  else if (path === '/sensors') page = <main className="page"><div className="page-head"><h1>Sensors</h1></div><SensorsSection /></main>;
   else page = <main className="page"><h1>Not found</h1><p>No page at <code>{path}</code>. <a href="#/">Go to the overview</a>.</p></main>;
 
   return (

@@ -654,3 +654,5 @@ export const webhookSummarySchema = named('WebhookSummary', z.object({
 export const sensorListSchema = named('SensorList', z.object({ sensors: z.array(sensorSummarySchema), webhooks: z.array(webhookSummarySchema) }));
 export const sensorNameParamsSchema = z.object({ name: z.string().min(1) });
 export const sensorStateResponseSchema = named('SensorStateResponse', z.object({ name: z.string(), state: z.enum(['RUNNING', 'PAUSED']) }));
+export type SensorList = z.infer<typeof sensorListSchema>;
+export type SensorStateResponse = z.infer<typeof sensorStateResponseSchema>;
