@@ -159,7 +159,7 @@ describe('sensor loop', () => {
     assert.deepEqual(f.triggers.get(run.runId)?.payload, { rows: [{ latest: '2026-03-01T04:59:00' }], rowCount: 1 });
   });
 
-  it('asset sensor: a materialization of the watched asset starts a run; run-status sensor: a failed run starts one', async () => {
+  it('asset sensor: a materialization of the watched asset starts a run; run-status sensor: each run ended with its status starts one', async () => {
     const watchers: SensorDefinition[] = [
       assetSensor({ name: 'after_orders', asset: 'orders', select: 'report', interval: '1s' }),
       runStatusSensor({ name: 'after_success', status: 'SUCCESS', select: 'report', interval: '1s' }),

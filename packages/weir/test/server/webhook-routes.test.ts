@@ -111,6 +111,24 @@ describe('POST /api/webhooks/:name', () => {
     assert.equal(r.json.error.code, 'BODY_TOO_LARGE');
   });
 
+  it('without a token (weir dev on this machine): a foreign Origin may call the webhook, but still not start a run through /api/runs', async () => {
+    const open = await startServer({ app: createApp({ project: () => ({ definitions: f.definitions, graph: f.graph }), storage: f.storage, launcher: f.launcher }), port: 0 });
+    try {
+      const body = '{"n":1}';
+      const origin = 'https://evil.example';
+      const hook = await fetch(`${open.url}/api/webhooks/erp_export_ready`, { method: 'POST', body, headers: { origin, [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, body) } });
+      assert.equal(hook.status, 202);
+      const runs = await fetch(`${open.url}/api/runs`, { method: 'POST', body: '{}', headers: { origin, 'content-type': 'application/json' } });
+      assert.equal(runs.status, 403);
+      assert.equal(((await runs.json()) as { error: { code: string } }).error.code, 'FORBIDDEN_ORIGIN');
+      const unsigned = await fetch(`${open.url}/api/webhooks/erp_export_ready`, { method: 'POST', body, headers: { origin } });
+      assert.equal(unsigned.status, 401);
+      await f.launcher.idle();
+    } finally {
+      await open.close();
+    }
+  });
+
   it('GET /api/sensors lists the webhook with its calls, never the secret', async () => {
     const response = await fetch(`${server.url}/api/sensors`, { headers: { authorization: `Bearer ${TOKEN}` } });
     const text = await response.text();
@@ -120,7 +138,7 @@ describe('POST /api/webhooks/:name', () => {
     const hook = body.webhooks.find((w: { name: string }) => w.name === 'erp_export_ready');
     assert.equal(hook.secretSetting, 'hook_secret');
     assert.equal(hook.path, '/api/webhooks/erp_export_ready');
-    assert.deepEqual(hook.lastCalls.slice(0, 2).map((c: { status: string }) => c.status), ['REJECTED', 'REJECTED']);
+    assert.deepEqual(hook.lastCalls.slice(0, 2).map((c: { status: string }) => c.status), ['REJECTED', 'REQUESTED'], 'the unsigned call, then the signed one');
     assert.ok(hook.lastCalls.some((c: { status: string }) => c.status === 'REQUESTED'));
   });
 });
