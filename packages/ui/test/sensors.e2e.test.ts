@@ -93,6 +93,13 @@ describe('sensors section', () => {
     if (process.env.WEIR_SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.WEIR_SCREENSHOT_DIR, 'sensors.png'), fullPage: true });
     await runLink.click();
     await page.waitForURL(/#\/runs\/[0-9a-f-]+/);
+    // The run's page says what started it and shows the payload it was handed.
+    const trigger = page.locator('[data-testid="trigger-payload"]');
+    await trigger.waitFor();
+    assert.match(await trigger.innerText(), /Sensor\s+new_exports/);
+    await trigger.locator('summary').click();
+    assert.match(await trigger.locator('pre').innerText(), /"paths": \[\s*"inbox\/2026-03\.csv"\s*\]/);
+    await page.screenshot({ path: join(process.env.WEIR_SCREENSHOT_DIR ?? project.dir, 'sensor-run.png') });
   });
 
   it('the switch pauses a sensor: stored, shown, and the next pass leaves it alone; switched back, it runs again', async () => {
