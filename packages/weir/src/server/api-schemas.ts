@@ -15,6 +15,7 @@ import {
   ATTEMPT_OUTCOMES, CHECK_OUTCOMES, FAIL_REASONS, SKIP_REASONS, STEP_KINDS, STEP_STATUSES, type EventRecord, type Run, type StepSummary,
 } from '../events/index.js';
 import type { StoredCheckEvaluation, StoredMaterialization, StoredObservation } from '../storage/storage.js';
+import { SENSOR_EVALUATION_STATUSES, SENSOR_STATES } from '../events/sensor-evaluation.js';
 import { isSameOriginPath } from './safe-redirect.js';
 
 /** Response schemas by id: the OpenAPI document's components. */
@@ -613,7 +614,7 @@ export const sensorEvaluationSchema = named('SensorEvaluation', z.object({
   startedAt: z.number(),
   durationMs: z.number(),
   /** REQUESTED (runs launched), SKIPPED, ERROR, REJECTED (a webhook call with a wrong or missing signature). */
-  status: z.enum(['REQUESTED', 'SKIPPED', 'ERROR', 'REJECTED']),
+  status: z.enum(SENSOR_EVALUATION_STATUSES),
   runIds: z.array(z.string()),
   error: z.string().optional(),
   reason: z.string().optional(),
@@ -630,7 +631,7 @@ export const sensorSummarySchema = named('SensorSummary', z.object({
   intervalMs: z.number(),
   /** Null: every asset. */
   select: z.string().nullable(),
-  state: z.enum(['RUNNING', 'PAUSED']),
+  state: z.enum(SENSOR_STATES),
   description: z.string().optional(),
   /** What it watches, in words: `inbox/*.xlsx`, the query, the asset, the status. */
   target: z.string().optional(),
@@ -653,6 +654,6 @@ export const webhookSummarySchema = named('WebhookSummary', z.object({
 
 export const sensorListSchema = named('SensorList', z.object({ sensors: z.array(sensorSummarySchema), webhooks: z.array(webhookSummarySchema) }));
 export const sensorNameParamsSchema = z.object({ name: z.string().min(1) });
-export const sensorStateResponseSchema = named('SensorStateResponse', z.object({ name: z.string(), state: z.enum(['RUNNING', 'PAUSED']) }));
+export const sensorStateResponseSchema = named('SensorStateResponse', z.object({ name: z.string(), state: z.enum(SENSOR_STATES) }));
 export type SensorList = z.infer<typeof sensorListSchema>;
 export type SensorStateResponse = z.infer<typeof sensorStateResponseSchema>;
