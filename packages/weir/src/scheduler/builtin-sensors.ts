@@ -2,13 +2,14 @@
  * How each kind of sensor looks at the world: files in the project folder, a warehouse query, the event log
  * (materializations, ended runs), or the user's own `evaluate`. Each returns a SensorResult for the decider.
  */
-import { relative, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { statSync } from 'node:fs';
 import type { Logger } from '../definitions/asset-context.js';
 import type { SensorDefinition, SensorResult } from '../definitions/sensor.js';
 import type { WarehouseAccess } from '../engine/warehouse-access.js';
 import { EventType, type EventType as EventTypeName, type MaterializationData } from '../events/index.js';
 import { globFiles } from '../shared/glob.js';
+import { interpolateSettings } from '../loaders/project/load-project-config.js';
 import { hashText } from '../shared/hash.js';
 import { stringifyJson, toJsonSafe } from '../shared/json.js';
 import type { Storage } from '../storage/storage.js';
@@ -65,7 +66,7 @@ export async function evaluateSensor(sensor: SensorDefinition, input: SensorEval
 async function evaluateFiles(name: string, glob: string, input: SensorEvaluationInput): Promise<SensorEvaluationOutput> {
   const processed = await input.storage.sensors.processedItems(input.project, name);
   const fresh: Array<{ key: string; fingerprint: string }> = [];
-  for (const file of globFiles(input.projectRoot, [glob])) {
+  for (const file of watchedFiles(input.projectRoot, glob, input.settings, name)) {
     const stat = statSync(file, { throwIfNoEntry: false });
     if (!stat) continue; // removed between the listing and now
     const key = relative(input.projectRoot, file).split(sep).join('/');
@@ -77,6 +78,22 @@ async function evaluateFiles(name: string, glob: string, input: SensorEvaluation
     result: { runRequests: [{ payload: { paths: fresh.map((f) => f.key) } }] } satisfies SensorResult,
     processed: fresh,
   };
+}
+
+/**
+ * The files a glob matches. The glob may start outside the project (`../exports/*.xlsx`, an absolute path) and name
+ * settings (`${settings.data_dir}/*.xlsx`): the folder before its first wildcard is where the walk starts.
+ *
+ * @example
+ * watchedFiles('/srv/shop', '${settings.data_dir}/*.xlsx', { data_dir: '../exports' }, 'new_exports')
+ * // ['/srv/exports/2026-03.xlsx', …]
+ */
+export function watchedFiles(root: string, glob: string, settings: Readonly<Record<string, unknown>>, sensor: string): string[] {
+  const parts = interpolateSettings(glob, settings, `sensor '${sensor}'`).split('/');
+  const first = parts.findIndex((part) => /[*?{[]/.test(part));
+  const baseParts = first < 0 ? parts.slice(0, -1) : parts.slice(0, first);
+  const base = resolve(root, baseParts.join('/') || (parts[0] === '' ? '/' : '.'));
+  return globFiles(base, [(first < 0 ? parts.slice(-1) : parts.slice(first)).join('/')]);
 }
 
 /** A query whose result changed: the cursor is a hash of the whole result; the first evaluation only records it. */

@@ -1,8 +1,9 @@
 // The sensor loop against a real SQLite file, a real DuckDB warehouse and real runs through the in-process launcher;
 // the clock is injected (runOnce(nowMs)), a restart closes the store and opens it again.
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { assetSensor, fileSensor, runStatusSensor, sensor, sqlSensor, type SensorDefinition } from '../definitions/sensor.js';
 import { openSensorFixture, type SensorFixture, FIXTURE_SECRET } from './sensor-fixture.js';
@@ -58,6 +59,27 @@ describe('sensor loop', () => {
     const [requested] = await evaluations(f, 'inbox');
     assert.equal(requested!.status, 'REQUESTED');
     assert.deepEqual(requested!.runIds, [runs[0]!.runId]);
+  });
+
+  it('file sensor: a folder outside the project (relative or absolute) is watched the same way', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'weir-sensor-inbox-'));
+    try {
+      const f = fixture = await openSensorFixture([
+        fileSensor({ name: 'relative', path: `${relative(tmpdir(), outside).replace(/^/, '../')}/*.xlsx`, select: 'orders+' }),
+        fileSensor({ name: 'absolute', path: `${outside}/**/*.xlsx`, select: 'orders+' }),
+      ]);
+      mkdirSync(join(outside, '2026-03'));
+      writeFileSync(join(outside, 'flat.xlsx'), 'x');
+      writeFileSync(join(outside, '2026-03', 'erp.xlsx'), 'y');
+      await pass(f, T0);
+      const [rel] = await sensorRuns(f, 'relative');
+      const [abs] = await sensorRuns(f, 'absolute');
+      const name = relative(tmpdir(), outside);
+      assert.deepEqual(f.triggers.get(rel!.runId)?.payload, { paths: [`../${name}/flat.xlsx`] });
+      assert.deepEqual(f.triggers.get(abs!.runId)?.payload, { paths: [`../${name}/2026-03/erp.xlsx`, `../${name}/flat.xlsx`] });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('custom sensor: its cursor comes back at the next evaluation, also after a restart', async () => {
