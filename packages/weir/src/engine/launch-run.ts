@@ -1,7 +1,7 @@
 /** Launching a run: select assets, plan, record the run, execute. What the CLI, the server and tests all call. */
 import type { Definitions } from '../definitions/definitions.js';
 import type { Run, RunTrigger } from '../events/index.js';
-import type { Storage } from '../storage/storage.js';
+import type { EventLog, Storage } from '../storage/storage.js';
 import type { WarehouseAccess } from './warehouse-access.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { selectAssets } from '../graph/selection.js';
@@ -121,4 +121,16 @@ export function triggerContext(trigger: RunTrigger, tags: Record<string, string>
   const name = tag ? tags[tag] : undefined;
   if (name === undefined && payload === undefined) return undefined;
   return Object.freeze({ kind: trigger, ...(name !== undefined ? { name } : {}), ...(payload !== undefined ? { payload } : {}) });
+}
+
+/**
+ * The payload a run was launched with, as stored on its RUN_ENQUEUED event (secrets masked): for a re-execution, and
+ * for a run recorded by one process and executed by another (a queued run adopted after a restart).
+ *
+ * @example
+ * await storedTriggerPayload(storage.events, runId) // { paths: ['inbox/2026-03.xlsx'] } | undefined
+ */
+export async function storedTriggerPayload(events: EventLog, runId: string): Promise<unknown> {
+  const [enqueued] = await events.eventsForRun(runId, { types: ['RUN_ENQUEUED'], limit: 1 });
+  return (enqueued?.data as { triggerPayload?: unknown } | undefined)?.triggerPayload;
 }

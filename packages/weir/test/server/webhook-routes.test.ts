@@ -56,6 +56,15 @@ describe('POST /api/webhooks/:name', () => {
     const [call] = await calls();
     assert.equal(call!.status, 'REQUESTED');
     assert.deepEqual(call!.runIds, [run!.runId]);
+
+    // A re-execution gets the (stored, masked) payload too: its steps run on the same input.
+    const again = await fetch(`${server.url}/api/runs/${run!.runId}/reexecute`, {
+      method: 'POST', body: '{"mode":"all"}', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    });
+    assert.equal(again.status, 202);
+    const { runId: rerun } = (await again.json()) as { runId: string };
+    await f.launcher.idle();
+    assert.deepEqual(f.triggers.get(rerun), { kind: 'reexecution', payload: { file: 'exports/2026-03.xlsx', rows: 1200, note: 'token ***' } });
   });
 
   it('a wrong, malformed, missing or replayed-on-another-body signature answers 401, is recorded with the reason, and starts no run', async () => {

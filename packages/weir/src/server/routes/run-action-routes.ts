@@ -2,6 +2,7 @@
 import { FINISHED_RUN_STATUSES, summarizeSteps } from '../../events/index.js';
 import { selectAssets } from '../../graph/selection.js';
 import { cancelRun } from '../../engine/cancel-run.js';
+import { storedTriggerPayload } from '../../engine/launch-run.js';
 import { localLiveness } from '../../engine/end-dead-runs.js';
 import { WeirErrors, isWeirError } from '../../shared/errors.js';
 import { ApiError } from '../api-error.js';
@@ -98,8 +99,7 @@ export function addRunActionRoutes(api: ApiContext): void {
       downstreamOf: (key) => (graph.get(key) ? graph.downstreamOf(key) : undefined), exists: (key) => graph.get(key) !== undefined,
     });
     // The parent's trigger payload (a webhook's body, a sensor's files) goes with it: the steps re-run on the same input.
-    const [enqueued] = await api.deps.storage.events.eventsForRun(parent.runId, { types: ['RUN_ENQUEUED'], limit: 1 });
-    const triggerPayload = (enqueued?.data as { triggerPayload?: unknown } | undefined)?.triggerPayload;
+    const triggerPayload = await storedTriggerPayload(api.deps.storage.events, parent.runId);
     const run = await launcher().launch({
       stepKeys, skipUnchanged: body.skipUnchanged, trigger: 'reexecution', parentRunId: parent.runId, rootRunId: parent.rootRunId ?? parent.runId,
       tags: { ...parent.tags, 'weir/reexecution': body.mode }, ...(triggerPayload !== undefined ? { triggerPayload } : {}),
