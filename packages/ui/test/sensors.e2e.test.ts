@@ -105,18 +105,18 @@ describe('sensors section', () => {
   it('the switch pauses a sensor: stored, shown, and the next pass leaves it alone; switched back, it runs again', async () => {
     await page.goto(`${server.url}/#/sensors`);
     const toggle = page.locator('[data-testid="switch-erp_api"]');
-    assert.equal(await toggle.getAttribute('aria-checked'), 'true');
-    await toggle.click();
+    assert.equal(await toggle.isChecked(), true);
+    await page.locator('[data-sensor="erp_api"] label.switch').click();
     await page.locator('[data-sensor="erp_api"][data-state="PAUSED"]').waitFor();
-    assert.equal(await toggle.getAttribute('aria-checked'), 'false');
-    assert.match(await page.locator('[data-sensor="erp_api"]').innerText(), /paused/);
+    assert.equal(await toggle.isChecked(), false);
+    assert.match(await page.locator('[data-sensor="erp_api"]').innerText(), /paused[\s\S]*Paused/);
     const { sensors } = await (await fetch(`${server.url}/api/sensors`)).json() as { sensors: Array<{ name: string; state: string; lastEvaluations: unknown[] }> };
     assert.equal(sensors.find((s) => s.name === 'erp_api')!.state, 'PAUSED');
     const before = sensors.find((s) => s.name === 'erp_api')!.lastEvaluations.length;
     await loop.runOnce(Date.now() + 120_000, new AbortController().signal);
     await loop.settled();
     assert.equal((await instance.storage.sensors.listEvaluations('ui_sensors', 'erp_api')).length, before, 'not evaluated while paused');
-    await toggle.click();
+    await page.locator('[data-sensor="erp_api"] label.switch').click();
     await page.locator('[data-sensor="erp_api"][data-state="RUNNING"]').waitFor();
     assert.deepEqual(pageErrors, []);
   });

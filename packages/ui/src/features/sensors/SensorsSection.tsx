@@ -55,7 +55,7 @@ export function SensorsSection() {
 function SensorsTable({ sensors, onChange }: { sensors: Sensor[]; onChange: () => void }) {
   return (
     <table className="data" data-testid="sensors-table">
-      <thead><tr><th>Sensor</th><th>Type</th><th>Interval</th><th>Selection</th><th>Next</th><th>Last evaluations</th><th>Running</th></tr></thead>
+      <thead><tr><th>Sensor</th><th>Type</th><th>Interval</th><th>Selection</th><th>Next</th><th>Last evaluations</th><th>State</th></tr></thead>
       <tbody>
         {sensors.map((sensor) => (
           <tr key={sensor.name} data-sensor={sensor.name} data-state={sensor.state}>
@@ -128,10 +128,13 @@ function PauseSwitch({ sensor, onChange }: { sensor: Sensor; onChange: () => voi
   };
   return (
     <>
-      <button type="button" role="switch" aria-checked={running} aria-label={`${running ? 'Pause' : 'Resume'} sensor ${sensor.name}`}
-        className={`switch${running ? ' on' : ''}`} disabled={busy} onClick={toggle} data-testid={`switch-${sensor.name}`}>
-        <span className="knob" aria-hidden="true" />
-      </button>
+      {/* The same switch as the schedules section (a real checkbox drawn as a track): one control, one look. */}
+      <label className="switch" title={running ? 'Running: evaluated every interval' : 'Paused: not evaluated'}>
+        <input type="checkbox" role="switch" checked={running} disabled={busy} aria-label={`${sensor.name} ${running ? 'running' : 'paused'}`}
+          onChange={toggle} data-testid={`switch-${sensor.name}`} />
+        <span className="track" aria-hidden="true" />
+        <span>{running ? 'Running' : 'Paused'}</span>
+      </label>
       {error ? <div className="evaluation-error">{error}</div> : null}
     </>
   );
