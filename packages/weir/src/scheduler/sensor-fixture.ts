@@ -48,7 +48,7 @@ export interface SensorFixture {
   close(): Promise<void>;
 }
 
-export async function openSensorFixture(sensors: SensorDefinition[] = [], webhooks: WebhookDefinition[] = []): Promise<SensorFixture> {
+export async function openSensorFixture(sensors: SensorDefinition[] = [], webhooks: WebhookDefinition[] = [], loopOptions: { passWaitMs?: number } = {}): Promise<SensorFixture> {
   const root = mkdtempSync(join(tmpdir(), 'weir-sensors-'));
   const triggers = new Map<string, TriggerContext | undefined>();
   const firstStepAt = new Map<string, number>();
@@ -79,7 +79,7 @@ export async function openSensorFixture(sensors: SensorDefinition[] = [], webhoo
     });
     storage.close = () => real.close();
     const launcher = inProcessLauncher({ project: () => ({ definitions, graph }), storage, warehouse: async () => warehouse });
-    const loop = createSensorLoop({ project: () => ({ definitions, graph }), storage, launcher, warehouse: async () => warehouse, log: (line) => logs.push(line) });
+    const loop = createSensorLoop({ project: () => ({ definitions, graph }), storage, launcher, warehouse: async () => warehouse, log: (line) => logs.push(line) }, loopOptions);
     return { storage, launcher, loop };
   };
 

@@ -155,6 +155,26 @@ describe('sensor loop', () => {
     assert.equal((await evaluations(f, 'slow')).length, 1, 'due an interval after it ended');
   });
 
+  it('an evaluation still running past its limit is reported while it runs; other sensors go on meanwhile', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const hanging = sensor({ name: 'hanging', interval: '1s', evaluate: async () => { await gate; return { skipReason: 'done at last' }; } });
+    let quickCount = 0;
+    const quick = sensor({ name: 'quick', interval: '1s', evaluate: () => { quickCount++; return {}; } });
+    const f = fixture = await openSensorFixture([hanging, quick], [], { passWaitMs: 50 });
+    await f.loop.runOnce(T0, signal);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await f.loop.runOnce(T0 + 1500, signal);
+    assert.ok(f.logs.some((l) => l.level === 'warn' && /sensor hanging is still evaluating after 1 s \(interval 1 s\)/.test(l.message)), JSON.stringify(f.logs));
+    assert.equal(quickCount, 2, 'the other sensor was evaluated again meanwhile');
+    assert.equal((await evaluations(f, 'hanging')).length, 0, 'not due again while it runs');
+    release();
+    await f.idle();
+    const [done] = await evaluations(f, 'hanging');
+    assert.equal(done!.slow, true);
+    assert.match(done!.reason!, /done at last; slow: took 1\.\d s/);
+  });
+
   it('a paused sensor is not evaluated; resumed, it is', async () => {
     const f = fixture = await openSensorFixture([sensor({ name: 'p', interval: '30s', evaluate: () => ({ runRequests: [{}] }) })]);
     await f.storage.sensors.setSensorState('shop', 'p', 'PAUSED', T0);

@@ -10,7 +10,7 @@ import type { BackgroundLoop } from '../shared/background-loop.js';
 import { errorMessage } from '../shared/errors.js';
 import type { AutomationDeps } from './automation-deps.js';
 import { evaluateSensor, type SensorEvaluationOutput } from './builtin-sensors.js';
-import { decideEvaluation, dueSensors, type EvaluationDecision } from './sensor-decider.js';
+import { decideEvaluation, dueSensors, slowAfterMs, type EvaluationDecision } from './sensor-decider.js';
 
 /** How often the loop looks for due sensors; each sensor has its own interval on top. */
 export const SENSOR_LOOP_INTERVAL_MS = 1000;
@@ -31,18 +31,34 @@ export interface SensorLoop extends BackgroundLoop {
 }
 
 /**
+ * `passWaitMs`: how long a pass waits for its evaluations (default SENSOR_PASS_WAIT_MS).
+ *
  * @example
  * const loop = createSensorLoop(deps);
  * await loop.runOnce(Date.now(), signal) // evaluates the due sensors, launches what they request, records each evaluation
  */
-export function createSensorLoop(deps: SensorLoopDeps): SensorLoop {
+export function createSensorLoop(deps: SensorLoopDeps, options: { passWaitMs?: number } = {}): SensorLoop {
+  const passWaitMs = options.passWaitMs ?? SENSOR_PASS_WAIT_MS;
   const inFlight = new Map<string, Promise<void>>();
+  // When each running evaluation started (performance.now()) and whether its slowness was already reported.
+  const running = new Map<string, { startedAt: number; intervalMs: number; reported: boolean }>();
+
+  /** An evaluation still running past its slow limit is reported at once (and again when it ends, on its record). */
+  function reportStillRunning(): void {
+    for (const [name, entry] of running) {
+      const elapsed = performance.now() - entry.startedAt;
+      if (entry.reported || elapsed <= slowAfterMs(entry.intervalMs)) continue;
+      entry.reported = true;
+      deps.log({ level: 'warn', loop: 'sensors', message: `sensor ${name} is still evaluating after ${Math.round(elapsed / 1000)} s (interval ${Math.round(entry.intervalMs / 1000)} s); its next evaluation waits for it`, fields: { sensor: name, elapsedMs: Math.round(elapsed) } });
+    }
+  }
 
   async function evaluateOne(sensor: SensorDefinition, state: SensorStateRecord | undefined, nowMs: number, signal: AbortSignal): Promise<void> {
     const { definitions } = deps.project();
     const project = definitions.project.name;
     const redact = projectRedactor(definitions);
     const started = performance.now();
+    running.set(sensor.name, { startedAt: started, intervalMs: sensor.intervalMs, reported: false });
     let output: SensorEvaluationOutput | undefined;
     let thrown: string | undefined;
     try {
@@ -55,6 +71,7 @@ export function createSensorLoop(deps: SensorLoopDeps): SensorLoop {
       thrown = redact(errorMessage(error));
     }
     const durationMs = Math.round(performance.now() - started);
+    running.delete(sensor.name);
     const decision = decideEvaluation(sensor, { result: output?.result, error: thrown, durationMs });
     const { runIds, launchError } = await launchAll(deps, decision);
     const failed = decision.error ?? launchError;
@@ -74,6 +91,7 @@ export function createSensorLoop(deps: SensorLoopDeps): SensorLoop {
     name: 'sensors',
     intervalMs: SENSOR_LOOP_INTERVAL_MS,
     async runOnce(nowMs, signal) {
+      reportStillRunning();
       const { definitions } = deps.project();
       const sensors = definitions.sensors ?? [];
       if (!sensors.length) return;
@@ -93,7 +111,7 @@ export function createSensorLoop(deps: SensorLoopDeps): SensorLoop {
       };
       const pool = Promise.all(Array.from({ length: Math.min(SENSOR_EVALUATION_CONCURRENCY, due.length) }, worker));
       let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((resolve) => { timer = setTimeout(resolve, SENSOR_PASS_WAIT_MS); timer.unref?.(); });
+      const waited = new Promise<void>((resolve) => { timer = setTimeout(resolve, passWaitMs); });
       await Promise.race([pool, waited]);
       clearTimeout(timer);
     },
