@@ -55,6 +55,16 @@ webhooks:
     assert.match(all.stderr, /weir\.yaml:5: sensor 'a': select 'ordrs\+' is not valid: selector 'ordrs\+' matches no asset\. Did you mean 'orders'\?/);
     assert.match(all.stderr, /weir\.yaml:6: sensor 'b' watches asset 'nope', which does not exist/);
     assert.match(all.stderr, /weir\.yaml:8: webhook 'w': secret 'plain' is a setting that is not secret/);
+
+    // A SQL sensor's query is parsed by `weir validate` like the assets' SQL (nothing runs).
+    const typo = writeProject(temp.make('weir-sensors-sql-'), {
+      'weir.yaml': 'name: shop\nsensors:\n  - { name: erp, type: sql, query: "selec max(id) form erp.orders", select: "orders+" }\n',
+      'definitions/assets.ts': DEFINITIONS,
+    });
+    const sql = await weir(['validate', '--project', typo]);
+    assert.equal(sql.code, 1, sql.stdout);
+    assert.deepEqual(stackLines(sql.stderr), []);
+    assert.match(sql.stderr, /weir\.yaml:3: sensor 'erp': its query does not parse: .*syntax error at or near "selec"/);
   });
 
   it('weir validate counts them; weir sensors lists them; weir sensor pause|resume stores the state', async () => {
