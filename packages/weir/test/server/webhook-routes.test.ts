@@ -3,14 +3,16 @@
 // run; wrong or missing ones answer 401, are recorded and start nothing; the exemption from the Origin and token
 // checks covers exactly POST /api/webhooks/<name>, and the body limit still applies.
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { webhookDefinition } from '../../src/definitions/sensor.js';
 import { openSensorFixture, FIXTURE_SECRET, type SensorFixture } from '../../src/scheduler/sensor-fixture.js';
 import { createApp } from '../../src/server/app.js';
 import { startServer } from '../../src/server/start-server.js';
-import { SIGNATURE_HEADER, webhookSignature } from '../../src/server/routes/webhook-routes.js';
+import { MAX_RECORDED_REJECTIONS_PER_MINUTE, SIGNATURE_HEADER, webhookSignature } from '../../src/server/routes/webhook-routes.js';
 
 const TOKEN = 'a-server-token-of-at-least-32-characters-0123';
+const NOW = Date.parse('2026-03-01T05:00:30Z');
 let f: SensorFixture;
 let server: Awaited<ReturnType<typeof startServer>>;
 
@@ -19,7 +21,8 @@ before(async () => {
     webhookDefinition({ name: 'erp_export_ready', select: 'orders+', secret: 'hook_secret' }, undefined),
     webhookDefinition({ name: 'unset', secret: 'missing_secret' }, undefined),
   ]);
-  const app = createApp({ project: () => ({ definitions: f.definitions, graph: f.graph }), storage: f.storage, launcher: f.launcher, security: { token: TOKEN } });
+  // A fixed clock: every call of this file falls in one minute, so the flood test's count is exact.
+  const app = createApp({ project: () => ({ definitions: f.definitions, graph: f.graph }), storage: f.storage, launcher: f.launcher, security: { token: TOKEN }, now: () => NOW });
   server = await startServer({ app, port: 0 });
 });
 after(async () => {
@@ -27,14 +30,30 @@ after(async () => {
   await f.close();
 });
 
-/** A POST from an outside system: a foreign Origin (or none), no token. */
-async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-  const text = await response.text();
-  let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: response.status, json, text };
+/**
+ * One HTTP request on its own connection (agent: false): the 413 case makes the server close a connection mid-body,
+ * and a pooled keep-alive socket would then fail the next test's request.
+ */
+function send(base: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { text += chunk; });
+      res.on('end', () => {
+        let json: unknown;
+        try { json = JSON.parse(text); } catch { json = undefined; }
+        resolve({ status: res.statusCode ?? 0, json, text });
+      });
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
 }
+/** A POST from an outside system: a foreign Origin (or none), no token. */
+const post = (path: string, body: string, headers: Record<string, string> = {}) => send(server.url, 'POST', path, body, headers);
 const calls = async () => (await f.storage.sensors.listEvaluations('shop', 'webhook:erp_export_ready', { limit: 100 }));
 const webhookRuns = async () => (await f.storage.runs.listRuns({ project: 'shop' })).filter((r) => r.trigger === 'webhook');
 
@@ -58,11 +77,9 @@ describe('POST /api/webhooks/:name', () => {
     assert.deepEqual(call!.runIds, [run!.runId]);
 
     // A re-execution gets the (stored, masked) payload too: its steps run on the same input.
-    const again = await fetch(`${server.url}/api/runs/${run!.runId}/reexecute`, {
-      method: 'POST', body: '{"mode":"all"}', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    });
+    const again = await send(server.url, 'POST', `/api/runs/${run!.runId}/reexecute`, '{"mode":"all"}', { authorization: `Bearer ${TOKEN}` });
     assert.equal(again.status, 202);
-    const { runId: rerun } = (await again.json()) as { runId: string };
+    const rerun = again.json.runId as string;
     await f.launcher.idle();
     assert.deepEqual(f.triggers.get(rerun), { kind: 'reexecution', payload: { file: 'exports/2026-03.xlsx', rows: 1200, note: 'token ***' } });
   });
@@ -92,6 +109,17 @@ describe('POST /api/webhooks/:name', () => {
     assert.ok(!JSON.stringify(await calls()).includes(FIXTURE_SECRET));
   });
 
+  it('a flood of forged calls is refused every time, but only the first ones each minute are stored', async () => {
+    const before = await calls();
+    const rejectedThisMinute = before.filter((c) => c.status === 'REJECTED').length;
+    const sent = MAX_RECORDED_REJECTIONS_PER_MINUTE + 15;
+    for (let i = 0; i < sent; i++) {
+      const r = await post('/api/webhooks/erp_export_ready', `{"i":${i}}`, { [SIGNATURE_HEADER]: webhookSignature('forged', `{"i":${i}}`) });
+      assert.equal(r.status, 401);
+    }
+    assert.equal((await calls()).length - before.length, MAX_RECORDED_REJECTIONS_PER_MINUTE - rejectedThisMinute);
+  });
+
   it('a signed body that is not JSON is 400 and starts nothing; an unknown webhook 404; a secret setting without a value 503', async () => {
     const body = 'not json';
     const r = await post('/api/webhooks/erp_export_ready', body, { [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, body) });
@@ -112,7 +140,7 @@ describe('POST /api/webhooks/:name', () => {
       assert.equal(r.status, 401, `${path}: ${r.text}`);
       assert.equal(r.json.error.code, 'UNAUTHORIZED');
     }
-    const get = await fetch(`${server.url}/api/sensors`);
+    const get = await send(server.url, 'GET', '/api/sensors');
     assert.equal(get.status, 401, 'reading sensors needs the token');
     const big = JSON.stringify({ blob: 'x'.repeat(1024 * 1024 + 10) });
     const r = await post('/api/webhooks/erp_export_ready', big, { [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, big) });
@@ -125,12 +153,12 @@ describe('POST /api/webhooks/:name', () => {
     try {
       const body = '{"n":1}';
       const origin = 'https://evil.example';
-      const hook = await fetch(`${open.url}/api/webhooks/erp_export_ready`, { method: 'POST', body, headers: { origin, [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, body) } });
+      const hook = await send(open.url, 'POST', '/api/webhooks/erp_export_ready', body, { origin, [SIGNATURE_HEADER]: webhookSignature(FIXTURE_SECRET, body) });
       assert.equal(hook.status, 202);
-      const runs = await fetch(`${open.url}/api/runs`, { method: 'POST', body: '{}', headers: { origin, 'content-type': 'application/json' } });
+      const runs = await send(open.url, 'POST', '/api/runs', '{}', { origin });
       assert.equal(runs.status, 403);
-      assert.equal(((await runs.json()) as { error: { code: string } }).error.code, 'FORBIDDEN_ORIGIN');
-      const unsigned = await fetch(`${open.url}/api/webhooks/erp_export_ready`, { method: 'POST', body, headers: { origin } });
+      assert.equal(runs.json.error.code, 'FORBIDDEN_ORIGIN');
+      const unsigned = await send(open.url, 'POST', '/api/webhooks/erp_export_ready', body, { origin });
       assert.equal(unsigned.status, 401);
       await f.launcher.idle();
     } finally {
@@ -139,11 +167,10 @@ describe('POST /api/webhooks/:name', () => {
   });
 
   it('GET /api/sensors lists the webhook with its calls, never the secret', async () => {
-    const response = await fetch(`${server.url}/api/sensors`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    const text = await response.text();
+    const response = await send(server.url, 'GET', '/api/sensors', undefined, { authorization: `Bearer ${TOKEN}` });
     assert.equal(response.status, 200);
-    assert.ok(!text.includes(FIXTURE_SECRET));
-    const body = JSON.parse(text);
+    assert.ok(!response.text.includes(FIXTURE_SECRET));
+    const body = response.json;
     const hook = body.webhooks.find((w: { name: string }) => w.name === 'erp_export_ready');
     assert.equal(hook.secretSetting, 'hook_secret');
     assert.equal(hook.path, '/api/webhooks/erp_export_ready');

@@ -12,6 +12,12 @@ import type { ApiContext } from '../api-context.js';
 import { errorBodySchema, launchResponseSchema, sensorNameParamsSchema } from '../api-schemas.js';
 import { tokensEqual } from '../security.js';
 
+/**
+ * Rejected calls recorded per webhook and minute: beyond it they are still refused (401) but not each stored, so a
+ * flood of forged calls cannot fill the metadata. The next minute records again.
+ */
+export const MAX_RECORDED_REJECTIONS_PER_MINUTE = 20;
+
 /** The header carrying the signature. */
 export const SIGNATURE_HEADER = 'X-Weir-Signature';
 
@@ -32,6 +38,18 @@ export function webhookSignature(secret: string, body: string | Uint8Array): str
  * // the same with a wrong or no signature → 401 {"error":{"code":"INVALID_SIGNATURE",…}}, recorded, no run
  */
 export function addWebhookRoutes(api: ApiContext): void {
+  const rejections = new Map<string, { minute: number; count: number }>();
+  /** Whether this rejection of `name` is still to be stored (see MAX_RECORDED_REJECTIONS_PER_MINUTE). */
+  const recordRejection = (name: string, nowMs: number): boolean => {
+    const minute = Math.floor(nowMs / 60_000);
+    const entry = rejections.get(name);
+    if (!entry || entry.minute !== minute) {
+      rejections.set(name, { minute, count: 1 });
+      return true;
+    }
+    entry.count += 1;
+    return entry.count <= MAX_RECORDED_REJECTIONS_PER_MINUTE;
+  };
   addRoute(api.app, api.book, {
     method: 'post', path: '/api/webhooks/:name', tag: 'automation',
     summary: 'Start the run of a webhook trigger: the body must be signed (X-Weir-Signature: sha256=<hex HMAC-SHA256 of the raw body under the secret setting>); the JSON body becomes ctx.trigger.payload',
@@ -60,12 +78,12 @@ export function addWebhookRoutes(api: ApiContext): void {
     const raw = new Uint8Array(await c.req.arrayBuffer());
     const secret = definitions.project.settings[webhook.secret];
     if (secret === undefined || secret === '') {
-      await record('REJECTED', { error: `secret setting '${webhook.secret}' has no value` });
+      if (recordRejection(webhook.name, startedAt)) await record('REJECTED', { error: `secret setting '${webhook.secret}' has no value` });
       throw new ApiError(503, 'WEBHOOK_NOT_CONFIGURED', `Webhook '${webhook.name}' is disabled: its secret setting '${webhook.secret}' has no value on this server.`);
     }
     const problem = signatureProblem(c, String(secret), raw);
     if (problem) {
-      await record('REJECTED', { error: problem, ...clientReason(c) });
+      if (recordRejection(webhook.name, startedAt)) await record('REJECTED', { error: problem, ...clientReason(c) });
       throw new ApiError(401, 'INVALID_SIGNATURE', `${problem}: sign the raw body with HMAC-SHA256 under the webhook's secret and send \`${SIGNATURE_HEADER}: sha256=<hex>\`.`);
     }
     let payload: unknown;
