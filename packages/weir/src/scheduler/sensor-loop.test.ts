@@ -175,6 +175,23 @@ describe('sensor loop', () => {
     assert.match(done!.reason!, /done at last; slow: took 1\.\d s/);
   });
 
+  it('a run request the launcher refuses (a selection matching nothing) is an ERROR that keeps the cursor, so the next evaluation asks again', async () => {
+    const seen: Array<string | undefined> = [];
+    const typo = sensor({ name: 'typo', interval: '30s', evaluate: (ctx) => {
+      seen.push(ctx.cursor);
+      return { cursor: 'moved', runRequests: [{ select: 'ordrs' }] };
+    } });
+    const f = fixture = await openSensorFixture([typo]);
+    await pass(f, T0);
+    const [first] = await evaluations(f, 'typo');
+    assert.equal(first!.status, 'ERROR');
+    assert.match(first!.error!, /launching a run failed: selector 'ordrs' matches no asset\. Did you mean 'orders'\?/);
+    assert.equal(first!.cursor, null, 'the cursor did not move');
+    assert.equal(f.signals[0]?.kind, 'SENSOR_ERRORED');
+    await pass(f, T0 + 31_000);
+    assert.deepEqual(seen, [undefined, undefined]);
+  });
+
   it('a paused sensor is not evaluated; resumed, it is', async () => {
     const f = fixture = await openSensorFixture([sensor({ name: 'p', interval: '30s', evaluate: () => ({ runRequests: [{}] }) })]);
     await f.storage.sensors.setSensorState('shop', 'p', 'PAUSED', T0);
