@@ -5,7 +5,7 @@
 export { asset, type AssetDefinition, type AssetOptions, type AssetRef } from './definitions/asset.js';
 export { externalFile, type ExternalAssetDefinition } from './definitions/external-asset.js';
 export { defineResources, type ResourcesDefinition } from './definitions/resources.js';
-export { load, type AssetContext, type AssetResult, type Loadable, type Logger, type QueryRunner } from './definitions/asset-context.js';
+export { load, type AssetContext, type AssetResult, type Loadable, type Logger, type QueryRunner, type TriggerContext } from './definitions/asset-context.js';
 export {
   acceptedValues, check, noRows, notNull, relationships, rowCount, unique, value, zScoreOutliers,
   type CheckSpec, type Severity, type CustomCheckContext, type CustomCheckOutcome,
@@ -13,5 +13,9 @@ export {
 export {
   schedule, type AutomationOption, type CatchupPolicy, type ScheduleDefinition, type ScheduleOptions,
 } from './definitions/schedule.js';
+export {
+  assetSensor, fileSensor, runStatusSensor, sensor, sqlSensor, webhook,
+  type RunRequest, type SensorContext, type SensorDefinition, type SensorResult, type WebhookDefinition,
+} from './definitions/sensor.js';
 export { projectRoot, projectSettings } from './definitions/loading-project.js';
 export { WeirError } from './shared/errors.js';

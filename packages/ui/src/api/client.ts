@@ -1,7 +1,7 @@
 /** The only code that calls fetch: typed calls to the JSON API under /api, and one hook for 401s (sign-in). */
 import type {
   ApiProject, AssetDetail, AssetList, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
-  RunDetail, RunListQuery, RunPage, Selection, Session, ScheduleList,
+  RunDetail, RunListQuery, RunPage, Selection, Session, ScheduleList, SensorList, SensorStateResponse,
 } from './types.ts';
 
 /** An answer of 4xx or 5xx, with the API's stable error code and its message (which names what to fix). */
@@ -89,4 +89,7 @@ export const api = {
   setSchedulePaused: (name: string, paused: boolean) => post<{ name: string; state: 'RUNNING' | 'PAUSED' }>(`/api/schedules/${encodeURIComponent(name)}/${paused ? 'pause' : 'resume'}`, {}),
   /** "Run now": starts the schedule's run at once, tagged like a tick. */
   runSchedule: (name: string) => post<{ runId: string; tickAt: string }>(`/api/schedules/${encodeURIComponent(name)}/run`, {}),
+  sensors: () => request<SensorList>('/api/sensors'),
+  /** Pauses or resumes a sensor; the state is stored (survives restarts). */
+  setSensorState: (name: string, action: 'pause' | 'resume') => post<SensorStateResponse>(`/api/sensors/${encodeURIComponent(name)}/${action}`, {}),
 };

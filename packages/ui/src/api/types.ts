@@ -6,7 +6,7 @@ export type {
   ApiCheckEvaluation, ApiEventRecord, ApiMaterialization, ApiProject, ApiProjectChange, ApiProjectLoadError, ApiRun, AssetDetail, AssetList, AssetSummary,
   CheckHistory, CheckOverview, ColumnChanges, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody, RunDetail, RunListQuery,
   RunPage, Selection, Session, TableColumn,
-  ApiSchedule, ApiScheduleTick, ScheduleList,
+  ApiSchedule, ApiScheduleTick, ScheduleList, SensorList, SensorStateResponse,
 } from '../../../weir/src/server/api-schemas.ts';
 import type { AssetSummary, CheckOverview, Lineage, RunDetail } from '../../../weir/src/server/api-schemas.ts';
 

@@ -2,6 +2,7 @@
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { AutomationDeps } from '../scheduler/automation-deps.js';
 import { createScheduleLoop } from '../scheduler/schedule-loop.js';
+import { createSensorLoop } from '../scheduler/sensor-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
@@ -14,6 +15,7 @@ export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   // schedules:
   loops.push(createScheduleLoop(deps));
   // sensors:
+  loops.push(createSensorLoop(deps));
   // backfills:
   // freshness and declarative automation:
   // alerts:

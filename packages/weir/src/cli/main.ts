@@ -16,6 +16,7 @@ const commands = {
   dev: () => import('./commands/dev-command.js'),
   dbt: () => import('./commands/dbt-command.js'),
   build: () => import('./commands/build-command.js'),
+  sensors: () => import('./commands/sensors-command.js'),
 };
 
 /** dbt's flags, shared by `weir run`/`weir build` and every `weir dbt` verb. */
@@ -118,6 +119,13 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     .action(action(async (opts: { json?: boolean; limit?: number; status?: string }, cmd: Command) => (await commands.runs()).runsCommand({ project: projectOf(cmd), ...opts })));
   program.command('run-info <runId>').description('steps, timings, inputs, materializations and checks of one run').option('--json', 'machine-readable output')
     .action(action(async (runId: string, opts: { json?: boolean }, cmd: Command) => (await commands.runs()).runInfoCommand({ project: projectOf(cmd), runId, json: opts.json })));
+  program.command('sensors').description('list sensors and webhooks with their state and last evaluations').option('--json', 'machine-readable output')
+    .action(action(async (opts: { json?: boolean }, cmd: Command) => (await commands.sensors()).sensorsCommand({ project: projectOf(cmd), json: opts.json })));
+  const sensorCommand = program.command('sensor').description('pause or resume a sensor (the state is stored and survives restarts)');
+  for (const verb of ['pause', 'resume'] as const) {
+    sensorCommand.command(`${verb} <name>`).description(verb === 'pause' ? 'stop evaluating the sensor until it is resumed' : 'evaluate the sensor again')
+      .action(action(async (name: string, _opts: unknown, cmd: Command) => (await commands.sensors()).sensorStateCommand({ project: projectOf(cmd), name, action: verb })));
+  }
   program.command('cancel <runId>').description('cancel a run, whatever process runs it (any unique prefix of its id)')
     .option('--no-wait', 'return once the request is recorded').option('--json', 'machine-readable output')
     .action(action(async (runId: string, opts: { wait?: boolean; json?: boolean }, cmd: Command) => (await commands.cancel()).cancelCommand({ project: projectOf(cmd), runId, ...opts })));

@@ -34,6 +34,24 @@ export interface AssetContext extends QueryRunner {
   resources: Readonly<Record<string, unknown>>;
   /** Aborted on cancel or timeout; long work should pass it on or check it. */
   signal: AbortSignal;
+  /**
+   * What launched the run, when a sensor, webhook, schedule or backfill did (or a payload was handed on): e.g.
+   * `{ kind: 'webhook', name: 'erp_export_ready', payload: <the JSON body> }`. Undefined for a run started by hand.
+   */
+  trigger?: TriggerContext;
+}
+
+/**
+ * @example
+ * // a file sensor's run
+ * ctx.trigger // { kind: 'sensor', name: 'new_exports', payload: { paths: ['inbox/2025-03.xlsx'] } }
+ */
+export interface TriggerContext {
+  /** The run's trigger: 'sensor', 'webhook', 'schedule', 'backfill', … */
+  kind: string;
+  /** The sensor's, webhook's, schedule's name (from the run's `weir/<kind>` tag). */
+  name?: string;
+  payload?: unknown;
 }
 
 /** A source Weir streams into the asset's table: see `load.excel()` and friends. */

@@ -3,6 +3,7 @@ import type { AssetDefinition } from './asset.js';
 import type { ExternalAssetDefinition } from './external-asset.js';
 import type { ProjectConfig } from './project.js';
 import type { ScheduleDefinition } from './schedule.js';
+import type { SensorDefinition, WebhookDefinition } from './sensor.js';
 
 export interface Definitions {
   project: ProjectConfig;
@@ -12,4 +13,8 @@ export interface Definitions {
   resources?: Readonly<Record<string, unknown>>;
   /** `schedule()` exports, weir.yaml's `schedules:` and the assets' `automation: { cron }`, by unique name. */
   schedules?: readonly ScheduleDefinition[];
+  /** Sensors from `sensor()`, `fileSensor()`, … and weir.yaml's `sensors:`; absent means none. */
+  sensors?: readonly SensorDefinition[];
+  /** Webhook triggers from `webhook()` and weir.yaml's `webhooks:`; absent means none. */
+  webhooks?: readonly WebhookDefinition[];
 }

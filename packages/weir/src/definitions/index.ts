@@ -11,4 +11,5 @@ export * from './materialize.js';
 export * from './project.js';
 export * from './resources.js';
 export * from './schedule.js';
+export * from './sensor.js';
 export * from './loading-project.js';

@@ -1,6 +1,7 @@
 /** The project: what `weir.yaml` declares, after defaults. Loading the file is `loaders/`' job. */
 import { z } from 'zod';
 import type { ScheduleDefinition } from './schedule.js';
+import { SENSOR_RUN_STATUSES, type SensorDefinition, type WebhookDefinition } from './sensor.js';
 
 export const settingSchema = z.union([
   z.string(), z.number(), z.boolean(),
@@ -13,6 +14,19 @@ export const settingSchema = z.union([
     description: z.string().optional(),
   }),
 ]);
+
+const sensorCommon = { name: z.string(), interval: z.string().optional(), select: z.string().optional(), description: z.string().optional() };
+
+/** weir.yaml's `sensors:`: the built-in kinds, for people who do not write TypeScript. */
+export const yamlSensorSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...sensorCommon, type: z.literal('files'), path: z.string() }),
+  z.strictObject({ ...sensorCommon, type: z.literal('sql'), query: z.string() }),
+  z.strictObject({ ...sensorCommon, type: z.literal('asset'), asset: z.string() }),
+  z.strictObject({ ...sensorCommon, type: z.literal('run_status'), status: z.enum(SENSOR_RUN_STATUSES) }),
+]);
+
+/** weir.yaml's `webhooks:`; `secret` names a secret setting. */
+export const yamlWebhookSchema = z.strictObject({ name: z.string(), select: z.string().optional(), secret: z.string(), description: z.string().optional() });
 
 export const projectFileSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
@@ -41,6 +55,8 @@ export const projectFileSchema = z.strictObject({
   }).optional(),
   /** Schedules of selections; each item is checked by defineSchedule (schedule.ts) with its own line. */
   schedules: z.array(z.record(z.string(), z.unknown())).optional(),
+  sensors: z.array(yamlSensorSchema).optional(),
+  webhooks: z.array(yamlWebhookSchema).optional(),
 });
 
 export type ProjectFile = z.infer<typeof projectFileSchema>;
@@ -68,6 +84,10 @@ export interface ProjectConfig {
   dbt?: DbtProjectConfig;
   /** weir.yaml's `schedules:`, validated, each located at its line. */
   schedules?: readonly ScheduleDefinition[];
+  /** weir.yaml's `sensors:`, as definitions located at their line (TypeScript ones join them in Definitions.sensors). */
+  sensors?: SensorDefinition[];
+  /** weir.yaml's `webhooks:`. */
+  webhooks?: WebhookDefinition[];
 }
 
 export interface DbtProjectConfig {

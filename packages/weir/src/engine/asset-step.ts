@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import type { AssetContext, AssetResult, AssetResultObject, Loadable, Logger } from '../definitions/asset-context.js';
+import type { AssetContext, AssetResult, AssetResultObject, Loadable, Logger, TriggerContext } from '../definitions/asset-context.js';
 import { isLoadable } from '../definitions/asset-context.js';
 import type { AssetDefinition } from '../definitions/asset.js';
 import type { ProjectConfig } from '../definitions/project.js';
@@ -34,6 +34,7 @@ export interface AssetAttempt {
   upstream: UpstreamVersion[];
   dataVersion: string;
   resources: Record<string, unknown>;
+  trigger?: TriggerContext;
   signal: AbortSignal;
   log: Logger;
   logLine: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
@@ -113,6 +114,7 @@ async function callCompute(attempt: AssetAttempt, target: string, outputPath?: s
     outputPath,
     settings: project.settings,
     resources: attempt.resources,
+    ...(attempt.trigger ? { trigger: attempt.trigger } : {}),
     signal,
     query: (sql, params) => session.query(sql, params, { signal }),
     run: (sql, params) => session.run(sql, params, { signal }),

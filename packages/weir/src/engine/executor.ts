@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { AssetDefinition } from '../definitions/asset.js';
 import type { Definitions } from '../definitions/definitions.js';
 import type { ExternalAssetDefinition } from '../definitions/external-asset.js';
-import type { Logger } from '../definitions/asset-context.js';
+import type { Logger, TriggerContext } from '../definitions/asset-context.js';
 import { EventType, FAIL_REASON_LABELS, RunStatus, skipReasonText, type ErrorInfo, type EventDataByType, type LogLevel, type NewEvent } from '../events/index.js';
 import type { Storage, StoredMaterialization } from '../storage/storage.js';
 import type { WarehouseAccess } from './warehouse-access.js';
@@ -38,6 +38,8 @@ export interface ExecuteRunOptions {
   /** Reuse an asset whose code and inputs are unchanged since its last materialization. */
   skipUnchanged?: boolean;
   resources?: Record<string, unknown>;
+  /** What launched the run, for `ctx.trigger`. */
+  trigger?: TriggerContext;
 }
 
 export interface RunResult {
@@ -275,7 +277,7 @@ class RunExecution {
       try {
         const outcome = await runAssetAttempt({
           project: this.project, runId: this.options.runId, runStartedAt: this.startedAt, definition, attempt, session, inputValues, upstream, dataVersion, previous: this.latest.get(step.key),
-          resources: this.options.resources ?? this.options.definitions.resources ?? {}, signal: controller.signal, log, logLine: line,
+          resources: this.options.resources ?? this.options.definitions.resources ?? {}, trigger: this.options.trigger, signal: controller.signal, log, logLine: line,
           relationOfKey: (key) => {
             const target = this.assets.get(key) ?? this.externals.get(key);
             return target ? relationOf(this.project, target) : key;

@@ -1,13 +1,15 @@
 /** Launching a run: select assets, plan, record the run, execute. What the CLI, the server and tests all call. */
 import type { Definitions } from '../definitions/definitions.js';
 import type { Run, RunTrigger } from '../events/index.js';
-import type { Storage } from '../storage/storage.js';
+import type { EventLog, Storage } from '../storage/storage.js';
 import type { WarehouseAccess } from './warehouse-access.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { selectAssets } from '../graph/selection.js';
 import { newRunId } from '../shared/ids.js';
 import { currentProcess } from '../shared/process-identity.js';
-import { secretRedactor } from '../shared/redact.js';
+import { redactDeep, secretRedactor } from '../shared/redact.js';
+import { toJsonSafe } from '../shared/json.js';
+import type { TriggerContext } from '../definitions/asset-context.js';
 import { secretValues } from '../definitions/project.js';
 import { EventSink, type EventListener } from './event-sink.js';
 import { executeRun, type RunResult } from './executor.js';
@@ -36,6 +38,8 @@ export interface LaunchRunOptions {
   /** Called once the run is recorded, before it starts. */
   onRunCreated?: (run: Run, plan: ExecutionPlan) => void;
   resources?: Record<string, unknown>;
+  /** See LaunchRequest.triggerPayload. */
+  triggerPayload?: unknown;
 }
 
 export interface LaunchedRun extends RunResult {
@@ -64,19 +68,23 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
   const plan = planRun(options.graph, selected);
   const project = options.definitions.project.name;
   const runId = newRunId();
+  const redact = projectRedactor(options.definitions);
+  const trigger = options.trigger ?? 'cli';
+  const tags = options.tags ?? {};
   const run = await options.storage.runs.createRun({
     runId,
     project,
-    trigger: options.trigger ?? 'cli',
+    trigger,
     selection: selectionText(options),
     stepKeys: plan.steps.map((s) => s.key),
     parentRunId: options.parentRunId ?? null,
     rootRunId: options.rootRunId ?? options.parentRunId ?? null,
-    tags: options.tags ?? {},
+    tags,
     createdAt: Date.now(),
+    ...(options.triggerPayload !== undefined ? { triggerPayload: redactDeep(toJsonSafe(options.triggerPayload), redact) } : {}),
   });
   options.onRunCreated?.(run, plan);
-  const sink = new EventSink(options.storage.events, projectRedactor(options.definitions));
+  const sink = new EventSink(options.storage.events, redact);
   if (options.onEvent) sink.onEvent(options.onEvent);
   // Who executes the run, recorded before RUN_START: any process can then tell whether it is still alive
   // (end-dead-runs.ts), and a cancel from any process reaches it through the heartbeat's poll.
@@ -88,9 +96,41 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
     const result = await executeRun({
       runId, definitions: options.definitions, plan, storage: options.storage, warehouse: options.warehouse, sink,
       concurrency: options.concurrency, signal, skipUnchanged: options.skipUnchanged, resources: options.resources,
+      trigger: triggerContext(trigger, tags, options.triggerPayload),
     });
     return { ...result, run, plan };
   } finally {
     await heartbeat.stop();
   }
+}
+
+/** Tags that name what launched a run, by trigger kind: `ctx.trigger.name` is read from them. */
+const TRIGGER_NAME_TAGS: Partial<Record<RunTrigger, string>> = {
+  sensor: 'weir/sensor', webhook: 'weir/webhook', schedule: 'weir/schedule', backfill: 'weir/backfill', automation: 'weir/automation',
+};
+
+/**
+ * What an asset sees as `ctx.trigger`: undefined for a run someone started by hand without a payload.
+ *
+ * @example
+ * triggerContext('webhook', { 'weir/webhook': 'erp_export_ready' }, { file: 'x.xlsx' })
+ * // { kind: 'webhook', name: 'erp_export_ready', payload: { file: 'x.xlsx' } }
+ */
+export function triggerContext(trigger: RunTrigger, tags: Record<string, string>, payload: unknown): TriggerContext | undefined {
+  const tag = TRIGGER_NAME_TAGS[trigger];
+  const name = tag ? tags[tag] : undefined;
+  if (name === undefined && payload === undefined) return undefined;
+  return Object.freeze({ kind: trigger, ...(name !== undefined ? { name } : {}), ...(payload !== undefined ? { payload } : {}) });
+}
+
+/**
+ * The payload a run was launched with, as stored on its RUN_ENQUEUED event (secrets masked): for a re-execution, and
+ * for a run recorded by one process and executed by another (a queued run adopted after a restart).
+ *
+ * @example
+ * await storedTriggerPayload(storage.events, runId) // { paths: ['inbox/2026-03.xlsx'] } | undefined
+ */
+export async function storedTriggerPayload(events: EventLog, runId: string): Promise<unknown> {
+  const [enqueued] = await events.eventsForRun(runId, { types: ['RUN_ENQUEUED'], limit: 1 });
+  return (enqueued?.data as { triggerPayload?: unknown } | undefined)?.triggerPayload;
 }

@@ -15,6 +15,11 @@ export interface LaunchRequest {
   /** Setting values for this run only, over the project's (names the project declares). */
   settings?: Record<string, string | number | boolean>;
   concurrency?: number;
+  /**
+   * What the trigger hands the run (a webhook's JSON body, a sensor's run request payload): the assets see it as
+   * `ctx.trigger.payload`; it is stored, redacted of secrets, on the run's RUN_ENQUEUED event.
+   */
+  triggerPayload?: unknown;
 }
 
 /**

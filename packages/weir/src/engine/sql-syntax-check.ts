@@ -63,6 +63,16 @@ export async function checkSqlSyntax(definitions: Definitions, dbt?: LoadedDbt):
       }
       else report.parsed.push(definition.key);
     }
+    // A SQL sensor's query: a typo would otherwise show only at its first evaluation, in the serving process.
+    for (const sensor of definitions.sensors ?? []) {
+      if (sensor.type !== 'sql') continue;
+      const syntaxError = await parser.syntaxError(sensor.query);
+      if (syntaxError) {
+        report.errors.push(new WeirError(`sensor '${sensor.name}': its query does not parse: ${syntaxError.message}`, {
+          code: 'SENSOR_SQL_SYNTAX', ...(sensor.location ? { location: sensor.location } : {}), hint: `Fix the query; it was: ${sensor.query}`,
+        }));
+      }
+    }
   } finally {
     parser.close();
   }

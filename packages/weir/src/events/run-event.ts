@@ -116,7 +116,8 @@ export interface LogData { level: LogLevel; fields?: Record<string, unknown> }
 
 /** Payload by event type. */
 export interface EventDataByType {
-  RUN_ENQUEUED: Record<string, never>;
+  /** `triggerPayload`: what a sensor or webhook handed the run (redacted), shown by the UI and handed on to a re-execution. */
+  RUN_ENQUEUED: { triggerPayload?: unknown };
   RUN_START: RunStartData;
   RUN_SUCCESS: RunEndData;
   RUN_FAILURE: RunEndData;

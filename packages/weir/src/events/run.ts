@@ -43,6 +43,8 @@ export interface NewRun {
   rootRunId?: string | null;
   tags?: Record<string, string>;
   createdAt: number;
+  /** What the trigger handed the run (a webhook's JSON body, a sensor's run request payload), already redacted; kept on RUN_ENQUEUED. */
+  triggerPayload?: unknown;
 }
 
 export interface RunFilter {

@@ -11,6 +11,9 @@ import type { Definitions } from '../definitions/definitions.js';
 import type { ExternalAssetDefinition } from '../definitions/external-asset.js';
 import type { ProjectConfig } from '../definitions/project.js';
 import type { ResourcesDefinition } from '../definitions/resources.js';
+import type { SensorDefinition, WebhookDefinition } from '../definitions/sensor.js';
+import { buildAssetGraph } from '../graph/asset-graph.js';
+import { assertSensorsValid } from './validate-sensors.js';
 import { interpolateSettings, loadProjectConfig, PROJECT_FILE } from './project/load-project-config.js';
 import { compileDefinitions } from './typescript/compile-definitions.js';
 import { withDeclarationSource } from './typescript/declaration-source.js';
@@ -70,6 +73,8 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
   let externals: readonly ExternalAssetDefinition[] = [];
   let resources: Record<string, unknown> = {};
   let typescriptSchedules: readonly ScheduleDefinition[] = [];
+  let sensors: SensorDefinition[] = [...(project.sensors ?? [])];
+  let webhooks: WebhookDefinition[] = [...(project.webhooks ?? [])];
   let cached = false;
   let sourceFiles: string[] = [];
   if (entries.length) {
@@ -80,6 +85,8 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
     externals = collected.externals;
     resources = mergeResources(collected.resources);
     typescriptSchedules = collected.schedules;
+    sensors = [...sensors, ...collected.sensors];
+    webhooks = [...webhooks, ...collected.webhooks];
     cached = compiled.cached;
     sourceFiles = compiled.inputs;
   }
@@ -93,8 +100,13 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
     externals = [...externals, ...dbt.assets.sources];
   }
   const schedules = projectSchedules(project, assets, externals, typescriptSchedules);
+  const definitions: Definitions = {
+    project, assets, externals, resources, schedules, ...(sensors.length ? { sensors } : {}), ...(webhooks.length ? { webhooks } : {}),
+  };
+  // Only a project with sensors pays for a graph here: their selections and watched assets are checked at load.
+  if (sensors.length || webhooks.length) assertSensorsValid(definitions, buildAssetGraph(definitions));
   return {
-    definitions: { project, assets, externals, resources, schedules },
+    definitions,
     cached,
     sourceFiles,
     loadMs: performance.now() - started,

@@ -15,6 +15,7 @@ import {
   ATTEMPT_OUTCOMES, CHECK_OUTCOMES, FAIL_REASONS, SKIP_REASONS, STEP_KINDS, STEP_STATUSES, type EventRecord, type Run, type StepSummary,
 } from '../events/index.js';
 import type { ScheduleTickStatus, StoredCheckEvaluation, StoredMaterialization, StoredObservation } from '../storage/storage.js';
+import { SENSOR_EVALUATION_STATUSES, SENSOR_STATES } from '../events/sensor-evaluation.js';
 import { isSameOriginPath } from './safe-redirect.js';
 
 /** Response schemas by id: the OpenAPI document's components. */
@@ -167,7 +168,7 @@ function eventOf<T extends (typeof EVENT_TYPES)[number], D extends z.ZodType>(ty
 }
 
 export const eventRecordSchema = named('EventRecord', z.discriminatedUnion('type', [
-  eventOf('RUN_ENQUEUED', empty),
+  eventOf('RUN_ENQUEUED', z.object({ triggerPayload: z.unknown().optional() })),
   eventOf('RUN_START', z.object({ stepKeys: z.array(z.string()), concurrency: z.number() })),
   eventOf('RUN_SUCCESS', runEndDataSchema),
   eventOf('RUN_FAILURE', runEndDataSchema),
@@ -662,3 +663,53 @@ export type _DriftGuards = [
   Assert<EventRecord extends ApiEventRecord ? true : false>,
   Assert<Same<z.infer<typeof scheduleTickStatusSchema>, ScheduleTickStatus>>,
 ];
+
+// ---- Sensors and webhooks (GET /api/sensors, POST /api/sensors/:name/pause|resume, POST /api/webhooks/:name) ----
+
+export const sensorEvaluationSchema = named('SensorEvaluation', z.object({
+  startedAt: z.number(),
+  durationMs: z.number(),
+  /** REQUESTED (runs launched), SKIPPED, ERROR, REJECTED (a webhook call with a wrong or missing signature). */
+  status: z.enum(SENSOR_EVALUATION_STATUSES),
+  runIds: z.array(z.string()),
+  error: z.string().optional(),
+  reason: z.string().optional(),
+  /** Took longer than its interval (or a minute): reported, never cut off. */
+  slow: z.boolean(),
+}));
+
+export const sensorSummarySchema = named('SensorSummary', z.object({
+  name: z.string(),
+  /** custom, files, sql, asset, run_status */
+  type: z.string(),
+  /** As written, e.g. `30s`. */
+  interval: z.string(),
+  intervalMs: z.number(),
+  /** Null: every asset. */
+  select: z.string().nullable(),
+  state: z.enum(SENSOR_STATES),
+  description: z.string().optional(),
+  /** What it watches, in words: `inbox/*.xlsx`, the query, the asset, the status. */
+  target: z.string().optional(),
+  /** When it is next due (ms since the epoch); null when paused. */
+  nextEvaluationAt: z.number().nullable(),
+  /** Newest first. */
+  lastEvaluations: z.array(sensorEvaluationSchema),
+}));
+
+export const webhookSummarySchema = named('WebhookSummary', z.object({
+  name: z.string(),
+  select: z.string().nullable(),
+  /** The name of the secret setting holding the HMAC key (never its value). */
+  secretSetting: z.string(),
+  /** `POST` here with `X-Weir-Signature: sha256=<hex of HMAC-SHA256(raw body)>`. */
+  path: z.string(),
+  /** Newest first: accepted and rejected calls. */
+  lastCalls: z.array(sensorEvaluationSchema),
+}));
+
+export const sensorListSchema = named('SensorList', z.object({ sensors: z.array(sensorSummarySchema), webhooks: z.array(webhookSummarySchema) }));
+export const sensorNameParamsSchema = z.object({ name: z.string().min(1) });
+export const sensorStateResponseSchema = named('SensorStateResponse', z.object({ name: z.string(), state: z.enum(SENSOR_STATES) }));
+export type SensorList = z.infer<typeof sensorListSchema>;
+export type SensorStateResponse = z.infer<typeof sensorStateResponseSchema>;

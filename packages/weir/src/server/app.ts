@@ -20,6 +20,8 @@ import { addRunRoutes } from './routes/run-routes.js';
 import { addScheduleRoutes } from './routes/schedule-routes.js';
 import { addSelectionRoutes } from './routes/selection-routes.js';
 import { addSessionRoutes } from './routes/session-routes.js';
+import { addSensorRoutes } from './routes/sensor-routes.js';
+import { addWebhookRoutes } from './routes/webhook-routes.js';
 
 /** The API's version in the OpenAPI document; bump on a breaking change. */
 export const API_VERSION = '0.1.0';
@@ -65,6 +67,8 @@ export function createApp(deps: ServerDeps): Hono {
   addRunRoutes(api);
   addRunActionRoutes(api);
   addScheduleRoutes(api);
+  addSensorRoutes(api);
+  addWebhookRoutes(api);
   addOpenApiRoutes(api, API_VERSION);
   if (deps.staticRoot) serveStaticUi(app, deps.staticRoot);
   return app;

@@ -18,6 +18,21 @@ export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
 export const MIN_PUBLIC_TOKEN_LENGTH = 32;
 /** Paths under /api reachable without a token: signing in. */
 const OPEN_PATHS = new Set(['/api/session']);
+/**
+ * Webhook triggers (`POST /api/webhooks/<name>`): outside senders have neither a page of ours (Origin) nor the token;
+ * the route authenticates each call by the HMAC signature of its body instead (routes/webhook-routes.ts). Exactly
+ * this method and path shape: `/api/webhooks` itself, deeper paths and other methods get every check.
+ */
+const WEBHOOK_CALL = /^\/api\/webhooks\/[^/]+$/;
+
+/**
+ * @example
+ * isWebhookCall('POST', '/api/webhooks/erp_export_ready') // true
+ * isWebhookCall('GET', '/api/webhooks/erp_export_ready')  // false
+ */
+export function isWebhookCall(method: string, path: string): boolean {
+  return method.toUpperCase() === 'POST' && WEBHOOK_CALL.test(path);
+}
 /** Methods that change nothing: the only ones a page of another origin (or another port) may send. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -139,6 +154,8 @@ export function verifyToken(c: Context, options: SecurityOptions, attempts: Toke
  * - No Origin (the CLI handing a run to `weir dev`, scripts): state-changing requests only from this machine,
  *   unless they carry a valid bearer token (signing in with the token itself is allowed from anywhere).
  * - Token: /api requests need it, except signing in (`/api/session`); wrong tokens are rate-limited per address.
+ * - Webhook calls (`POST /api/webhooks/<name>`) skip the Origin, client and token checks: the route verifies their
+ *   HMAC signature instead.
  *
  * @example
  * app.use('*', securityMiddleware({ token: process.env.WEIR_TOKEN }));
@@ -152,6 +169,8 @@ export function securityMiddleware(options: SecurityOptions = {}, attempts: Toke
     if (!options.token && !allowed.has(hostName(host))) {
       throw new ApiError(403, 'FORBIDDEN_HOST', `Host '${host}' is not served: open the UI at http://127.0.0.1 or http://localhost (DNS-rebinding protection).`);
     }
+    // Signed by the sender instead: the route checks the HMAC of the body (the Host check above and the body limit still apply).
+    if (isWebhookCall(c.req.method, c.req.path)) return next();
     const { bearer, cookie } = givenTokens(c);
     const bearerValid = bearer !== undefined && verifyToken(c, options, attempts, bearer) && Boolean(options.token);
     const cookieValid = cookie !== undefined && cookie !== bearer && verifyToken(c, options, attempts, cookie);

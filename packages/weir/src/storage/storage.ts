@@ -5,7 +5,7 @@
  */
 import type {
   AlertSignal, CheckEvaluationData, EventRecord, EventType, MaterializationData, NewEvent, NewRun, ObservationData, Run, RunFilter,
-  RunStatus,
+  RunStatus, SensorEvaluation, SensorEvaluationStatus, SensorState, SensorStateRecord,
 } from '../events/index.js';
 
 export interface RunStore {
@@ -291,6 +291,50 @@ export interface ScheduleStore {
 
 /** Sensors: durable cursors, processed items (a file is processed once) and the history of evaluations. */
 export interface SensorStore {
+  /**
+   * The stored state of every sensor of a project that has one (a sensor never evaluated nor paused has none: it is
+   * RUNNING with no cursor).
+   *
+   * @example
+   * (await sensors.sensorStates('shop')).get('new_exports') // { state: 'RUNNING', cursor: null, lastEvaluationEndedAt: 1767…, … }
+   */
+  sensorStates(project: string): Promise<Map<string, SensorStateRecord>>;
+  /** Pauses or resumes a sensor; the state survives restarts. */
+  setSensorState(project: string, sensorName: string, state: SensorState, nowMs: number): Promise<void>;
+  /**
+   * Records one evaluation and, in the same transaction, the sensor's new cursor (when given) and the items it
+   * processed: a restart after it finds them all, or none.
+   *
+   * @example
+   * await sensors.recordEvaluation({ project: 'shop', sensorName: 'new_exports', startedAt, durationMs: 4, status: 'REQUESTED',
+   *   runIds: [run.runId], processed: [{ key: 'inbox/a.xlsx', fingerprint: '2048:1767225600000' }] })
+   */
+  recordEvaluation(evaluation: NewSensorEvaluation): Promise<SensorEvaluation>;
+  /** Newest first, paged by id: `beforeId` is the id of the last evaluation of the previous page. */
+  listEvaluations(project: string, sensorName: string, query?: { limit?: number; beforeId?: number }): Promise<SensorEvaluation[]>;
+  /** What a sensor has processed: item key (a file's path) to its fingerprint (size and modification time). */
+  processedItems(project: string, sensorName: string): Promise<Map<string, string>>;
+}
+
+export interface NewSensorEvaluation {
+  project: string;
+  sensorName: string;
+  startedAt: number;
+  durationMs: number;
+  status: SensorEvaluationStatus;
+  runIds?: string[];
+  error?: string;
+  reason?: string;
+  slow?: boolean;
+  /** The new cursor; undefined keeps the stored one. */
+  cursor?: string;
+  /** Items processed by this evaluation, recorded (or updated) with it. */
+  processed?: Array<{ key: string; fingerprint: string }>;
+  /**
+   * Whether this counts as the sensor's evaluation for its interval (default true). A webhook call is recorded in
+   * the same history but schedules nothing.
+   */
+  updatesState?: boolean;
 }
 
 /** Backfills: what was asked, per-partition progress, cancellation. */

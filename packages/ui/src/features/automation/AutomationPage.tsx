@@ -1,4 +1,5 @@
-/** The Automation page (`#/automation`): what runs by itself. Schedules here; sensors join at the merge. */
+/** The Automation page (`#/automation`): what runs by itself, schedules and sensors. */
+import { SensorsSection } from '../sensors/SensorsSection.tsx';
 import { SchedulesSection } from './SchedulesSection.tsx';
 
 export function AutomationPage() {
@@ -6,7 +7,7 @@ export function AutomationPage() {
     <main className="page">
       <div className="page-head"><h1>Automation</h1><span className="sub">schedules and sensors: what runs without anyone typing `weir run`</span></div>
       <SchedulesSection />
-      {/* merge: <SensorsSection/> */}
+      <SensorsSection />
     </main>
   );
 }

@@ -11,6 +11,7 @@ import { LogViewer } from '../logs/LogViewer.tsx';
 import { GanttChart } from '../run-gantt/GanttChart.tsx';
 import { useLiveRun } from './use-live-run.ts';
 import { checkOutcomeOf } from '../../../../weir/src/events/check-outcome.ts';
+import { TriggerPayload } from '../sensors/TriggerPayload.tsx';
 
 const ACTIVE = new Set(['QUEUED', 'STARTED', 'CANCELING']);
 /** Steps listed before "Show all": a 1,000-step run paints as fast as a small one. */
@@ -92,6 +93,7 @@ function RunHeader({ data }: { data: RunDetail }) {
         <span>Selection <b className="mono">{run.selection ?? 'all'}</b></span>
         <span>Created <b>{formatDateTime(run.createdAt)}</b></span>
         <span>Duration <b>{formatDuration(run.startedAt ? (run.endedAt ?? now) - run.startedAt : null)}</b></span>
+        <TriggerPayload run={run} />
         {run.parentRunId ? <span>Re-execution of <a className="mono" href={runHref(run.parentRunId)}>{shortId(run.parentRunId)}</a></span> : null}
         <span className="muted mono" title="Run id">{run.runId}</span>
       </div>

@@ -36,6 +36,7 @@ export async function validateCommand(options: { project: string; json?: boolean
   if (options.json) {
     write(process.stdout, `${stringifyJson({
       valid, project: project.name, assets: definitions.assets.length, externals: definitions.externals.length, checks, schedules: definitions.schedules?.length ?? 0,
+      sensors: definitions.sensors?.length ?? 0, webhooks: definitions.webhooks?.length ?? 0,
       sql: { parsed: sql.parsed.length, notChecked: sql.notChecked },
       errors: sql.errors.map((e) => ({ code: e.code, message: e.message, ...(e.location ? { location: formatLocation(e.location) } : {}) })),
     })}\n`);
@@ -47,7 +48,7 @@ export async function validateCommand(options: { project: string; json?: boolean
     return 1;
   }
   const lines = [
-    `${statusText('succeeded', 'valid')}  ${style.bold(project.name)}: ${plural(definitions.assets.length, 'asset')}, ${plural(definitions.externals.length, 'input file')}, ${plural(checks, 'check')}${definitions.schedules?.length ? `, ${plural(definitions.schedules.length, 'schedule')}` : ''} ${style.dim(`(loaded in ${Math.round(loadMs)} ms${cached ? ', from cache' : ''})`)}`,
+    `${statusText('succeeded', 'valid')}  ${style.bold(project.name)}: ${plural(definitions.assets.length, 'asset')}, ${plural(definitions.externals.length, 'input file')}, ${plural(checks, 'check')}${automationCounts(definitions)} ${style.dim(`(loaded in ${Math.round(loadMs)} ms${cached ? ', from cache' : ''})`)}`,
   ];
   if (sql.parsed.length || sql.notChecked.length) {
     lines.push(`  SQL parsed for ${plural(sql.parsed.length, 'asset')}${sql.notChecked.length ? style.dim(`; known only when run (not checked): ${sql.notChecked.map((n) => `${n.key} (${n.reason})`).join(', ')}`) : ''}`);
@@ -113,4 +114,14 @@ export async function assetsCommand(options: { project: string; json?: boolean }
   } finally {
     await instance.close();
   }
+}
+
+/** ', 2 sensors, 1 webhook' when the project has any (nothing otherwise). */
+function automationCounts(definitions: { schedules?: readonly unknown[]; sensors?: readonly unknown[]; webhooks?: readonly unknown[] }): string {
+  const parts = [
+    ...(definitions.schedules?.length ? [plural(definitions.schedules.length, 'schedule')] : []),
+    ...(definitions.sensors?.length ? [plural(definitions.sensors.length, 'sensor')] : []),
+    ...(definitions.webhooks?.length ? [plural(definitions.webhooks.length, 'webhook')] : []),
+  ];
+  return parts.length ? `, ${parts.join(', ')}` : '';
 }

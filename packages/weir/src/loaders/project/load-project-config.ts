@@ -6,6 +6,7 @@ import { WeirError, WeirErrors, isWeirError } from '../../shared/errors.js';
 import { MIN_MASKED_SECRET_LENGTH, MIN_SAFE_SECRET_LENGTH } from '../../shared/redact.js';
 import { projectFileSchema, type ProjectConfig } from '../../definitions/project.js';
 import { defineSchedule, type ScheduleDefinition, type ScheduleOptions } from '../../definitions/schedule.js';
+import { webhookDefinition, yamlSensorDefinition } from '../../definitions/sensor.js';
 import { lineOf } from './yaml-location.js';
 import { describeProjectFileIssues } from './project-file-issue.js';
 
@@ -65,6 +66,9 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     } else settingSources[name] = 'unset';
   }
   const schedules = yamlSchedules(file.schedules ?? [], (index, key) => ({ file: configFile, line: lineOf(doc, lineCounter, ['schedules', index, ...(key ? [key] : [])]) ?? 1 }));
+  const at = (path: Array<string | number>) => ({ file: configFile, line: lineOf(doc, lineCounter, path) ?? 1 });
+  const sensors = (file.sensors ?? []).map((entry, i) => yamlSensorDefinition(entry, at(['sensors', i])));
+  const webhooks = (file.webhooks ?? []).map((entry, i) => webhookDefinition(entry, at(['webhooks', i])));
   const warnings = secretSettings.flatMap((name) => shortSecretWarning(name, settings[name], file.settings[name] as { env?: string }));
   return {
     name: file.name,
@@ -80,6 +84,8 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     settingSources,
     ...(warnings.length ? { warnings } : {}),
     ...(schedules.length ? { schedules } : {}),
+    ...(sensors.length ? { sensors } : {}),
+    ...(webhooks.length ? { webhooks } : {}),
     ...(file.dbt ? {
       dbt: {
         projectDir: resolve(root, file.dbt.project_dir), target: file.dbt.target, profilesDir: file.dbt.profiles_dir ? resolve(root, file.dbt.profiles_dir) : undefined,

@@ -138,6 +138,13 @@ export function describeProjectFileIssue(issue: Issue, input: unknown): ProjectF
         const branch = issue.errors.find((issues) => !issues.some((i) => i.code === 'invalid_type' && i.path.length === 0));
         if (branch?.[0]) return describeProjectFileIssue({ ...branch[0], path: [...issue.path, ...branch[0].path] } as Issue, input);
       }
+      // A discriminated union (a sensor's `type:`): name the allowed values, as for an enum.
+      const options = (issue as { options?: unknown[] }).options;
+      if (options?.length) {
+        const allowed = options.map(String);
+        const close = typeof found === 'string' ? closestNames(found, allowed, 1) : [];
+        return [{ summary: `'${key}' is ${describeFound(found).replace(/^the text /, '')}; allowed values: ${allowed.join(', ')}`, hint: close.length ? `Did you mean '${close[0]}'?` : `Use one of: ${allowed.join(', ')}.`, path }];
+      }
       return [{ summary: `'${key}' must be ${expected ?? 'another kind of value'}, found ${describeFound(found)}`, hint: hintFor(path), path }];
     }
     case 'too_small':

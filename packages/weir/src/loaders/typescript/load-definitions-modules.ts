@@ -1,4 +1,4 @@
-/** Imports compiled definition modules and collects the asset and external definitions they export. */
+/** Imports compiled definition modules and collects the assets, externals, resources, sensors and webhooks they export. */
 import { statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { WeirError, isWeirError, type SourceLocation } from '../../shared/errors.js';
@@ -7,12 +7,15 @@ import type { AssetDefinition } from '../../definitions/asset.js';
 import type { ExternalAssetDefinition } from '../../definitions/external-asset.js';
 import type { ResourcesDefinition } from '../../definitions/resources.js';
 import type { ScheduleDefinition } from '../../definitions/schedule.js';
+import type { SensorDefinition, WebhookDefinition } from '../../definitions/sensor.js';
 
 export interface CollectedDefinitions {
   assets: AssetDefinition[];
   externals: ExternalAssetDefinition[];
   resources: ResourcesDefinition[];
   schedules: ScheduleDefinition[];
+  sensors: SensorDefinition[];
+  webhooks: WebhookDefinition[];
 }
 
 function collect(value: unknown, into: CollectedDefinitions, seen: Set<unknown>, depth = 0): void {
@@ -30,6 +33,12 @@ function collect(value: unknown, into: CollectedDefinitions, seen: Set<unknown>,
   } else if (brand === 'schedule') {
     seen.add(value);
     into.schedules.push(value as ScheduleDefinition);
+  } else if (brand === 'sensor') {
+    seen.add(value);
+    into.sensors.push(value as SensorDefinition);
+  } else if (brand === 'webhook') {
+    seen.add(value);
+    into.webhooks.push(value as WebhookDefinition);
   } else if (Array.isArray(value)) {
     for (const item of value) collect(item, into, seen, depth + 1);
   } else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
@@ -51,7 +60,7 @@ export function userFrame(error: unknown, userFiles: string[]): SourceLocation |
 }
 
 export async function loadDefinitionModules(modules: string[], sourceFiles: string[]): Promise<CollectedDefinitions> {
-  const collected: CollectedDefinitions = { assets: [], externals: [], resources: [], schedules: [] };
+  const collected: CollectedDefinitions = { assets: [], externals: [], resources: [], schedules: [], sensors: [], webhooks: [] };
   const seen = new Set<unknown>();
   for (const [index, modulePath] of modules.entries()) {
     let exports: Record<string, unknown>;

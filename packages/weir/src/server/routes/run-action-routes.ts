@@ -2,6 +2,7 @@
 import { FINISHED_RUN_STATUSES, summarizeSteps } from '../../events/index.js';
 import { selectAssets } from '../../graph/selection.js';
 import { cancelRun } from '../../engine/cancel-run.js';
+import { storedTriggerPayload } from '../../engine/launch-run.js';
 import { localLiveness } from '../../engine/end-dead-runs.js';
 import { WeirErrors, isWeirError } from '../../shared/errors.js';
 import { ApiError } from '../api-error.js';
@@ -97,9 +98,11 @@ export function addRunActionRoutes(api: ApiContext): void {
       mode: body.mode, parentStepKeys: parent.stepKeys, steps: summarizeSteps(parent.stepKeys, events), stepKeys: body.stepKeys,
       downstreamOf: (key) => (graph.get(key) ? graph.downstreamOf(key) : undefined), exists: (key) => graph.get(key) !== undefined,
     });
+    // The parent's trigger payload (a webhook's body, a sensor's files) goes with it: the steps re-run on the same input.
+    const triggerPayload = await storedTriggerPayload(api.deps.storage.events, parent.runId);
     const run = await launcher().launch({
       stepKeys, skipUnchanged: body.skipUnchanged, trigger: 'reexecution', parentRunId: parent.runId, rootRunId: parent.rootRunId ?? parent.runId,
-      tags: { ...parent.tags, 'weir/reexecution': body.mode },
+      tags: { ...parent.tags, 'weir/reexecution': body.mode }, ...(triggerPayload !== undefined ? { triggerPayload } : {}),
     });
     return api.json(c, { runId: run.runId }, 202);
   });

@@ -52,7 +52,7 @@ export async function insertRun(trx: Kysely<WeirDb>, newRun: NewRun): Promise<Ru
     stepKey: null,
     timestamp: run.createdAt,
     message: `Run queued (${run.trigger})`,
-    data: {},
+    data: newRun.triggerPayload !== undefined ? { triggerPayload: newRun.triggerPayload } : {},
   });
   return run;
 }
