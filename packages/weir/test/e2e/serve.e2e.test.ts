@@ -45,8 +45,8 @@ async function startServe(dir: string, extra: string[] = []): Promise<Served> {
 }
 
 /** POST /api/runs to the serving process (as the UI does); resolves with the new run's id. */
-async function launch(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trigger: 'ui' }) });
+async function launch(url: string, body: Record<string, unknown> = {}): Promise<string> {
+  const response = await fetch(`${url}/api/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trigger: 'ui', ...body }) });
   assert.equal(response.status, 202, await response.clone().text());
   return ((await response.json()) as { runId: string }).runId;
 }
@@ -101,7 +101,7 @@ export const nap = asset({ key: 'nap' }, async () => { await new Promise((r) => 
     assert.ok(messages.some((m) => /^SIGTERM: stopping; 1 run in flight may finish within 20 s$/.test(m)), messages.join('\n'));
     assert.ok(messages.includes(`run ${runId.slice(0, 8)} ended SUCCESS`), messages.join('\n'));
     assert.equal(messages.at(-1), 'stopped');
-    assert.deepEqual(served.lines.at(-1)!.fields, { finished: [runId], canceled: [] });
+    assert.deepEqual(served.lines.at(-1)!.fields, { finished: [runId], canceled: [], queued: [] });
     for (const line of served.lines) {
       assert.ok(!Number.isNaN(Date.parse(line.time)), `time is ISO: ${line.time}`);
       assert.ok(['debug', 'info', 'warn', 'error'].includes(line.level), line.level);
@@ -126,9 +126,42 @@ export const slow = asset({ key: 'slow' }, () => 'select count(*) as n from rang
     assert.deepEqual(runs.map((r) => [r.runId, r.status]), [[runId, 'CANCELED']]);
     const warn = served.lines.find((l) => l.level === 'warn' && l.message.startsWith('grace period over'));
     assert.deepEqual(warn?.fields, { runIds: [runId] });
-    assert.deepEqual(served.lines.at(-1)!.fields, { finished: [], canceled: [runId] });
+    assert.deepEqual(served.lines.at(-1)!.fields, { finished: [], canceled: [runId], queued: [] });
     const published = await duckQuery("select count(*)::int as n from information_schema.tables where table_name = 'slow'", join(dir, '.weir/warehouse.duckdb'));
     assert.deepEqual(published, [{ n: 0 }]);
+  });
+
+  it('max_concurrent_runs: a second run waits QUEUED (listed by `weir runs --status queued`), survives a restart and is started by the next serve', async () => {
+    const dir = writeProject(temp.make('weir-serve-'), {
+      'weir.yaml': 'name: serve_queue\nmax_concurrent_runs: 1\n',
+      'definitions/assets.ts': `import { asset } from 'weir';
+export const slow = asset({ key: 'slow' }, () => 'select count(*) as n from range(30000000000) t(i) where hash(i) % 7 = 0');
+export const quick = asset({ key: 'quick' }, () => 'select 42 as answer');
+`,
+    });
+    const first = await startServe(dir, ['--grace', '300ms']);
+    const slowRun = await launch(first.url, { select: 'slow' });
+    await untilStarted(first.url, slowRun);
+    const quickRun = await launch(first.url, { select: 'quick' });
+    const queued = await weirJson<RunJson[]>(['runs', '--status', 'queued', '--project', dir]);
+    assert.deepEqual(queued.map((r) => r.runId), [quickRun]);
+    assert.equal((await stopAndWait(first, 15_000)).code, 0, first.stderr());
+    // Another process opening the metadata (`weir runs` ends dead runs when it opens it) leaves the queued run alone.
+    const afterStop = await weirJson<RunJson[]>(['runs', '--project', dir]);
+    assert.deepEqual(afterStop.map((r) => [r.runId, r.status]), [[quickRun, 'QUEUED'], [slowRun, 'CANCELED']]);
+    assert.deepEqual(first.lines.at(-1)!.fields, { finished: [], canceled: [slowRun], queued: [quickRun] });
+
+    const second = await startServe(dir);
+    try {
+      const deadline = Date.now() + 20_000;
+      while ((await weirJson<RunJson[]>(['runs', '--project', dir]))[0]!.status !== 'SUCCESS') {
+        if (Date.now() > deadline) assert.fail('the queued run was not started by the next weir serve');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(second.lines.some((l) => l.message === 'resumed 1 queued run left by the previous serving process'), second.lines.map((l) => l.message).join('\n'));
+    } finally {
+      assert.equal((await stopAndWait(second, 15_000)).code, 0, second.stderr());
+    }
   });
 
   it('refuses a project whose definitions do not load, with the error and a non-zero exit (no half-served process)', async () => {

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertBindingAllowed, createApp, DEFAULT_HOST, DEFAULT_PORT, inProcessLauncher, startServer } from '../../server/index.js';
 import { projectRedactor } from '../../engine/launch-run.js';
-import { watchForDeadRuns } from '../../engine/end-dead-runs.js';
+import { localLiveness, watchForDeadRuns } from '../../engine/end-dead-runs.js';
+import { adoptQueuedRuns } from '../../engine/queued-runs.js';
 import { packageRoot } from '../../shared/package-paths.js';
 import { shortId } from '../../shared/ids.js';
 import { openLocalInstance } from '../local-instance.js';
@@ -65,6 +66,13 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const stopWatchingDeadRuns = watchForDeadRuns(instance.storage, {
     onEnded: (dead) => log.warn(`run ${shortId(dead.execution.runId)} ended: ${dead.reason}`, { runId: dead.execution.runId }),
   });
+  // Runs left QUEUED by a serving process that stopped before starting them: started here, oldest first.
+  const adopted = await adoptQueuedRuns({
+    storage: instance.storage, project: name, nowMs: Date.now(), ...localLiveness(),
+    hasAsset: (key) => snapshot.graph.get(key) !== undefined, adopt: (run) => launcher.adopt(run),
+  });
+  if (adopted.adopted.length) log.info(`resumed ${adopted.adopted.length} queued run${adopted.adopted.length === 1 ? '' : 's'} left by the previous serving process`, { runIds: adopted.adopted });
+  for (const { runId, missing } of adopted.ended) log.warn(`queued run ${shortId(runId)} ended without starting: its assets ${missing.join(', ')} are gone`, { runId, missing });
   const automation = startAutomation({ instance, project, launcher: gate, log: log.automation, serverUrl: server.url });
   log.info(`serving ${name} at ${server.url}`, { project: name, url: server.url, pid: process.pid, ui: existsSync(`${UI_DIST}/index.html`), holder: automation.holder });
 
@@ -73,8 +81,11 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   const running = launcher.running();
-  log.info(`${signal}: stopping; ${running.length} run${running.length === 1 ? '' : 's'} in flight may finish within ${graceMs / 1000} s`, { signal, running, graceMs });
-  // Nothing new starts from here: automation stops first, then the API refuses launches.
+  const queued = launcher.queued();
+  log.info(`${signal}: stopping; ${running.length} run${running.length === 1 ? '' : 's'} in flight may finish within ${graceMs / 1000} s`, { signal, running, queued, graceMs });
+  // Nothing new starts from here: queued runs stay QUEUED for the next serving process, automation stops, the API
+  // refuses launches.
+  launcher.closeQueue();
   await automation.stop();
   gate.close();
   const drained = await drainRuns(launcher, {
@@ -84,6 +95,6 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   forget();
   await server.close();
   await instance.close();
-  log.info('stopped', { finished: drained.finished, canceled: drained.canceled });
+  log.info('stopped', { finished: drained.finished, canceled: drained.canceled, queued });
   return 0;
 }
