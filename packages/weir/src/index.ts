@@ -11,4 +11,5 @@ export {
   type CheckSpec, type Severity, type CustomCheckContext, type CustomCheckOutcome,
 } from './definitions/check.js';
 export { projectRoot, projectSettings } from './definitions/loading-project.js';
+export { DEFAULT_TRANSIENT_ERRORS, type RunRetryOptions } from './definitions/run-retry.js';
 export { WeirError } from './shared/errors.js';

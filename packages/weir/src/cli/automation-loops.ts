@@ -1,20 +1,22 @@
 /** The composition of automation: which background loops an unattended process (`weir dev`, `weir serve`) runs. */
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { AutomationDeps } from '../scheduler/automation-deps.js';
+import { createRunRetryLoop } from '../scheduler/run-retry-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
  *
  * @example
- * automationLoops(deps).map((loop) => loop.name) // ['schedules', 'sensors', 'backfills', 'freshness', 'alerts']
+ * automationLoops(deps).map((loop) => loop.name) // ['schedules', 'sensors', 'backfills', 'freshness', 'alerts', 'run-retries']
  */
 export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
-  void deps;
   const loops: BackgroundLoop[] = [];
   // schedules:
   // sensors:
   // backfills:
   // freshness and declarative automation:
   // alerts:
+  // run-level retries (serve):
+  loops.push(createRunRetryLoop(deps));
   return loops;
 }
