@@ -164,6 +164,48 @@ export const quick = asset({ key: 'quick' }, () => 'select 42 as answer');
     }
   });
 
+  it('masks secret settings in every log line, also in what the run-retries loop says about a failed run', async () => {
+    const secret = 'pa55-w0rd-Very-Secret-9';
+    const dir = writeProject(temp.make('weir-serve-'), {
+      'weir.yaml': 'name: serve_secret\nsettings:\n  erp_password: { env: ERP_PASSWORD, secret: true }\n',
+      'definitions/erp.ts': `import { asset, projectSettings } from 'weir';
+export const erp = asset({ key: 'erp', runRetry: { max: 2, delay: 0 } }, () => {
+  throw new Error('login refused for password ' + String(projectSettings().erp_password));
+});
+`,
+    });
+    const child = spawnWeir(['serve', '--project', dir, '--port', '0', '--log-format', 'text'], { env: { ERP_PASSWORD: secret } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    while (!/serving serve_secret at (http:\S+)/.test(out)) {
+      if (Date.now() > deadline) { child.kill('SIGKILL'); assert.fail(`did not start: ${out}`); }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = /serving serve_secret at (http:\S+)/.exec(out)![1]!;
+    const runId = await launch(url);
+    while (!/is not retried/.test(out)) {
+      if (Date.now() > deadline) { child.kill('SIGKILL'); assert.fail(`the retry loop said nothing: ${out}`); }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, out);
+    assert.ok(!out.includes(secret), out);
+    assert.match(out, new RegExp(`INFO  run ${runId.slice(0, 8)} is not retried: erp failed on an error not marked transient: login refused for password \\*\\*\\*`));
+    assert.match(out, /^\d{4}-\d\d-\d\dT[\d:.]+Z INFO  serving serve_secret at /m, 'text lines: time, level, message');
+  });
+
+  it('rejects a wrong --log-format or --grace with a clear message', async () => {
+    const bad = await weir(['serve', '--log-format', 'xml']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--log-format <format>' argument 'xml' is invalid\. must be 'text' or 'json'\./);
+    const grace = await weir(['serve', '--grace', 'soon']);
+    assert.equal(grace.code, 1);
+    assert.match(grace.stderr, /must be a duration such as 30s, 2m or 90 \(seconds\)/);
+  });
+
   it('refuses a project whose definitions do not load, with the error and a non-zero exit (no half-served process)', async () => {
     const dir = writeProject(temp.make('weir-serve-'), {
       'weir.yaml': 'name: serve_broken\n',
