@@ -1,8 +1,10 @@
 /** The automation host: one holder of the lease runs the loops, a standby takes over, passes never overlap. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
@@ -94,6 +96,47 @@ describe('automation host', () => {
       await b.stop();
       await storeDead.close();
       await storeB.close();
+    }
+  });
+
+  it('a holder process killed with SIGKILL is taken over by the standby once its lease expires', async () => {
+    const path = join(tempRoot, `metadata-${++fileCount}.sqlite`);
+    const here = fileURLToPath(new URL('.', import.meta.url));
+    const script = join(tempRoot, `holder-${fileCount}.mts`);
+    // The holder: another process on the same metadata file, running a host until it is killed.
+    writeFileSync(script, `
+import { openSqliteStorage } from ${JSON.stringify(join(here, '../storage/sqlite/sqlite-storage.ts'))};
+import { createAutomationHost } from ${JSON.stringify(join(here, './automation-host.ts'))};
+const storage = await openSqliteStorage(${JSON.stringify(path)});
+const host = createAutomationHost({ holder: 'child', leases: storage.leases, log: () => {}, leaseTtlMs: 800, renewEveryMs: 100, standbyRetryMs: 50,
+  onLeadershipChange: (leader) => { if (leader) process.stdout.write('leader\\n'); },
+  loops: [{ name: 'ticks', intervalMs: 20, async runOnce() {} }] });
+host.start();
+setInterval(() => {}, 1000);
+`);
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const storage = await openSqliteStorage(path);
+    const passes: Array<{ host: string; nowMs: number }> = [];
+    const b = fastHost({ holder: 'b', leases: storage.leases, leaseTtlMs: 800, loops: [recordingLoop('ticks', passes, 'b')] });
+    try {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+      await until(() => out.includes('leader'), 'the child holds the lease', 20_000);
+      b.start();
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the child renews: b stays a standby
+      assert.equal(b.isLeader(), false);
+      assert.equal(passes.length, 0);
+      child.kill('SIGKILL');
+      await exited;
+      // Within the TTL of its last renewal plus a standby ask (the generous bound is for a loaded machine, not a measure).
+      await until(() => b.isLeader(), 'b took over after the kill', 5000);
+      await until(() => passes.length > 0, 'b ran a pass');
+      assert.equal((await storage.leases.getLease('automation'))?.holder, 'b');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await b.stop();
+      await storage.close();
     }
   });
 

@@ -15,6 +15,7 @@ import { shortId } from '../../shared/ids.js';
 import { openLocalInstance } from '../local-instance.js';
 import { recordServingProcess } from '../serving-process.js';
 import { startAutomation } from '../automation-runtime.js';
+import type { AutomationHost } from '../../scheduler/automation-host.js';
 import { createProcessLog, type LogFormat } from '../process-log.js';
 import { closableLauncher, drainRuns, DEFAULT_GRACE_MS } from '../drain-runs.js';
 
@@ -48,9 +49,14 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const log = createProcessLog({ format: options.logFormat ?? 'text', redact: projectRedactor(snapshot.definitions) });
   const name = snapshot.definitions.project.name;
 
+  let automation: AutomationHost | undefined;
   const launcher = inProcessLauncher({
     project, storage: instance.storage, warehouse: () => instance.warehouse(),
-    onRunFinished: (result) => log.info(`run ${shortId(result.runId)} ended ${result.status}`, { runId: result.runId, status: result.status }),
+    onRunFinished: (result) => {
+      log.info(`run ${shortId(result.runId)} ended ${result.status}`, { runId: result.runId, status: result.status });
+      // A failed run may be due a retry: look now rather than at the loop's next pass.
+      if (result.status === 'FAILURE') automation?.wake('run-retries');
+    },
     onRunError: (runId, error) => log.error(`run ${shortId(runId)} failed outside its steps: ${(error as Error)?.message ?? String(error)}`, { runId }),
   });
   const gate = closableLauncher(launcher, 'weir serve');
@@ -73,7 +79,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   });
   if (adopted.adopted.length) log.info(`resumed ${adopted.adopted.length} queued run${adopted.adopted.length === 1 ? '' : 's'} left by the previous serving process`, { runIds: adopted.adopted });
   for (const { runId, missing } of adopted.ended) log.warn(`queued run ${shortId(runId)} ended without starting: its assets ${missing.join(', ')} are gone`, { runId, missing });
-  const automation = startAutomation({ instance, project, launcher: gate, log: log.automation, serverUrl: server.url });
+  automation = startAutomation({ instance, project, launcher: gate, log: log.automation, serverUrl: server.url });
   log.info(`serving ${name} at ${server.url}`, { project: name, url: server.url, pid: process.pid, ui: existsSync(`${UI_DIST}/index.html`), holder: automation.holder });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
