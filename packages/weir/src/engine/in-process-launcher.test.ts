@@ -13,7 +13,7 @@ import { buildAssetGraph } from '../graph/asset-graph.js';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import type { Storage } from '../storage/storage.js';
 import { cancelRun } from './cancel-run.js';
-import { localLiveness } from './end-dead-runs.js';
+import { endDeadRuns, localLiveness } from './end-dead-runs.js';
 import { inProcessLauncher, type InProcessLauncher } from './in-process-launcher.js';
 import { adoptQueuedRuns } from './queued-runs.js';
 
@@ -202,6 +202,9 @@ describe('in-process launcher queue (max_concurrent_runs)', () => {
       await storage.runs.createRun({ runId: 'stale', project: 'shop', trigger: 'api', selection: null, stepKeys: ['a', 'gone'], createdAt: 2 });
       await storage.runs.recordExecutor('stale', { host: localLiveness().host, pid: 2 ** 22 + 7, processStart: null }, Date.now());
       await storage.runs.createRun({ runId: 'unclaimed', project: 'shop', trigger: 'cli', selection: null, stepKeys: ['a'], createdAt: 3 });
+      // The reaper that every command runs when it opens the metadata never ends a queued run, however old.
+      assert.deepEqual(await endDeadRuns(storage, { nowMs: Date.now() + 86_400_000, ...localLiveness() }), []);
+      assert.equal((await storage.runs.getRun('stale'))!.status, 'QUEUED');
       const adoptedRuns: string[] = [];
       const result = await adoptQueuedRuns({
         storage, project: 'shop', nowMs: 10_000, ...localLiveness(), hasAsset: (k) => k === 'a', adopt: async (run) => { adoptedRuns.push(run.runId); },
