@@ -42,6 +42,8 @@ export class RunSlots {
       };
       signal.addEventListener('abort', onAbort);
       this.waiting.push(entry);
+      // The limit may have been raised since the last decision (weir.yaml reloaded): start what now fits, in order.
+      this.startWaiting();
     });
   }
 
