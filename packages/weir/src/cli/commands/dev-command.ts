@@ -13,6 +13,7 @@ import { adoptQueuedRuns } from '../../engine/queued-runs.js';
 import { style } from '../output/style.js';
 import { recordServingProcess } from '../serving-process.js';
 import { startAutomation } from '../automation-runtime.js';
+import type { AutomationHost } from '../../scheduler/automation-host.js';
 import { createProcessLog } from '../process-log.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +38,12 @@ export async function devCommand(options: { project: string; host?: string; port
   // Runs read the snapshot when they launch and keep it: a reload never changes a run in flight.
   const watcher = watchProject({ initial: instance.loaded, initialError, onChange: reportChange });
   const project = watcher.snapshot;
-  const launcher = inProcessLauncher({ project, storage: instance.storage, warehouse: () => instance.warehouse(), onRunError: (_id, error) => log(error) });
+  let automation: AutomationHost | undefined;
+  const launcher = inProcessLauncher({
+    project, storage: instance.storage, warehouse: () => instance.warehouse(), onRunError: (_id, error) => log(error),
+    // A failed run may be due a retry: look now rather than at the loop's next pass.
+    onRunFinished: (result) => { if (result.status === 'FAILURE') automation?.wake('run-retries'); },
+  });
   const app = createApp({ project, storage: instance.storage, launcher, subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token, trustProxy }, onError: log,
     staticRoot: existsSync(`${UI_DIST}/index.html`) ? UI_DIST : undefined });
   // Open the warehouse now: this process owns it from the start, and a second `weir dev` fails fast on the lock.
@@ -52,7 +58,7 @@ export async function devCommand(options: { project: string; host?: string; port
   if (adopted.adopted.length) process.stdout.write(style.dim(`Resumed ${adopted.adopted.length} queued run(s) left by the previous serving process\n`));
   // Schedules, sensors, backfills and alerts run here while this process holds the automation lease.
   const automationLog = createProcessLog({ format: 'text', redact: (text) => projectRedactor(watcher.snapshot().definitions)(text) });
-  const automation = startAutomation({ instance, project, launcher, log: automationLog.automation, serverUrl: server.url });
+  automation = startAutomation({ instance, project, launcher, log: automationLog.automation, serverUrl: server.url });
   // Runs are ended here when their process dies while this one serves (they were at open too: openLocalInstance).
   const stopWatchingDeadRuns = watchForDeadRuns(instance.storage, {
     onEnded: (dead) => process.stderr.write(`${style.yellow('warning')} run ${dead.execution.runId.slice(0, 8)} ended: ${dead.reason}\n`),
