@@ -31,10 +31,10 @@ describe('process log', () => {
 
   it('text: time, level and message, then key=value fields (quoted when needed); secrets masked in fields too', () => {
     const { log, written } = capture('text', 'debug');
-    log.warn('lost the lease', { holder: 'h:1:ab', why: 'another process holds it', token: 's3cr3t-token-value' });
+    log.warn('lost the lease', { holder: 'h:1:ab', why: 'another process holds it', token: 's3cr3t-token-value', loops: ['schedules', 'sensors'], n: 3 });
     log.debug('tick');
     assert.deepEqual(written.map((w) => [w.level, w.line]), [
-      ['warn', '2026-03-01T05:00:00.000Z WARN  lost the lease holder=h:1:ab why="another process holds it" token=***\n'],
+      ['warn', '2026-03-01T05:00:00.000Z WARN  lost the lease holder=h:1:ab why="another process holds it" token=*** loops=schedules,sensors n=3\n'],
       ['debug', '2026-03-01T05:00:00.000Z DEBUG tick\n'],
     ]);
   });

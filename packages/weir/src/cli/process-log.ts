@@ -66,11 +66,12 @@ function levelText(level: LogLevel): string {
   return level === 'error' ? style.red(text) : level === 'warn' ? style.yellow(text) : level === 'debug' ? style.gray(text) : text;
 }
 
-/** `key=value` pairs; a value with spaces or quotes is JSON-quoted so the line stays parseable. */
+/** `key=value` pairs (a list of plain values as `a,b`); a value with spaces or quotes is JSON-quoted so the line stays parseable. */
 function textFields(fields: Record<string, unknown>): string {
   return Object.entries(fields).map(([key, value]) => {
-    const text = typeof value === 'string' ? value : JSON.stringify(value, jsonSafe);
-    return `${key}=${typeof value === 'string' && /^[^\s"=]+$/.test(value) ? text : JSON.stringify(text)}`;
+    const isPlainList = Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number');
+    const text = typeof value === 'string' ? value : isPlainList ? value.join(',') : JSON.stringify(value, jsonSafe);
+    return `${key}=${/^[^\s"=]*$/.test(text) && text !== '' ? text : JSON.stringify(text)}`;
   }).join(' ');
 }
 
