@@ -19,6 +19,7 @@ const BENCHMARKS = [
   ['sensor-decisions.mjs', quick ? ['--reps', '2', '--requests', '50'] : []],
   ['kill-test.mjs', quick ? ['--reps', '10'] : []],
   ['cancel-latency.mjs', quick ? ['--reps', '10'] : []],
+  ['trigger-latency.mjs', quick ? ['--triggers', '50'] : []],
   // In headless Chromium: they need the built UI (npm install builds it) and /usr/bin/chromium.
   ['ui-lineage.mjs', quick ? ['--sizes', '1000'] : []],
   ['ui-lineage-reload.mjs', quick ? ['--reps', '3'] : []],

@@ -18,4 +18,5 @@ export {
   type RunRequest, type SensorContext, type SensorDefinition, type SensorResult, type WebhookDefinition,
 } from './definitions/sensor.js';
 export { projectRoot, projectSettings } from './definitions/loading-project.js';
+export { DEFAULT_TRANSIENT_ERRORS, type RunRetryOptions } from './definitions/run-retry.js';
 export { WeirError } from './shared/errors.js';

@@ -3,12 +3,13 @@ import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { AutomationDeps } from '../scheduler/automation-deps.js';
 import { createScheduleLoop } from '../scheduler/schedule-loop.js';
 import { createSensorLoop } from '../scheduler/sensor-loop.js';
+import { createRunRetryLoop } from '../scheduler/run-retry-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
  *
  * @example
- * automationLoops(deps).map((loop) => loop.name) // ['schedules', 'sensors', 'backfills', 'freshness', 'alerts']
+ * automationLoops(deps).map((loop) => loop.name) // ['schedules', 'sensors', 'backfills', 'freshness', 'alerts', 'run-retries']
  */
 export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   const loops: BackgroundLoop[] = [];
@@ -19,5 +20,7 @@ export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   // backfills:
   // freshness and declarative automation:
   // alerts:
+  // run-level retries (serve):
+  loops.push(createRunRetryLoop(deps));
   return loops;
 }

@@ -11,6 +11,7 @@ import type { CheckSpec } from './check.js';
 import type { MaterializeSpec } from './materialize.js';
 import type { AssetContext, AssetResult } from './asset-context.js';
 import { AUTOMATION_SHAPE, automationSchema, checkCronAndZone, type AutomationOption } from './schedule.js';
+import { resolveRunRetry, RUN_RETRY_SHAPE, runRetrySchema, type RunRetryOptions, type RunRetryPolicy } from './run-retry.js';
 
 /** A reference to another asset: its definition object or its key. */
 export type AssetRef = string | { readonly key: AssetKey };
@@ -43,6 +44,12 @@ export interface AssetOptions<I extends Record<string, AssetRef> = Record<string
   retry?: number | { max: number; delay?: string | number; backoff?: 'fixed' | 'exponential' };
   /** '30s', '5m', or milliseconds. */
   timeout?: string | number;
+  /**
+   * When a run fails at this asset on a transient error, launch it again from the failed steps (a new run, trigger
+   * 'retry'): `{ max: 3, delay: '1m', backoff: 'exponential', on: ['defaults', 'HTTP 503'] }`. Step `retry` happens
+   * inside the run; this happens after it.
+   */
+  runRetry?: RunRetryOptions;
   /** Bump to mark the logic changed when the function text alone does not show it. */
   codeVersion?: string;
   metadata?: Record<string, unknown>;
@@ -79,6 +86,8 @@ export interface AssetDefinition {
   readonly io: IoSpec;
   readonly checks: readonly CheckSpec[];
   readonly retry: RetryPolicy;
+  /** Run-level retry when a run fails at this asset (see AssetOptions.runRetry); absent: none. */
+  readonly runRetry?: RunRetryPolicy;
   readonly timeoutMs?: number;
   /** Hash of the function text and the options that shape its output, unless set by the user. */
   readonly codeVersion: string;
@@ -121,6 +130,7 @@ const optionsSchema = z.strictObject({
   checks: z.array(z.any()).optional(),
   retry: z.union([z.number().int().min(0), z.strictObject({ max: z.number().int().min(0), delay: z.union([z.string(), z.number()]).optional(), backoff: z.enum(['fixed', 'exponential']).optional() })]).optional(),
   timeout: z.union([z.string(), z.number()]).optional(),
+  runRetry: runRetrySchema.optional(),
   codeVersion: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   allowEmpty: z.boolean().optional(),
@@ -131,6 +141,7 @@ const optionsSchema = z.strictObject({
 const EXPECTED_SHAPE: Record<string, string> = {
   retry: "a number of retries, or { max, delay: '1s', backoff: 'exponential' | 'fixed' }",
   timeout: "a duration such as '30s' or '5m', or milliseconds",
+  runRetry: RUN_RETRY_SHAPE,
   io: "'table', { table, schema }, or { path, format?, sheet? }",
   inputs: '{ name: asset or key }',
   deps: 'a list of assets or keys',
@@ -184,7 +195,7 @@ export function defineAsset(
       ? `${label}: unknown option${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `'${k}'`).join(', ')}`
       : `${label}: option '${issue.path.join('.') || 'options'}' is invalid: ${issue.message}${EXPECTED_SHAPE[String(issue.path[0])] ? ` (expected ${EXPECTED_SHAPE[String(issue.path[0])]})` : ''}`;
     throw invalid(summary, location,
-      'Allowed options: key, inputs, deps, description, owners, tags, group, kinds, io, checks, retry, timeout, codeVersion, metadata, allowEmpty, automation.');
+      'Allowed options: key, inputs, deps, description, owners, tags, group, kinds, io, checks, retry, runRetry, timeout, codeVersion, metadata, allowEmpty, automation.');
   }
   if (!isValidAssetKey(options.key)) {
     throw invalid(`asset key '${options.key}' is not valid`, location, 'Use letters, digits and _, optionally with / between parts (e.g. sales/orders).');
@@ -201,11 +212,13 @@ export function defineAsset(
   if (duplicate) throw invalid(`asset '${options.key}' has two checks named '${duplicate}'`, location, 'Give each check its own name with { name: … }.');
   let timeoutMs: number | undefined;
   let retry: RetryPolicy;
+  let runRetry: RunRetryPolicy | undefined;
   try {
     timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
     retry = resolveRetry(options.retry);
+    runRetry = options.runRetry && resolveRunRetry(options.runRetry);
   } catch (error) {
-    throw invalid(`asset '${options.key}': ${(error as Error).message}`, location, 'Fix the timeout or retry option.');
+    throw invalid(`asset '${options.key}': ${(error as Error).message}`, location, 'Fix the timeout, retry or runRetry option.');
   }
   const io = resolveIo(options.key, options.io, location);
   const automation = options.automation;
@@ -226,6 +239,7 @@ export function defineAsset(
     io,
     checks,
     retry,
+    ...(runRetry ? { runRetry } : {}),
     timeoutMs,
     codeVersion: options.codeVersion ?? hashText(code, JSON.stringify(io), JSON.stringify(inputs)).slice(0, 16),
     metadata: options.metadata ?? {},

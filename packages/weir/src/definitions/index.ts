@@ -12,4 +12,5 @@ export * from './project.js';
 export * from './resources.js';
 export * from './schedule.js';
 export * from './sensor.js';
+export * from './run-retry.js';
 export * from './loading-project.js';

@@ -14,8 +14,11 @@ export function toErrorInfo(error: unknown, projectRoot?: string): ErrorInfo {
   const frames = (error.stack ?? '').split('\n').slice(1).map((l) => l.trim()).filter((l) => l.startsWith('at ') && !INTERNAL_FRAME.test(l));
   const userFrame = projectRoot ? frames.find((f) => f.includes(projectRoot)) : frames[0];
   const location = userFrame ? /\(?((?:file:\/\/)?\/[^\s()]+:\d+:\d+)\)?$/.exec(userFrame)?.[1]?.replace(/^file:\/\//, '') : undefined;
+  // Node's system and network errors carry a code (ECONNRESET, ETIMEDOUT): run retries decide on it.
+  const code = (error as { code?: unknown }).code;
   return {
     message: error.message || error.name,
+    ...(typeof code === 'string' && code ? { code } : {}),
     ...(frames.length ? { stack: `${error.name}: ${error.message}\n    ${frames.slice(0, 12).join('\n    ')}` } : {}),
     ...(location ? { location } : {}),
   };

@@ -1,6 +1,7 @@
 /** Launching a run: select assets, plan, record the run, execute. What the CLI, the server and tests all call. */
 import type { Definitions } from '../definitions/definitions.js';
-import type { Run, RunTrigger } from '../events/index.js';
+import { EventType, RunStatus, type Run, type RunTrigger } from '../events/index.js';
+import { plural } from '../shared/plural.js';
 import type { EventLog, Storage } from '../storage/storage.js';
 import type { WarehouseAccess } from './warehouse-access.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
@@ -40,7 +41,21 @@ export interface LaunchRunOptions {
   resources?: Record<string, unknown>;
   /** See LaunchRequest.triggerPayload. */
   triggerPayload?: unknown;
+  /**
+   * A run already recorded (QUEUED) to execute instead of recording a new one: a queued run adopted by the next serving
+   * process. Its stored step keys are the plan; select, exclude, stepKeys, trigger, tags and parents are ignored.
+   */
+  recorded?: Run;
+  /**
+   * Awaited once the run is recorded, with its executor and heartbeat (so `weir cancel` reaches it), before it starts:
+   * the queue of `max_concurrent_runs` holds the run here. Resolves 'start', or 'cancel' to end it CANCELED without
+   * starting, or 'leave' to return with the run still QUEUED (the process is stopping; the next one adopts it).
+   */
+  admit?: (run: Run, signal: AbortSignal) => Promise<AdmitDecision>;
 }
+
+/** What the queue decided for a recorded run: see LaunchRunOptions.admit. */
+export type AdmitDecision = 'start' | 'cancel' | 'leave';
 
 export interface LaunchedRun extends RunResult {
   run: Run;
@@ -61,17 +76,21 @@ export function selectionText(options: Pick<LaunchRunOptions, 'select' | 'exclud
 }
 
 export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun> {
-  const selected = options.stepKeys
+  const selected = options.recorded
+    ? new Set(options.recorded.stepKeys)
+    : options.stepKeys
     ? new Set(options.stepKeys)
     // The project root: `path:` selectors are relative to it, not to this process's working directory (the server's).
     : selectAssets(options.graph, { select: options.select, exclude: options.exclude, root: options.definitions.project.root });
   const plan = planRun(options.graph, selected);
   const project = options.definitions.project.name;
-  const runId = newRunId();
+  const runId = options.recorded?.runId ?? newRunId();
   const redact = projectRedactor(options.definitions);
-  const trigger = options.trigger ?? 'cli';
-  const tags = options.tags ?? {};
-  const run = await options.storage.runs.createRun({
+  // A recorded (adopted) run keeps what launched it; its payload is read back from its RUN_ENQUEUED event.
+  const trigger = options.recorded?.trigger ?? options.trigger ?? 'cli';
+  const tags = options.recorded?.tags ?? options.tags ?? {};
+  const triggerPayload = options.recorded ? await storedTriggerPayload(options.storage.events, runId) : options.triggerPayload;
+  const run = options.recorded ?? await options.storage.runs.createRun({
     runId,
     project,
     trigger,
@@ -93,10 +112,12 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
   const heartbeat = startRunHeartbeat(options.storage.runs, runId, { onStop: () => stopRequested.abort() });
   const signal = options.signal ? AbortSignal.any([options.signal, stopRequested.signal]) : stopRequested.signal;
   try {
+    const admitted = options.admit ? await options.admit(run, signal) : 'start';
+    if (admitted !== 'start') return await endUnstarted(options.storage, run, plan, admitted);
     const result = await executeRun({
       runId, definitions: options.definitions, plan, storage: options.storage, warehouse: options.warehouse, sink,
       concurrency: options.concurrency, signal, skipUnchanged: options.skipUnchanged, resources: options.resources,
-      trigger: triggerContext(trigger, tags, options.triggerPayload),
+      trigger: triggerContext(trigger, tags, triggerPayload),
     });
     return { ...result, run, plan };
   } finally {
@@ -133,4 +154,22 @@ export function triggerContext(trigger: RunTrigger, tags: Record<string, string>
 export async function storedTriggerPayload(events: EventLog, runId: string): Promise<unknown> {
   const [enqueued] = await events.eventsForRun(runId, { types: ['RUN_ENQUEUED'], limit: 1 });
   return (enqueued?.data as { triggerPayload?: unknown } | undefined)?.triggerPayload;
+}
+
+/**
+ * A queued run that never started: cancelled in the queue (RUN_CANCELED, every step listed as not run), or left QUEUED
+ * for the next serving process. Not an executor's run: no RUN_START, no step event.
+ */
+async function endUnstarted(storage: Storage, run: Run, plan: ExecutionPlan, decision: 'cancel' | 'leave'): Promise<LaunchedRun> {
+  const stepKeys = plan.steps.map((s) => s.key);
+  const base = { runId: run.runId, status: run.status, durationMs: 0, succeeded: [], failed: [], skipped: [], reused: [], run, plan };
+  if (decision === 'leave') return base;
+  const nowMs = Date.now();
+  const ended = await storage.runs.endRun(run.runId, [{
+    runId: run.runId, project: run.project, stepKey: null, timestamp: nowMs, type: EventType.RUN_CANCELED,
+    message: `Run cancelled while queued: none of its ${plural(stepKeys.length, 'step')} started`,
+    data: { durationMs: Math.max(0, nowMs - run.createdAt), succeeded: [], failed: [], skipped: [], canceled: stepKeys },
+  }]);
+  const status = ended ? RunStatus.CANCELED : ((await storage.runs.getRun(run.runId))?.status ?? RunStatus.CANCELED);
+  return { ...base, status };
 }

@@ -38,6 +38,8 @@ export function toApiError(error: unknown): ApiError {
   }
   // Another process (say a `weir run` in a terminal) holds the warehouse: try again later, not a server fault.
   if (isWeirError(error) && error.code === 'WAREHOUSE_LOCKED') return new ApiError(409, error.code, error.message);
+  // The serving process is shutting down (`weir serve` after SIGTERM, cli/drain-runs.ts): try again once it is back.
+  if (isWeirError(error) && error.code === 'SERVING_PROCESS_STOPPING') return new ApiError(503, error.code, error.message);
   if (error instanceof WeirErrors) return new ApiError(500, 'INTERNAL', error.message, { errors: error.errors.map((e) => ({ code: e.code, message: e.message })) });
   return new ApiError(500, 'INTERNAL', error instanceof Error ? error.message : String(error));
 }

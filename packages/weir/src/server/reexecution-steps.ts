@@ -1,5 +1,6 @@
 /** Which steps a re-execution runs, decided from the parent run's plan and step outcomes. Pure. */
 import type { StepSummary } from '../events/index.js';
+import { redoSteps } from '../engine/redo-steps.js';
 import { ApiError } from './api-error.js';
 
 export type ReexecutionMode = 'all' | 'from_failure' | 'selected';
@@ -18,9 +19,6 @@ export interface ReexecutionInput {
   stepKeys?: readonly string[];
 }
 
-/** Steps that did not produce their asset in the parent run: failed, skipped (not reused), cancelled, never started or never finished. */
-const NOT_DONE = new Set<StepSummary['status']>(['failed', 'skipped', 'canceled', 'pending', 'running', 'retrying']);
-
 /**
  * @example
  * // parent planned a → b → c; b failed, c was skipped
@@ -37,10 +35,9 @@ export function reexecutionSteps(input: ReexecutionInput): string[] {
   } else if (input.mode === 'selected') {
     chosen = new Set(input.stepKeys ?? []);
   } else {
-    chosen = new Set(input.steps.filter((s) => NOT_DONE.has(s.status) && inParent.has(s.key)).map((s) => s.key));
-    if (!chosen.size) throw new ApiError(409, 'NOTHING_TO_REEXECUTE', 'The run has no failed or skipped step to re-execute from; re-execute all instead.');
     // What depends on a failed step was skipped, but only within the parent's plan: re-execution never widens a run.
-    for (const key of [...chosen]) for (const down of input.downstreamOf(key) ?? []) if (inParent.has(down)) chosen.add(down);
+    chosen = new Set(redoSteps({ stepKeys: input.parentStepKeys, steps: input.steps, downstreamOf: input.downstreamOf }));
+    if (!chosen.size) throw new ApiError(409, 'NOTHING_TO_REEXECUTE', 'The run has no failed or skipped step to re-execute from; re-execute all instead.');
   }
   const missing = [...chosen].filter((key) => !input.exists(key));
   if (missing.length) {

@@ -9,6 +9,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { labelOf } from '../../components/status.ts';
 import { LogViewer } from '../logs/LogViewer.tsx';
 import { GanttChart } from '../run-gantt/GanttChart.tsx';
+import { RetryChain } from './RetryChain.tsx';
 import { useLiveRun } from './use-live-run.ts';
 import { checkOutcomeOf } from '../../../../weir/src/events/check-outcome.ts';
 import { TriggerPayload } from '../sensors/TriggerPayload.tsx';
@@ -94,7 +95,9 @@ function RunHeader({ data }: { data: RunDetail }) {
         <span>Created <b>{formatDateTime(run.createdAt)}</b></span>
         <span>Duration <b>{formatDuration(run.startedAt ? (run.endedAt ?? now) - run.startedAt : null)}</b></span>
         <TriggerPayload run={run} />
-        {run.parentRunId ? <span>Re-execution of <a className="mono" href={runHref(run.parentRunId)}>{shortId(run.parentRunId)}</a></span> : null}
+        {run.status === 'QUEUED' ? <span data-testid="queued-note">Waiting for a free slot (<span className="mono">max_concurrent_runs</span>): starts when an earlier run ends</span> : null}
+        <RetryChain run={run} />
+        {run.parentRunId && run.trigger !== 'retry' ? <span>Re-execution of <a className="mono" href={runHref(run.parentRunId)}>{shortId(run.parentRunId)}</a></span> : null}
         <span className="muted mono" title="Run id">{run.runId}</span>
       </div>
     </>

@@ -19,7 +19,7 @@ export function RunsTable({ runs, now = Date.now() }: { runs: readonly ApiRun[];
             <td><StatusBadge status={run.status} /></td>
             <td className="truncate" title={run.selection ?? run.stepKeys.join(', ')}>
               {run.selection ?? (run.stepKeys.length > 3 ? `${run.stepKeys.slice(0, 3).join(', ')} +${run.stepKeys.length - 3}` : run.stepKeys.join(', '))}
-              {run.parentRunId ? <span className="muted"> · re-run of {shortId(run.parentRunId)}</span> : null}
+              {run.parentRunId ? <span className="muted"> · {run.trigger === 'retry' && run.tags['weir/retry-attempt'] ? `retry ${run.tags['weir/retry-attempt']} of ${run.tags['weir/retry-max'] ?? '?'} of` : 're-run of'} {shortId(run.parentRunId)}</span> : null}
             </td>
             <td>{run.trigger}</td>
             <td className="nowrap" title={formatDateTime(run.createdAt)}>{formatAgo(run.createdAt, now)}</td>

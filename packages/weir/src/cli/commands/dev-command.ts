@@ -8,9 +8,13 @@ import { openLocalInstance } from '../local-instance.js';
 import { watchProject } from '../project-watcher.js';
 import { describeLoadError } from '../project-load-error.js';
 import { projectRedactor } from '../../engine/launch-run.js';
-import { watchForDeadRuns } from '../../engine/end-dead-runs.js';
+import { localLiveness, watchForDeadRuns } from '../../engine/end-dead-runs.js';
+import { adoptQueuedRuns } from '../../engine/queued-runs.js';
 import { style } from '../output/style.js';
 import { recordServingProcess } from '../serving-process.js';
+import { startAutomation } from '../automation-runtime.js';
+import type { AutomationHost } from '../../scheduler/automation-host.js';
+import { createProcessLog } from '../process-log.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../shared/package-paths.js';
@@ -34,13 +38,27 @@ export async function devCommand(options: { project: string; host?: string; port
   // Runs read the snapshot when they launch and keep it: a reload never changes a run in flight.
   const watcher = watchProject({ initial: instance.loaded, initialError, onChange: reportChange });
   const project = watcher.snapshot;
-  const launcher = inProcessLauncher({ project, storage: instance.storage, warehouse: () => instance.warehouse(), onRunError: (_id, error) => log(error) });
+  let automation: AutomationHost | undefined;
+  const launcher = inProcessLauncher({
+    project, storage: instance.storage, warehouse: () => instance.warehouse(), onRunError: (_id, error) => log(error),
+    // A failed run may be due a retry: look now rather than at the loop's next pass.
+    onRunFinished: (result) => { if (result.status === 'FAILURE') automation?.wake('run-retries'); },
+  });
   const app = createApp({ project, storage: instance.storage, launcher, subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token, trustProxy }, onError: log,
     staticRoot: existsSync(`${UI_DIST}/index.html`) ? UI_DIST : undefined });
   // Open the warehouse now: this process owns it from the start, and a second `weir dev` fails fast on the lock.
   await instance.warehouse();
   const server = await startServer({ app, host, port: options.port ?? DEFAULT_PORT });
   const forget = recordServingProcess(project().definitions.project.root, server.url);
+  // Runs left QUEUED by a serving process that stopped before starting them: started here, oldest first.
+  const adopted = await adoptQueuedRuns({
+    storage: instance.storage, project: project().definitions.project.name, nowMs: Date.now(), ...localLiveness(),
+    hasAsset: (key) => project().graph.get(key) !== undefined, adopt: (run) => launcher.adopt(run),
+  });
+  if (adopted.adopted.length) process.stdout.write(style.dim(`Resumed ${adopted.adopted.length} queued run(s) left by the previous serving process\n`));
+  // Schedules, sensors, backfills and alerts run here while this process holds the automation lease.
+  const automationLog = createProcessLog({ format: 'text', redact: (text) => projectRedactor(watcher.snapshot().definitions)(text) });
+  automation = startAutomation({ instance, project, launcher, log: automationLog.automation, serverUrl: server.url });
   // Runs are ended here when their process dies while this one serves (they were at open too: openLocalInstance).
   const stopWatchingDeadRuns = watchForDeadRuns(instance.storage, {
     onEnded: (dead) => process.stderr.write(`${style.yellow('warning')} run ${dead.execution.runId.slice(0, 8)} ended: ${dead.reason}\n`),
@@ -55,6 +73,10 @@ export async function devCommand(options: { project: string; host?: string; port
     process.once('SIGTERM', stop);
   });
   process.stdout.write('Stopping: cancelling running runs…\n');
+  // Automation first: nothing new is launched while the runs are being cancelled.
+  // Queued runs stay QUEUED: the next serving process starts them.
+  launcher.closeQueue();
+  await automation.stop();
   await watcher.close();
   await stopWatchingDeadRuns();
   for (const runId of launcher.running()) await launcher.cancel(runId);
