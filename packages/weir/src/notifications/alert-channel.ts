@@ -1,10 +1,6 @@
 /** The one interface every notification channel implements: send an AlertMessage and say what the receiver answered. */
 import type { AlertChannelType } from '../definitions/alerts-config.js';
-import type { AlertMessage } from './alert-message.js';
-
-/** Stored on deliveries: never renamed. ACCEPTED: the receiver queued it (Teams Workflows answers 202 before posting). */
-export const DeliveryStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', ACCEPTED: 'ACCEPTED', FAILED: 'FAILED' } as const;
-export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
+import type { AlertMessage } from '../events/alert-message.js';
 
 /** What one attempt came to. `retryable`: worth trying again later (a timeout, a 5xx, a refused connection, a 429). */
 export type SendOutcome =

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AlertChannel, SendOutcome } from './alert-channel.js';
-import type { AlertMessage } from './alert-message.js';
+import type { AlertMessage } from '../events/alert-message.js';
 
 /** A channel pointed at a real receiver that the channel's test started. */
 export interface ChannelHarness {

@@ -1,6 +1,6 @@
 /** For the HTTP channels' tests: a ChannelHarness over a recording receiver on 127.0.0.1. */
 import type { AlertChannel } from './alert-channel.js';
-import type { AlertMessage } from './alert-message.js';
+import type { AlertMessage } from '../events/alert-message.js';
 import type { ChannelHarness } from './channel.contract.js';
 import { startRecordingReceiver, type RecordedRequest } from './recording-http-receiver.js';
 

@@ -1,5 +1,5 @@
 /** Wording shared by the channels: a label per state and the facts a message lists. */
-import type { AlertMessage } from './alert-message.js';
+import type { AlertMessage } from '../events/alert-message.js';
 
 /**
  * @example

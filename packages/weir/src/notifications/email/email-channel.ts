@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import type { AlertChannelConfig } from '../../definitions/alerts-config.js';
 import { secretRedactor } from '../../shared/redact.js';
 import type { AlertChannel } from '../alert-channel.js';
-import type { AlertMessage } from '../alert-message.js';
+import type { AlertMessage } from '../../events/alert-message.js';
 import { messageFacts } from '../message-text.js';
 
 type EmailConfig = Extract<AlertChannelConfig, { type: 'email' }>;

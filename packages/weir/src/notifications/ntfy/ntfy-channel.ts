@@ -1,7 +1,7 @@
 /** ntfy: JSON publishing to the server's root URL (topic, title, message, priority, tags, click), optional access token. */
 import type { AlertChannelConfig } from '../../definitions/alerts-config.js';
 import type { AlertChannel } from '../alert-channel.js';
-import type { AlertMessage } from '../alert-message.js';
+import type { AlertMessage } from '../../events/alert-message.js';
 import { postAlert, type HttpAlertRequest } from '../http-request.js';
 
 type NtfyConfig = Extract<AlertChannelConfig, { type: 'ntfy' }>;

@@ -1,7 +1,7 @@
 /** Slack through an incoming webhook: Block Kit blocks, with `text` as the notification's fallback. */
 import type { AlertChannelConfig } from '../../definitions/alerts-config.js';
 import type { AlertChannel } from '../alert-channel.js';
-import type { AlertMessage } from '../alert-message.js';
+import type { AlertMessage } from '../../events/alert-message.js';
 import { postAlert, type HttpAlertRequest } from '../http-request.js';
 import { messageFacts } from '../message-text.js';
 

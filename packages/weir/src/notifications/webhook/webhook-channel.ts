@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import type { AlertChannelConfig } from '../../definitions/alerts-config.js';
 import type { AlertChannel } from '../alert-channel.js';
-import type { AlertMessage } from '../alert-message.js';
+import type { AlertMessage } from '../../events/alert-message.js';
 import { postAlert, type HttpAlertRequest } from '../http-request.js';
 
 type WebhookConfig = Extract<AlertChannelConfig, { type: 'webhook' }>;

@@ -29,3 +29,7 @@ export interface AlertMessage {
   link?: string;
   timestamp: number;
 }
+
+/** Stored on deliveries: never renamed. ACCEPTED: the receiver queued it (Teams Workflows answers 202 before posting). */
+export const DeliveryStatus = { PENDING: 'PENDING', DELIVERED: 'DELIVERED', ACCEPTED: 'ACCEPTED', FAILED: 'FAILED' } as const;
+export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
