@@ -1,5 +1,6 @@
 /** The project: what `weir.yaml` declares, after defaults. Loading the file is `loaders/`' job. */
 import { z } from 'zod';
+import { alertsFileSchema, type AlertsConfig } from './alerts-config.js';
 
 export const settingSchema = z.union([
   z.string(), z.number(), z.boolean(),
@@ -38,6 +39,8 @@ export const projectFileSchema = z.strictObject({
     /** 'staged' (default): tests run before publishing; 'publish_then_test': dbt's order. */
     audit: z.enum(['staged', 'publish_then_test']).optional(),
   }).optional(),
+  /** Channels (Teams, Slack, ntfy, webhook, e-mail) and the rules that route events to them. */
+  alerts: alertsFileSchema.optional(),
 });
 
 export type ProjectFile = z.infer<typeof projectFileSchema>;
@@ -63,6 +66,8 @@ export interface ProjectConfig {
   warnings?: string[];
   /** The dbt project this project includes (or is: a folder with dbt_project.yml and no weir.yaml). */
   dbt?: DbtProjectConfig;
+  /** `alerts:` with its settings resolved; absent when weir.yaml has none. */
+  alerts?: AlertsConfig;
 }
 
 export interface DbtProjectConfig {
@@ -84,6 +89,8 @@ export interface DbtProjectConfig {
  * secretValues({ settings: { api_key: 'k-123456789', pin: 12345678, dir: 'in' }, secretSettings: ['api_key', 'pin'] })
  * // ['k-123456789', '12345678']
  */
-export function secretValues(project: Pick<ProjectConfig, 'settings' | 'secretSettings'>): string[] {
-  return project.secretSettings.map((name) => project.settings[name]).filter((v) => typeof v === 'string' || typeof v === 'number').map(String);
+export function secretValues(project: Pick<ProjectConfig, 'settings' | 'secretSettings'> & { alerts?: AlertsConfig }): string[] {
+  const settings = project.secretSettings.map((name) => project.settings[name]).filter((v) => typeof v === 'string' || typeof v === 'number').map(String);
+  // Alert channel URLs, tokens and passwords are masked even when weir.yaml wrote them in place (it warns about that).
+  return [...settings, ...(project.alerts?.channels.flatMap((c) => c.secrets) ?? [])];
 }

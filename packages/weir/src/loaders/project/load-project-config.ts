@@ -7,6 +7,7 @@ import { MIN_MASKED_SECRET_LENGTH, MIN_SAFE_SECRET_LENGTH } from '../../shared/r
 import { projectFileSchema, type ProjectConfig } from '../../definitions/project.js';
 import { lineOf } from './yaml-location.js';
 import { describeProjectFileIssues } from './project-file-issue.js';
+import { resolveAlerts } from './load-alerts-config.js';
 
 export const PROJECT_FILE = 'weir.yaml';
 
@@ -64,6 +65,15 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     } else settingSources[name] = 'unset';
   }
   const warnings = secretSettings.flatMap((name) => shortSecretWarning(name, settings[name], file.settings[name] as { env?: string }));
+  const alerts = file.alerts && resolveAlerts(file.alerts, {
+    settings, settingSources, secretSettings, file: PROJECT_FILE, lineOf: (path) => lineOf(doc, lineCounter, path),
+    settingEnv: Object.fromEntries(Object.entries(file.settings).map(([name, s]) => [name, typeof s === 'object' ? s.env : undefined])),
+  });
+  if (alerts?.errors.length) {
+    const errors = alerts.errors.map((e) => new WeirError(e.summary, { code: e.code, location: { file: configFile, line: e.location?.line ?? 1 }, hint: e.hint }));
+    throw errors.length === 1 ? errors[0]! : new WeirErrors(errors);
+  }
+  if (alerts) warnings.push(...alerts.warnings);
   return {
     name: file.name,
     description: file.description,
@@ -77,6 +87,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     secretSettings,
     settingSources,
     ...(warnings.length ? { warnings } : {}),
+    ...(alerts ? { alerts: alerts.config } : {}),
     ...(file.dbt ? {
       dbt: {
         projectDir: resolve(root, file.dbt.project_dir), target: file.dbt.target, profilesDir: file.dbt.profiles_dir ? resolve(root, file.dbt.profiles_dir) : undefined,
