@@ -1,6 +1,7 @@
 /** The composition of automation: which background loops an unattended process (`weir dev`, `weir serve`) runs. */
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { AutomationDeps } from '../scheduler/automation-deps.js';
+import { createAlertLoop } from '../scheduler/alerts/alert-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
@@ -16,5 +17,6 @@ export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   // backfills:
   // freshness and declarative automation:
   // alerts:
+  loops.push(createAlertLoop(deps));
   return loops;
 }
