@@ -15,6 +15,7 @@ const commands = {
   dev: () => import('./commands/dev-command.js'),
   dbt: () => import('./commands/dbt-command.js'),
   build: () => import('./commands/build-command.js'),
+  alert: () => import('./commands/alert-command.js'),
 };
 
 /** dbt's flags, shared by `weir run`/`weir build` and every `weir dbt` verb. */
@@ -105,6 +106,9 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     .action(action(async (runId: string, opts: { wait?: boolean; json?: boolean }, cmd: Command) => (await commands.cancel()).cancelCommand({ project: projectOf(cmd), runId, ...opts })));
   program.command('logs <runId>').description("a run's events and log lines").option('--step <key>', 'only this step').option('--level <level>', 'debug, info, warn or error').option('--json', 'JSON lines')
     .action(action(async (runId: string, opts: { step?: string; level?: 'debug' | 'info' | 'warn' | 'error'; json?: boolean }, cmd: Command) => (await commands.runs()).logsCommand({ project: projectOf(cmd), runId, ...opts })));
+  const alert = program.command('alert').description('alert channels declared in weir.yaml');
+  alert.command('test <channel>').description('send a test message to a channel and print what its receiver answered').option('--json', 'machine-readable output')
+    .action(action(async (channel: string, opts: { json?: boolean }, cmd: Command) => (await commands.alert()).alertTestCommand({ project: projectOf(cmd), channel, ...opts })));
   return program;
 }
 
