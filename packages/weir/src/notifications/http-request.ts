@@ -77,5 +77,7 @@ function originOf(url: string): string {
 function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  // undici refuses some ports itself (fetch's "bad port" list: 9, 25, 6000, …): the reason is the cause's message.
+  if (cause?.message) return cause.message;
   return error instanceof Error ? error.message : String(error);
 }
