@@ -1,8 +1,9 @@
 // weir.yaml's alerts: on real files: settings resolved, disabled channels, warnings and errors with their line.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { secretValues } from '../../definitions/project.js';
 import { WeirErrors, type WeirError } from '../../shared/errors.js';
@@ -86,5 +87,15 @@ describe('alerts: in weir.yaml', () => {
     const teams = config.alerts!.channels.find((c) => c.name === 'team_teams')!;
     assert.deepEqual([teams.enabled, teams.disabledReason], [false, 'its url is not an http(s) URL']);
     assert.doesNotMatch(config.warnings!.join('\n'), /secret-sig/);
+  });
+
+  it("the README's example loads as written: channels enabled once their settings have values", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../../../../README.md', import.meta.url)), 'utf8');
+    const section = readme.slice(readme.indexOf('### Alerts'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+    const config = loadProjectConfig(project(`name: shop\n${yaml}`), { TEAMS_WEBHOOK_URL: 'https://prod-1.westeurope.logic.azure.com/workflows/x', NTFY_TOKEN: 'tk_readme_0123456789' });
+    assert.deepEqual(config.alerts!.channels.map((c) => [c.name, c.type, c.enabled]), [['team_teams', 'teams', true], ['team_ntfy', 'ntfy', true]]);
+    assert.deepEqual(config.alerts!.rules.map((r) => r.name), ['failures', 'slow_finance']);
+    assert.deepEqual(config.warnings ?? [], []);
   });
 });
