@@ -82,6 +82,14 @@ describe('routeAlerts', () => {
     assert.equal(r.pass({ events: [check('r4', { passed: true, outcome: 'passed' })], runs: runsOf(run('r4')) }).deliveries.length, 0);
   });
 
+  it('a check message that only restates the figures is left out of the line; one that says more is kept', () => {
+    const r = router([{ name: 'failures', on: ['check_failed'], channels: ['a'] }]);
+    const restated = r.pass({ events: [check('r1', { checkName: 'rows', observed: 4, expected: 3, message: 'rows: 4 rows, expected 3' })], runs: runsOf(run('r1')) });
+    assert.equal(restated.deliveries[0]!.message.line, 'revenue: check rows failed: observed 4, expected 3');
+    const more = r.pass({ events: [check('r2', { checkName: 'ids', observed: 2, expected: 0, message: 'ids: 2 duplicate values, e.g. 17\nsecond line' })], runs: runsOf(run('r2')) });
+    assert.equal(more.deliveries[0]!.message.line, 'revenue: check ids failed: observed 2, expected 0 (2 duplicate values, e.g. 17)');
+  });
+
   it('check_failed by severity: a rule on severity error ignores warnings, one on warn gets only them', () => {
     const r = router([
       { name: 'errors', on: ['check_failed'], channels: ['a'], severity: 'error' },

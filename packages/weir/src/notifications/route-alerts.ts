@@ -382,8 +382,15 @@ function selectionLabel(run: Run): string {
  * // 'revenue: check positive failed: observed 3, expected 0 (3 rows with amount <= 0)'
  */
 export function checkLine(data: CheckEvaluationData, verb: string): string {
-  const detail = data.message ? firstLine(data.message) : '';
-  return `${data.assetKey}: check ${data.checkName} ${verb}${observedPart(data)}${detail ? ` (${detail})` : ''}`;
+  const observed = observedPart(data);
+  const detail = data.message ? firstLine(data.message).replace(new RegExp(`^${escapeRegex(data.checkName)}:\\s*`), '') : '';
+  // The check's own message often restates the figures ("4 rows, expected 3"): kept only when it says more.
+  const restates = observed && detail.includes(short(data.observed)) && detail.includes(`expected ${short(data.expected)}`);
+  return `${data.assetKey}: check ${data.checkName} ${verb}${observed}${detail && !restates ? ` (${detail})` : ''}`;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function observedPart(data: CheckEvaluationData): string {

@@ -12,7 +12,7 @@ import type { EmailChannelOptions } from '../../notifications/email/email-channe
 import { routeAlerts } from '../../notifications/route-alerts.js';
 import type { BackgroundLoop } from '../../shared/background-loop.js';
 import { newRunId } from '../../shared/ids.js';
-import { secretRedactor } from '../../shared/redact.js';
+import { redactDeep, secretRedactor } from '../../shared/redact.js';
 import type { Storage, StoredAlertDelivery } from '../../storage/storage.js';
 import type { AutomationDeps } from '../automation-deps.js';
 import { ruleAssets } from './rule-assets.js';
@@ -59,7 +59,7 @@ export function createAlertLoop(deps: AlertLoopDeps, options: AlertLoopOptions =
       if (!alerts || (!alerts.rules.length && !alerts.channels.length)) return;
       const project = definitions.project.name;
       const redact = projectRedactor(definitions);
-      await routePass(deps, alerts, { project, nowMs, root: definitions.project.root, graph, fallbackUrl: options.fallbackUrl });
+      await routePass(deps, alerts, { project, nowMs, root: definitions.project.root, graph, fallbackUrl: options.fallbackUrl, redact });
       if (signal.aborted) return;
       await sendPass(deps.storage, alerts, { project, nowMs, signal, redact, options, log: deps.log });
     },
@@ -79,7 +79,7 @@ export function retryDelayMs(attempts: number, first = ALERT_FIRST_BACKOFF_MS, m
 
 async function routePass(
   deps: AlertLoopDeps, alerts: AlertsConfig,
-  ctx: { project: string; nowMs: number; root: string; graph: ReturnType<AlertLoopDeps['project']>['graph']; fallbackUrl?: string },
+  ctx: { project: string; nowMs: number; root: string; graph: ReturnType<AlertLoopDeps['project']>['graph']; fallbackUrl?: string; redact: (text: string) => string },
 ): Promise<void> {
   const { storage } = deps;
   const stored = await storage.alerts.routerCursor(ctx.project);
@@ -95,7 +95,7 @@ async function routePass(
   const enabledChannels = new Set(alerts.channels.filter((c) => c.enabled).map((c) => c.name));
   const result = routeAlerts({
     project: ctx.project, nowMs: ctx.nowMs, publicUrl: deps.publicUrl ?? ctx.fallbackUrl ?? 'http://localhost:3000', rules: alerts.rules,
-    enabledChannels, ruleAssets: ruleAssets(alerts.rules, ctx.graph, ctx.root).assets, events: page.events, runs, running,
+    enabledChannels, ruleAssets: cachedRuleAssets(alerts, ctx.graph, ctx.root), events: page.events, runs, running,
     signals, openProblems, newId: newRunId,
   });
   if (nothingNew && stored && !result.deliveries.length && !result.opened.length && !result.resolved.length) return;
@@ -104,8 +104,17 @@ async function routePass(
     cursor: { eventId: page.nextAfterId, signalId: signals.at(-1)?.id ?? cursor.signalId },
     opened: result.opened.map((p) => ({ ...p, project: ctx.project })),
     resolved: result.resolved,
-    deliveries: result.deliveries.map((d) => ({ ...d, project: ctx.project, createdAt: ctx.nowMs })),
+    // Events and signals are stored redacted already; masked again here because a message is what leaves the machine.
+    deliveries: result.deliveries.map((d) => ({ ...d, message: redactDeep(d.message, ctx.redact), project: ctx.project, createdAt: ctx.nowMs })),
   });
+}
+
+// Selections are resolved once per loaded project, not at every pass: a reload of the definitions gives a new graph.
+const ruleAssetsByGraph = new WeakMap<object, Map<string, Set<string>>>();
+function cachedRuleAssets(alerts: AlertsConfig, graph: object & Parameters<typeof ruleAssets>[1], root: string): Map<string, Set<string>> {
+  let assets = ruleAssetsByGraph.get(graph);
+  if (!assets) ruleAssetsByGraph.set(graph, (assets = ruleAssets(alerts.rules, graph, root).assets));
+  return assets;
 }
 
 /** The runs the router needs: those of the events, their first runs (for recovery), running ones, those of open problems. */
