@@ -201,6 +201,7 @@ function describeType(expected: string): string {
 function hintFor(path: ReadonlyArray<PropertyKey>): string {
   if (path[0] === 'settings' && path.length >= 2) return `Write it as \`${String(path[1])}: some value\`, or as \`${String(path[1])}: { default: some value, env: SOME_VARIABLE }\`.`;
   if (path[0] === 'definitions') return 'Write `definitions: definitions/**/*.ts`, or a list of such globs.';
+  if (path[0] === 'alerts') return 'See the README\'s "Alerts" section for channels and rules.';
   return 'See the README\'s "weir.yaml" section for every key.';
 }
 
