@@ -39,11 +39,15 @@ export function emailContent(message: AlertMessage): { subject: string; text: st
 export function createEmailChannel(name: string, config: EmailConfig, options: EmailChannelOptions = {}): AlertChannel {
   const secure = config.secure ?? 'starttls';
   const redact = secretRedactor([config.password, config.user && config.password ? `${config.user}:${config.password}` : undefined].filter((v): v is string => !!v));
-  return {
-    name,
-    type: 'email',
-    async send(message, sendOptions) {
-      const transport = nodemailer.createTransport({
+  // One transport per channel (a connection per message, no pool): building it for every message costs more CPU
+  // than the message. Its timeouts are the loop's per-attempt limit.
+  let transport: ReturnType<typeof nodemailer.createTransport> | undefined;
+  let transportTimeoutMs = 0;
+  const transportFor = (timeoutMs: number) => {
+    if (!transport || transportTimeoutMs !== timeoutMs) {
+      transport?.close();
+      transportTimeoutMs = timeoutMs;
+      transport = nodemailer.createTransport({
         host: config.host,
         port: config.port ?? (secure === 'tls' ? 465 : 587),
         secure: secure === 'tls',
@@ -53,8 +57,16 @@ export function createEmailChannel(name: string, config: EmailConfig, options: E
         ignoreTLS: secure === 'none',
         ...(config.user ? { auth: { user: config.user, pass: config.password ?? '' } } : {}),
         ...(options.ca ? { tls: { ca: options.ca } } : {}),
-        connectionTimeout: sendOptions.timeoutMs, greetingTimeout: sendOptions.timeoutMs, socketTimeout: sendOptions.timeoutMs,
+        connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
       });
+    }
+    return transport;
+  };
+  return {
+    name,
+    type: 'email',
+    async send(message, sendOptions) {
+      const transport = transportFor(sendOptions.timeoutMs);
       try {
         const content = emailContent(message);
         const info = await transport.sendMail({ from: config.from, to: config.to, ...content, headers: { 'X-Weir-Delivery': sendOptions.deliveryId } });
@@ -63,8 +75,6 @@ export function createEmailChannel(name: string, config: EmailConfig, options: E
         const e = error as { message?: string; responseCode?: number; code?: string };
         const why = `${e.code ? `${e.code}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`;
         return { status: 'FAILED', error: redact(`SMTP ${config.host}: ${why}`), retryable: isRetryable(e) };
-      } finally {
-        transport.close();
       }
     },
   };

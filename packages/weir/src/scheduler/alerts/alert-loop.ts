@@ -50,6 +50,12 @@ export type AlertLoopDeps = Pick<AutomationDeps, 'project' | 'storage' | 'log' |
  * await loop.runOnce(Date.now(), signal) // routes new failures into deliveries and sends what is due
  */
 export function createAlertLoop(deps: AlertLoopDeps, options: AlertLoopOptions = {}): BackgroundLoop {
+  // Channels live as long as their declaration: a reload of weir.yaml declares new ones.
+  const channels = new WeakMap<AlertChannelDeclaration, AlertChannel | undefined>();
+  const channelOf = (declaration: AlertChannelDeclaration) => {
+    if (!channels.has(declaration)) channels.set(declaration, createAlertChannel(declaration, { email: options.email }));
+    return channels.get(declaration);
+  };
   return {
     name: 'alerts',
     intervalMs: options.intervalMs ?? ALERT_LOOP_INTERVAL_MS,
@@ -61,7 +67,7 @@ export function createAlertLoop(deps: AlertLoopDeps, options: AlertLoopOptions =
       const redact = projectRedactor(definitions);
       await routePass(deps, alerts, { project, nowMs, root: definitions.project.root, graph, fallbackUrl: options.fallbackUrl, redact });
       if (signal.aborted) return;
-      await sendPass(deps.storage, alerts, { project, nowMs, signal, redact, options, log: deps.log });
+      await sendPass(deps.storage, alerts, { project, nowMs, signal, redact, options, log: deps.log, channelOf });
     },
   };
 }
@@ -137,19 +143,20 @@ async function runsOf(storage: Storage, events: readonly EventRecord[], running:
 
 async function sendPass(
   storage: Storage, alerts: AlertsConfig,
-  ctx: { project: string; nowMs: number; signal: AbortSignal; redact: (text: string) => string; options: AlertLoopOptions; log: AlertLoopDeps['log'] },
+  ctx: {
+    project: string; nowMs: number; signal: AbortSignal; redact: (text: string) => string; options: AlertLoopOptions; log: AlertLoopDeps['log'];
+    channelOf: (declaration: AlertChannelDeclaration) => AlertChannel | undefined;
+  },
 ): Promise<void> {
   const due = await storage.alerts.dueDeliveries(ctx.nowMs, { project: ctx.project });
   if (!due.length) return;
   const channels = new Map(alerts.channels.map((c) => [c.name, c]));
-  const built = new Map<string, AlertChannel | undefined>();
   const queue = [...due];
   const worker = async () => {
     for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
       if (ctx.signal.aborted) return;
       const declaration = channels.get(delivery.channel);
-      if (!built.has(delivery.channel)) built.set(delivery.channel, declaration && createAlertChannel(declaration, { email: ctx.options.email }));
-      await deliver(storage, delivery, declaration, built.get(delivery.channel), ctx);
+      await deliver(storage, delivery, declaration, declaration && ctx.channelOf(declaration), ctx);
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, worker));
