@@ -41,7 +41,10 @@ async function fixture(options: { severity?: 'error' | 'warn'; receivers: { ntfy
       { name: 'ops_hook', type: 'webhook', enabled: true, config: { type: 'webhook', url: `${options.receivers.hook}/hooks/${HOOK_PATH_TOKEN}` }, secrets: [`${options.receivers.hook}/hooks/${HOOK_PATH_TOKEN}`] },
       { name: 'team_teams', type: 'teams', enabled: false, disabledReason: "setting 'teams_url' has no value", secrets: [] },
     ],
-    rules: [{ name: 'failures', on: ['check_failed', 'run_failed', 'run_recovered'], channels: ['team_ntfy', 'ops_hook', 'team_teams'] }],
+    rules: [
+      { name: 'failures', on: ['check_failed', 'run_failed', 'run_recovered'], channels: ['team_ntfy', 'ops_hook', 'team_teams'] },
+      { name: 'automation', on: ['schedule_errored', 'backfill_finished'], channels: ['ops_hook'] },
+    ],
   };
   const project: ProjectConfig = {
     name: 'shop', root, configFile: join(root, 'weir.yaml'), warehousePath: join(root, 'warehouse.duckdb'), metadataPath: join(root, 'metadata.sqlite'),
@@ -177,6 +180,31 @@ describe('alert loop', () => {
       assertNoSecret(JSON.stringify(events), [NTFY_TOKEN, HOOK_PATH_TOKEN], 'the run\'s events');
     } finally {
       await f.close();
+    }
+  });
+
+  it('signals recorded by other loops (a schedule that errored, then ticks again) are delivered once each, durably', async () => {
+    const r = await receivers();
+    const f = await fixture({ receivers: { ntfy: r.ntfy.url, hook: r.hook.url } });
+    try {
+      const signal = { kind: 'SCHEDULE_ERRORED' as const, project: 'shop', subject: 'monthly_report', problemKey: 'schedule:monthly_report', timestamp: T0 };
+      // Recorded before the alert loop's first pass: not lost.
+      await f.storage.alerts.recordSignal({ ...signal, message: "monthly_report: cron '0 6 31 2 *' never fires (February has no day 31)" });
+      await f.storage.alerts.recordSignal({ ...signal, message: 'still broken' });
+      await f.loop().runOnce(T0, SIGNAL);
+      await f.storage.alerts.recordSignal({ ...signal, message: 'monthly_report ticks again', resolved: true, timestamp: T0 + 1000 });
+      await f.restart();
+      await f.loop().runOnce(T0 + 1000, SIGNAL);
+      await f.loop().runOnce(T0 + 2000, SIGNAL);
+      const bodies = r.hook.requests.map((q) => JSON.parse(q.body).data);
+      assert.deepEqual(bodies.map((b) => [b.kind, b.state, b.line, b.link]), [
+        ['schedule_errored', 'problem', "monthly_report: cron '0 6 31 2 *' never fires (February has no day 31)", 'https://weir.example.org/#/automation'],
+        ['schedule_errored', 'resolved', 'monthly_report ticks again', 'https://weir.example.org/#/automation'],
+      ]);
+      assert.equal(r.ntfy.requests.length, 0, 'the rule for automation sends only to ops_hook');
+    } finally {
+      await f.close();
+      await r.close();
     }
   });
 });
