@@ -64,7 +64,7 @@ export function createAlertLoop(deps: AlertLoopDeps, options: AlertLoopOptions =
       const alerts = definitions.project.alerts;
       if (!alerts || (!alerts.rules.length && !alerts.channels.length)) return;
       const project = definitions.project.name;
-      const redact = projectRedactor(definitions);
+      const redact = redactorOf(definitions);
       await routePass(deps, alerts, { project, nowMs, root: definitions.project.root, graph, fallbackUrl: options.fallbackUrl, redact });
       if (signal.aborted) return;
       await sendPass(deps.storage, alerts, { project, nowMs, signal, redact, options, log: deps.log, channelOf });
@@ -96,7 +96,8 @@ async function routePass(
   const openProblems = await storage.alerts.openProblems(ctx.project);
   const needsRunning = alerts.rules.some((r) => r.on.includes('run_too_long')) || openProblems.some((p) => p.problemKey.startsWith('too_long:'));
   const running = needsRunning ? await storage.runs.listRuns({ project: ctx.project, statuses: ['STARTED'] }) : [];
-  const runs = await runsOf(storage, page.events, running, openProblems.map((p) => p.message.runId));
+  // Of the open problems, only a too-long run's needs its run (to tell whether it has ended).
+  const runs = await runsOf(storage, page.events, running, openProblems.filter((p) => p.problemKey.startsWith('too_long:')).map((p) => p.message.runId));
   const nothingNew = !page.events.length && !signals.length && page.nextAfterId === cursor.eventId;
   const enabledChannels = new Set(alerts.channels.filter((c) => c.enabled).map((c) => c.name));
   const result = routeAlerts({
@@ -113,6 +114,14 @@ async function routePass(
     // Events and signals are stored redacted already; masked again here because a message is what leaves the machine.
     deliveries: result.deliveries.map((d) => ({ ...d, message: redactDeep(d.message, ctx.redact), project: ctx.project, createdAt: ctx.nowMs })),
   });
+}
+
+const redactors = new WeakMap<object, (text: string) => string>();
+/** One redactor per loaded definitions: building its pattern at every pass would be wasted work. */
+function redactorOf(definitions: Parameters<typeof projectRedactor>[0]): (text: string) => string {
+  let redact = redactors.get(definitions);
+  if (!redact) redactors.set(definitions, (redact = projectRedactor(definitions)));
+  return redact;
 }
 
 // Selections are resolved once per loaded project, not at every pass: a reload of the definitions gives a new graph.
