@@ -88,6 +88,8 @@ export interface AlertRule {
   severity?: 'error' | 'warn';
   runLongerThanMs?: number;
   repeatMs?: number;
+  /** Where weir.yaml declares it, for warnings. */
+  line?: number;
 }
 
 /** The project's alerting, as loaded. */

@@ -90,6 +90,6 @@ describe('weir validate and alerts', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /warning weir\.yaml:15: alert rule 'failures' names channel 'team_slak', which is not declared under alerts\.channels\. Did you mean 'team_slack'\?/);
     assert.match(result.stderr, /warning weir\.yaml:9: alert channel 'team_teams' is disabled: setting 'teams_url' has no value \(set TEAMS_URL\); nothing is sent to it/);
-    assert.match(result.stderr, /warning weir\.yaml: alert rule 'finance' matches no asset \(group:finance\)|warning weir\.yaml: alert rule 'finance': .*finance/);
+    assert.match(result.stderr, /warning weir\.yaml:16: alert rule 'finance': selector 'group:finance' matches no asset\. \(known: sales\); the rule matches nothing/);
   });
 });

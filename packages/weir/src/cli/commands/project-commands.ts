@@ -27,7 +27,7 @@ export async function validateCommand(options: { project: string; json?: boolean
   printProjectWarnings(definitions.project);
   const graph = buildAssetGraph(definitions);
   // Alert rules whose asset filters match nothing (unknown or disabled channels are load warnings, printed above).
-  printProjectWarnings({ warnings: ruleAssets(definitions.project.alerts?.rules ?? [], graph, definitions.project.root).warnings.map((w) => `${PROJECT_FILE}: ${w}`) });
+  printProjectWarnings({ warnings: ruleAssets(definitions.project.alerts?.rules ?? [], graph, definitions.project.root).warnings.map((w) => `${PROJECT_FILE}${w.line ? `:${w.line}` : ''}: ${w.message}`) });
   const { checkSqlSyntax } = await import('../../engine/sql-syntax-check.js');
   const sql = await checkSqlSyntax(definitions, loaded.dbt);
   const { project } = definitions;

@@ -55,7 +55,7 @@ describe('alerts: in weir.yaml', () => {
     assert.equal(byName.ops_hook!.enabled, false);
     assert.deepEqual(byName.team_mail!.config, { type: 'email', host: 'smtp.example.org', port: 587, from: 'weir@example.org', to: ['ana@example.org'] });
     assert.deepEqual(config.alerts!.rules[0], {
-      name: 'failures', on: ['run_failed', 'check_failed', 'run_too_long'], channels: ['team_teams', 'team_ntfy', 'team_slack'], runLongerThanMs: 1_800_000, repeatMs: 14_400_000,
+      name: 'failures', on: ['run_failed', 'check_failed', 'run_too_long'], channels: ['team_teams', 'team_ntfy', 'team_slack'], runLongerThanMs: 1_800_000, repeatMs: 14_400_000, line: 13,
     });
     const warnings = config.warnings!.join('\n');
     assert.match(warnings, /weir\.yaml:8: alert channel 'team_teams' is disabled: setting 'teams_url' has no value \(set TEAMS_URL\)/);

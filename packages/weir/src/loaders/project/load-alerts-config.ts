@@ -55,6 +55,7 @@ export function resolveAlerts(file: AlertsFile, context: AlertsContext): { confi
       ...(rule.severity ? { severity: rule.severity } : {}),
       ...duration('runLongerThanMs', rule.run_longer_than, ['rules', index, 'run_longer_than'], rule.name),
       ...duration('repeatMs', rule.repeat, ['rules', index, 'repeat'], rule.name),
+      ...lineOfRule(index),
     };
   });
   const seen = new Set<string>();
@@ -65,6 +66,11 @@ export function resolveAlerts(file: AlertsFile, context: AlertsContext): { confi
     seen.add(rule.name);
   });
   return { config: { channels, rules }, warnings, errors };
+
+  function lineOfRule(index: number): { line?: number } {
+    const line = context.lineOf(['alerts', 'rules', index]);
+    return line === undefined ? {} : { line };
+  }
 
   function duration(key: string, value: string | number | undefined, path: Array<string | number>, rule: string): Record<string, number> {
     if (value === undefined) return {};

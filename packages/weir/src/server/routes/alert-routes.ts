@@ -25,7 +25,7 @@ export function addAlertRoutes(api: ApiContext): void {
     const body: Alerts = {
       // Picked field by field: a channel's config holds its URL and credentials.
       channels: alerts.channels.map((ch) => ({ name: ch.name, type: ch.type, enabled: ch.enabled, ...(ch.disabledReason ? { disabledReason: ch.disabledReason } : {}) })),
-      rules: alerts.rules.map((rule) => ({ ...rule })),
+      rules: alerts.rules.map(({ line: _line, ...rule }) => rule),
       deliveries: deliveries.map((d) => ({
         id: d.deliveryId, channel: d.channel, rule: d.rule, kind: d.message.kind, state: d.message.state, subject: d.message.subject,
         title: d.message.title, line: d.message.line, ...(d.message.runId ? { runId: d.message.runId } : {}), status: d.status, attempts: d.attempts,
