@@ -32,7 +32,7 @@ const SIGNAL = new AbortController().signal;
 const T0 = Date.UTC(2026, 2, 1, 5, 0, 0);
 
 /** A project whose `orders` has one row and a check that wants three: the check fails (blocking, or warn only). */
-async function fixture(options: { severity?: 'error' | 'warn'; receivers: { ntfy: string; hook: string } }) {
+async function fixture(options: { severity?: 'error' | 'warn'; receivers: { ntfy: string; hook: string }; gate?: Promise<void> }) {
   const root = mkdtempSync(join(tmpdir(), 'weir-alert-loop-'));
   roots.push(root);
   const alerts: AlertsConfig = {
@@ -44,13 +44,17 @@ async function fixture(options: { severity?: 'error' | 'warn'; receivers: { ntfy
     rules: [
       { name: 'failures', on: ['check_failed', 'run_failed', 'run_recovered'], channels: ['team_ntfy', 'ops_hook', 'team_teams'] },
       { name: 'automation', on: ['schedule_errored', 'backfill_finished'], channels: ['ops_hook'] },
+      { name: 'slow', on: ['run_too_long'], channels: ['team_ntfy'], runLongerThanMs: 30 * 60_000 },
     ],
   };
   const project: ProjectConfig = {
     name: 'shop', root, configFile: join(root, 'weir.yaml'), warehousePath: join(root, 'warehouse.duckdb'), metadataPath: join(root, 'metadata.sqlite'),
     definitionGlobs: [], concurrency: 2, settings: {}, secretSettings: [], settingSources: {}, alerts,
   };
-  const orders = asset({ key: 'orders', checks: [rowCount({ name: 'three_orders', equals: 3, severity: options.severity ?? 'error' })] }, () => 'select 1 as id, 10.5 as amount');
+  const orders = asset({ key: 'orders', checks: [rowCount({ name: 'three_orders', equals: 3, severity: options.severity ?? 'error' })] }, async () => {
+    await options.gate;
+    return 'select 1 as id, 10.5 as amount';
+  });
   const definitions: Definitions = { project, assets: [orders], externals: [], resources: {} } as unknown as Definitions;
   const graph = buildAssetGraph(definitions);
   let storage = await openSqliteStorage(project.metadataPath);
@@ -203,6 +207,38 @@ describe('alert loop', () => {
       ]);
       assert.equal(r.ntfy.requests.length, 0, 'the rule for automation sends only to ops_hook');
     } finally {
+      await f.close();
+      await r.close();
+    }
+  });
+
+  it('a run longer than the rule\'s limit is sent once while it runs, and once more when it ends', async () => {
+    const r = await receivers();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const f = await fixture({ severity: 'warn', receivers: { ntfy: r.ntfy.url, hook: r.hook.url }, gate });
+    try {
+      const loop = f.loop();
+      await loop.runOnce(Date.now(), SIGNAL);
+      const running = f.run();
+      for (let i = 0; i < 200 && !(await f.storage.runs.listRuns({ statuses: ['STARTED'] })).length; i++) await new Promise((res) => setTimeout(res, 10));
+      const [started] = await f.storage.runs.listRuns({ statuses: ['STARTED'] });
+      assert.ok(started?.startedAt, 'the run has started');
+      await loop.runOnce(started.startedAt + 29 * 60_000, SIGNAL);
+      assert.equal(r.ntfy.requests.length, 0, 'under the limit');
+      await loop.runOnce(started.startedAt + 31 * 60_000, SIGNAL);
+      await loop.runOnce(started.startedAt + 32 * 60_000, SIGNAL);
+      const late = r.ntfy.requests.map((q) => JSON.parse(q.body));
+      assert.deepEqual(late.map((b) => b.title), ['Run running too long: orders']);
+      assert.match(late[0].message, /^orders has been running for 31m00s \(limit 30m00s\)/);
+      open();
+      assert.equal((await running).status, 'SUCCESS');
+      await loop.runOnce(started.startedAt + 33 * 60_000, SIGNAL);
+      const titles = r.ntfy.requests.map((q) => JSON.parse(q.body).title);
+      assert.ok(titles.includes('Run succeeded: orders'), titles.join(', '));
+      assert.equal(titles.filter((t) => t.startsWith('Run running too long')).length, 1);
+    } finally {
+      open();
       await f.close();
       await r.close();
     }
