@@ -87,6 +87,7 @@ it('email: STARTTLS is required, so a server that does not offer it fails the de
   try {
     const outcome = await h.channel.send(contractMessage(), { deliveryId: 'd', nowMs: 0, timeoutMs: 5000 });
     assert.equal(outcome.status, 'FAILED');
+    assert.match(outcome.status === 'FAILED' ? outcome.error : '', /STARTTLS|TLS/i, 'it failed for want of TLS, not for the login');
     assert.equal((await h.received()).length, 0);
   } finally {
     await h.close();
