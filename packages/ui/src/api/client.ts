@@ -1,6 +1,6 @@
 /** The only code that calls fetch: typed calls to the JSON API under /api, and one hook for 401s (sign-in). */
 import type {
-  ApiProject, AssetDetail, AssetList, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
+  Alerts, ApiProject, AssetDetail, AssetList, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
   RunDetail, RunListQuery, RunPage, Selection, Session, ScheduleList, SensorList, SensorStateResponse,
 } from './types.ts';
 
@@ -77,6 +77,8 @@ export const api = {
   assetChecks: (key: string, query: { check?: string; before?: number; limit?: number } = {}) =>
     request<CheckHistory>(`/api/assets/${assetPath(key)}/checks${queryString(query)}`),
   checks: () => request<CheckOverview>('/api/checks'),
+  /** Alert channels (never their URLs), rules and recent deliveries. */
+  alerts: () => request<Alerts>('/api/alerts'),
   runs: (query: RunListQuery = {}) => request<RunPage>(`/api/runs${queryString(query as Record<string, string>)}`),
   run: (id: string) => request<RunDetail>(`/api/runs/${encodeURIComponent(id)}`),
   runEvents: (id: string, query: { afterId?: number; limit?: number; types?: string[]; step?: string } = {}) =>

@@ -3,6 +3,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, onUnauthorized } from '../api/client.ts';
 import { onProjectChange } from '../api/event-stream.ts';
 import { useApi } from '../api/use-api.ts';
+import { AlertsPage } from '../features/alerts/AlertsPage.tsx';
 import { AssetPage } from '../features/assets/AssetPage.tsx';
 import { AutomationPage } from '../features/automation/AutomationPage.tsx';
 import { ChecksPage } from '../features/checks/ChecksPage.tsx';
@@ -23,6 +24,7 @@ const NAV = [
   { path: '/runs', label: 'Runs', match: (p: string) => p.startsWith('/runs') },
   { path: '/checks', label: 'Checks', match: (p: string) => p.startsWith('/checks') },
   { path: '/automation', label: 'Automation', match: (p: string) => p.startsWith('/automation') },
+  { path: '/alerts', label: 'Alerts', match: (p: string) => p.startsWith('/alerts') },
 ];
 
 export function App() {
@@ -51,6 +53,7 @@ export function App() {
   else if (path.startsWith('/runs/')) page = <RunPage runId={path.slice('/runs/'.length)} route={route} />;
   else if (path === '/checks') page = <ChecksPage route={route} />;
   else if (path === '/automation') page = <AutomationPage />;
+  else if (path === '/alerts') page = <AlertsPage />;
   else page = <main className="page"><h1>Not found</h1><p>No page at <code>{path}</code>. <a href="#/">Go to the overview</a>.</p></main>;
 
   return (

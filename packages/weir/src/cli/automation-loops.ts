@@ -4,6 +4,7 @@ import type { AutomationDeps } from '../scheduler/automation-deps.js';
 import { createScheduleLoop } from '../scheduler/schedule-loop.js';
 import { createSensorLoop } from '../scheduler/sensor-loop.js';
 import { createRunRetryLoop } from '../scheduler/run-retry-loop.js';
+import { createAlertLoop } from '../scheduler/alerts/alert-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
@@ -20,6 +21,7 @@ export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   // backfills:
   // freshness and declarative automation:
   // alerts:
+  loops.push(createAlertLoop(deps));
   // run-level retries (serve):
   loops.push(createRunRetryLoop(deps));
   return loops;

@@ -19,6 +19,7 @@ const commands = {
   dbt: () => import('./commands/dbt-command.js'),
   build: () => import('./commands/build-command.js'),
   sensors: () => import('./commands/sensors-command.js'),
+  alert: () => import('./commands/alert-command.js'),
 };
 
 /** dbt's flags, shared by `weir run`/`weir build` and every `weir dbt` verb. */
@@ -170,6 +171,9 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
   scheduleCommand.command('ticks <name>').description('every recorded tick of a schedule, newest first: started run, skipped or failed, and why')
     .option('-n, --limit <n>', 'how many (default 20)', positiveInt).option('--json', 'machine-readable output')
     .action(action(async (name: string, opts: { limit?: number; json?: boolean }, cmd: Command) => (await commands.schedules()).scheduleTicksCommand({ project: projectOf(cmd), name, ...opts })));
+  const alert = program.command('alert').description('alert channels declared in weir.yaml');
+  alert.command('test <channel>').description('send a test message to a channel and print what its receiver answered').option('--json', 'machine-readable output')
+    .action(action(async (channel: string, opts: { json?: boolean }, cmd: Command) => (await commands.alert()).alertTestCommand({ project: projectOf(cmd), channel, ...opts })));
   return program;
 }
 

@@ -9,3 +9,4 @@ export * from './step-summary.js';
 export * from './step-vocabulary.js';
 export * from './alert-signal.js';
 export * from './sensor-evaluation.js';
+export * from './alert-message.js';

@@ -713,3 +713,55 @@ export const sensorNameParamsSchema = z.object({ name: z.string().min(1) });
 export const sensorStateResponseSchema = named('SensorStateResponse', z.object({ name: z.string(), state: z.enum(SENSOR_STATES) }));
 export type SensorList = z.infer<typeof sensorListSchema>;
 export type SensorStateResponse = z.infer<typeof sensorStateResponseSchema>;
+// ---------------------------------------------------------------------------------------------------------------
+// Alerts
+// ---------------------------------------------------------------------------------------------------------------
+
+export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'ACCEPTED', 'FAILED'] as const;
+
+export const alertsSchema = named('Alerts', z.object({
+  /** Declared channels: never their URL, token or password. */
+  channels: z.array(z.object({
+    name: z.string(),
+    type: z.enum(['teams', 'slack', 'ntfy', 'webhook', 'email']),
+    enabled: z.boolean(),
+    /** Why it is disabled: `setting 'teams_url' has no value (set TEAMS_URL)`. */
+    disabledReason: z.string().optional(),
+  })),
+  rules: z.array(z.object({
+    name: z.string(),
+    on: z.array(z.string()),
+    channels: z.array(z.string()),
+    select: z.string().optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+    group: z.string().optional(),
+    owner: z.string().optional(),
+    severity: z.enum(['error', 'warn']).optional(),
+    runLongerThanMs: z.number().optional(),
+    repeatMs: z.number().optional(),
+  })),
+  /** Recent deliveries, newest first. */
+  deliveries: z.array(z.object({
+    id: z.string(),
+    channel: z.string(),
+    rule: z.string(),
+    /** What it is about: run_failed, check_failed, …, and whether it says the problem is over. */
+    kind: z.string(),
+    state: z.enum(['problem', 'resolved', 'info', 'test']),
+    subject: z.string(),
+    title: z.string(),
+    line: z.string(),
+    runId: z.string().optional(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number(),
+    /** The last attempt's error, secrets masked. */
+    error: z.string().optional(),
+    /** When it was last attempted (or created, before its first attempt). */
+    at: z.number(),
+    createdAt: z.number(),
+    /** PENDING: when the next attempt is due. */
+    nextAttemptAt: z.number().optional(),
+  })),
+}), 'Alert channels (never their URLs or tokens), rules, and recent deliveries with their status and error.');
+export type Alerts = z.infer<typeof alertsSchema>;
+export type AlertDeliveryView = Alerts['deliveries'][number];

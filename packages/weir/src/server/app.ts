@@ -8,6 +8,7 @@ import { responseHeaders } from './response-headers.js';
 import { TokenAttempts } from './token-attempts.js';
 import { serveStaticUi } from './static-ui.js';
 import type { ServerDeps } from './server-deps.js';
+import { addAlertRoutes } from './routes/alert-routes.js';
 import { addAssetRoutes } from './routes/asset-routes.js';
 import { addCheckRoutes } from './routes/check-routes.js';
 import { addEventStreamRoutes } from './routes/event-stream-routes.js';
@@ -62,6 +63,7 @@ export function createApp(deps: ServerDeps): Hono {
   addLineageRoutes(api);
   addSelectionRoutes(api);
   addCheckRoutes(api);
+  addAlertRoutes(api);
   // The stream routes go before `/api/runs/:id…` ones only for readability: Hono matches by the whole path.
   addEventStreamRoutes(api);
   addRunRoutes(api);

@@ -9,6 +9,8 @@ import { buildAssetGraph } from '../../graph/index.js';
 import { loadProject } from '../../loaders/index.js';
 import { projectRedactor } from '../../engine/launch-run.js';
 import { openLocalInstance } from '../local-instance.js';
+import { ruleAssets } from '../../scheduler/alerts/rule-assets.js';
+import { PROJECT_FILE } from '../../loaders/project/load-project-config.js';
 import { printProjectWarnings } from '../output/project-warnings.js';
 import { statusText, style, type DisplayStatus } from '../output/style.js';
 import { formatNumber, formatTime, renderTable } from '../output/table.js';
@@ -24,7 +26,9 @@ export async function validateCommand(options: { project: string; json?: boolean
   const loaded = await loadProject(options.project);
   const { definitions, cached, loadMs } = loaded;
   printProjectWarnings(definitions.project);
-  buildAssetGraph(definitions);
+  const graph = buildAssetGraph(definitions);
+  // Alert rules whose asset filters match nothing (unknown or disabled channels are load warnings, printed above).
+  printProjectWarnings({ warnings: ruleAssets(definitions.project.alerts?.rules ?? [], graph, definitions.project.root).warnings.map((w) => `${PROJECT_FILE}${w.line ? `:${w.line}` : ''}: ${w.message}`) });
   const { checkSqlSyntax } = await import('../../engine/sql-syntax-check.js');
   const sql = await checkSqlSyntax(definitions, loaded.dbt);
   const { project } = definitions;

@@ -9,6 +9,7 @@ import { defineSchedule, type ScheduleDefinition, type ScheduleOptions } from '.
 import { webhookDefinition, yamlSensorDefinition } from '../../definitions/sensor.js';
 import { lineOf } from './yaml-location.js';
 import { describeProjectFileIssues } from './project-file-issue.js';
+import { resolveAlerts } from './load-alerts-config.js';
 
 export const PROJECT_FILE = 'weir.yaml';
 
@@ -70,6 +71,15 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
   const sensors = (file.sensors ?? []).map((entry, i) => yamlSensorDefinition(entry, at(['sensors', i])));
   const webhooks = (file.webhooks ?? []).map((entry, i) => webhookDefinition(entry, at(['webhooks', i])));
   const warnings = secretSettings.flatMap((name) => shortSecretWarning(name, settings[name], file.settings[name] as { env?: string }));
+  const alerts = file.alerts && resolveAlerts(file.alerts, {
+    settings, settingSources, secretSettings, file: PROJECT_FILE, lineOf: (path) => lineOf(doc, lineCounter, path),
+    settingEnv: Object.fromEntries(Object.entries(file.settings).map(([name, s]) => [name, typeof s === 'object' ? s.env : undefined])),
+  });
+  if (alerts?.errors.length) {
+    const errors = alerts.errors.map((e) => new WeirError(e.summary, { code: e.code, location: { file: configFile, line: e.location?.line ?? 1 }, hint: e.hint }));
+    throw errors.length === 1 ? errors[0]! : new WeirErrors(errors);
+  }
+  if (alerts) warnings.push(...alerts.warnings);
   return {
     name: file.name,
     description: file.description,
@@ -88,6 +98,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     ...(schedules.length ? { schedules } : {}),
     ...(sensors.length ? { sensors } : {}),
     ...(webhooks.length ? { webhooks } : {}),
+    ...(alerts ? { alerts: alerts.config } : {}),
     ...(file.dbt ? {
       dbt: {
         projectDir: resolve(root, file.dbt.project_dir), target: file.dbt.target, profilesDir: file.dbt.profiles_dir ? resolve(root, file.dbt.profiles_dir) : undefined,
