@@ -1,6 +1,7 @@
 /** The composition of automation: which background loops an unattended process (`weir dev`, `weir serve`) runs. */
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { AutomationDeps } from '../scheduler/automation-deps.js';
+import { createFreshnessLoop } from '../scheduler/freshness-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
@@ -9,12 +10,12 @@ import type { AutomationDeps } from '../scheduler/automation-deps.js';
  * automationLoops(deps).map((loop) => loop.name) // ['schedules', 'sensors', 'backfills', 'freshness', 'alerts']
  */
 export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
-  void deps;
   const loops: BackgroundLoop[] = [];
   // schedules:
   // sensors:
   // backfills:
   // freshness and declarative automation:
+  loops.push(createFreshnessLoop(deps));
   // alerts:
   return loops;
 }

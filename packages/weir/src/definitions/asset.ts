@@ -10,6 +10,8 @@ import { formatFromPath, type IoOption, type IoSpec } from './io.js';
 import type { CheckSpec } from './check.js';
 import type { MaterializeSpec } from './materialize.js';
 import type { AssetContext, AssetResult } from './asset-context.js';
+import { FRESHNESS_SHAPE, freshnessOptionSchema, resolveFreshness, type FreshnessOption, type FreshnessPolicy } from './freshness-policy.js';
+import { AUTOMATION_SHAPE, automationOptionSchema, resolveAutomation, type AutomationOption, type AutomationPolicy } from './asset-automation.js';
 
 /** A reference to another asset: its definition object or its key. */
 export type AssetRef = string | { readonly key: AssetKey };
@@ -50,6 +52,10 @@ export interface AssetOptions<I extends Record<string, AssetRef> = Record<string
    * materialization had rows, so an empty export never replaces good data; `true` publishes it anyway.
    */
   allowEmpty?: boolean;
+  /** How old its data may be: `{ maxLag: '26h' }`, or `{ cron: '0 6 * * *', timezone, deadline: '2h' }` (due by 08:00). */
+  freshness?: FreshnessOption;
+  /** When Weir materializes it by itself: 'eager', `{ onCron, timezone }` or a schedule `{ cron, timezone }`. */
+  automation?: AutomationOption;
 }
 
 /** Values the function receives: a quoted table name for table assets, a path for file assets. */
@@ -79,6 +85,9 @@ export interface AssetDefinition {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Publish a loaded input that became empty (see `AssetOptions.allowEmpty`). */
   readonly allowEmpty: boolean;
+  /** Evaluated continuously by the freshness loop; a violation shows on the asset and raises an alert. */
+  readonly freshness?: FreshnessPolicy;
+  readonly automation?: AutomationPolicy;
   readonly origin: Origin;
   /** Where it was declared, for errors and the UI. */
   readonly location?: SourceLocation;
@@ -116,6 +125,8 @@ const optionsSchema = z.strictObject({
   codeVersion: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   allowEmpty: z.boolean().optional(),
+  freshness: freshnessOptionSchema.optional(),
+  automation: automationOptionSchema.optional(),
 });
 
 // What each option looks like, for error messages that say what to write instead.
@@ -129,6 +140,8 @@ const EXPECTED_SHAPE: Record<string, string> = {
   owners: 'a list of strings',
   kinds: 'a list of strings',
   allowEmpty: 'true or false',
+  freshness: FRESHNESS_SHAPE,
+  automation: AUTOMATION_SHAPE,
 };
 
 export function refKey(ref: AssetRef): AssetKey {
@@ -157,6 +170,19 @@ function resolveRetry(retry: AssetOptions['retry']): RetryPolicy {
   return { max: retry.max, delayMs: retry.delay === undefined ? 1000 : parseDuration(retry.delay), backoff: retry.backoff ?? 'exponential' };
 }
 
+function resolvePolicies(options: AssetOptions, location: SourceLocation | undefined): { freshness?: FreshnessPolicy; automation?: AutomationPolicy } {
+  try {
+    return {
+      freshness: options.freshness === undefined ? undefined : resolveFreshness(options.freshness),
+      automation: options.automation === undefined ? undefined : resolveAutomation(options.automation),
+    };
+  } catch (error) {
+    const which = (error as Error).message.startsWith('automation') ? 'automation' : 'freshness';
+    throw invalid(`asset '${options.key}': ${(error as Error).message}`, location,
+      `Write ${which}: ${which === 'automation' ? AUTOMATION_SHAPE : FRESHNESS_SHAPE}.`);
+  }
+}
+
 /** Shared by every front end (TypeScript, SQL models, YAML flows): validates options and freezes the definition. */
 export function defineAsset(
   options: AssetOptions,
@@ -174,7 +200,7 @@ export function defineAsset(
       ? `${label}: unknown option${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `'${k}'`).join(', ')}`
       : `${label}: option '${issue.path.join('.') || 'options'}' is invalid: ${issue.message}${EXPECTED_SHAPE[String(issue.path[0])] ? ` (expected ${EXPECTED_SHAPE[String(issue.path[0])]})` : ''}`;
     throw invalid(summary, location,
-      'Allowed options: key, inputs, deps, description, owners, tags, group, kinds, io, checks, retry, timeout, codeVersion, metadata, allowEmpty.');
+      'Allowed options: key, inputs, deps, description, owners, tags, group, kinds, io, checks, retry, timeout, codeVersion, metadata, allowEmpty, freshness, automation.');
   }
   if (!isValidAssetKey(options.key)) {
     throw invalid(`asset key '${options.key}' is not valid`, location, 'Use letters, digits and _, optionally with / between parts (e.g. sales/orders).');
@@ -197,6 +223,7 @@ export function defineAsset(
   } catch (error) {
     throw invalid(`asset '${options.key}': ${(error as Error).message}`, location, 'Fix the timeout or retry option.');
   }
+  const { freshness, automation } = resolvePolicies(options, location);
   const io = resolveIo(options.key, options.io, location);
   const code = extra.code ?? compute.toString();
   const definition: AssetDefinition = {
@@ -216,6 +243,8 @@ export function defineAsset(
     codeVersion: options.codeVersion ?? hashText(code, JSON.stringify(io), JSON.stringify(inputs)).slice(0, 16),
     metadata: options.metadata ?? {},
     allowEmpty: options.allowEmpty ?? false,
+    ...(freshness ? { freshness } : {}),
+    ...(automation ? { automation } : {}),
     origin: extra.origin,
     location,
     code,
