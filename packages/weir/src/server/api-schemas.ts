@@ -266,6 +266,39 @@ export const checkResultSummarySchema = named('CheckResultSummary', z.object({
   timestamp: z.number().nullable(),
 }));
 
+export const assetFreshnessSchema = named('AssetFreshness', z.object({
+  status: z.enum(['fresh', 'violated']),
+  /** The policy in words: `materialized at most 26h ago`. */
+  expected: z.string(),
+  /** One line: `revenue was last materialized 31h ago, 5h over its max lag of 26h`. */
+  message: z.string(),
+  policy: z.object({
+    kind: z.enum(['max_lag', 'cron']),
+    maxLag: z.string().nullable(),
+    cron: z.string().nullable(),
+    timezone: z.string().nullable(),
+    timezoneIsDefault: z.boolean(),
+    deadline: z.string().nullable(),
+  }),
+  lastMaterializedAt: z.number().nullable(),
+  /** When the deadline passed; null when fresh or never materialized. */
+  violatedSince: z.number().nullable(),
+  overdueMs: z.number().nullable(),
+  /** When it becomes violated without a new materialization; null when violated. */
+  freshUntil: z.number().nullable(),
+}), "An asset's freshness policy and its state now.");
+export type AssetFreshness = z.infer<typeof assetFreshnessSchema>;
+
+export const assetAutomationSchema = named('AssetAutomation', z.object({
+  kind: z.enum(['eager', 'on_cron', 'cron']),
+  /** In words: `eager: materialized when an upstream asset has new data`. */
+  description: z.string(),
+  cron: z.string().nullable(),
+  timezone: z.string().nullable(),
+  timezoneIsDefault: z.boolean(),
+}), 'When Weir materializes the asset by itself.');
+export type AssetAutomation = z.infer<typeof assetAutomationSchema>;
+
 export const assetSummarySchema = named('AssetSummary', z.object({
   key: z.string(),
   /** `asset`: computed by Weir; `external`: an input file Weir observes. */
@@ -291,6 +324,10 @@ export const assetSummarySchema = named('AssetSummary', z.object({
   lastMaterialization: materializationSummarySchema.nullable(),
   lastObservation: z.object({ runId: z.string(), timestamp: z.number(), hash: z.string(), path: z.string(), bytes: z.number() }).nullable(),
   latestChecks: z.array(checkResultSummarySchema),
+  /** Null when the asset declares no freshness policy. */
+  freshness: assetFreshnessSchema.nullable(),
+  /** Null when nothing materializes it by itself. */
+  automation: assetAutomationSchema.nullable(),
 }));
 export type AssetSummary = z.infer<typeof assetSummarySchema>;
 
@@ -403,6 +440,15 @@ export const overviewSchema = named('Overview', z.object({
     staleBecause: z.array(z.string()),
     /** For `failed`: the run it failed in. */
     runId: z.string().nullable(),
+    lastMaterializedAt: z.number().nullable(),
+  })),
+  /** Assets whose freshness policy is violated now, the longest overdue first. */
+  freshnessViolations: z.array(z.object({
+    assetKey: z.string(),
+    message: z.string(),
+    expected: z.string(),
+    violatedSince: z.number().nullable(),
+    overdueMs: z.number().nullable(),
     lastMaterializedAt: z.number().nullable(),
   })),
   /** One entry per day of the window, oldest first, zeros included. */
