@@ -2,12 +2,13 @@
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { AutomationDeps } from '../scheduler/automation-deps.js';
 import { createFreshnessLoop } from '../scheduler/freshness-loop.js';
+import { createDeclarativeAutomationLoop } from '../scheduler/declarative-automation-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
  *
  * @example
- * automationLoops(deps).map((loop) => loop.name) // ['schedules', 'sensors', 'backfills', 'freshness', 'alerts']
+ * automationLoops(deps).map((loop) => loop.name) // ['schedules', 'sensors', 'backfills', 'freshness', 'automation', 'alerts']
  */
 export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   const loops: BackgroundLoop[] = [];
@@ -15,7 +16,7 @@ export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   // sensors:
   // backfills:
   // freshness and declarative automation:
-  loops.push(createFreshnessLoop(deps));
+  loops.push(createFreshnessLoop(deps), createDeclarativeAutomationLoop(deps));
   // alerts:
   return loops;
 }
