@@ -10,5 +10,8 @@ export {
   acceptedValues, check, noRows, notNull, relationships, rowCount, unique, value, zScoreOutliers,
   type CheckSpec, type Severity, type CustomCheckContext, type CustomCheckOutcome,
 } from './definitions/check.js';
+export {
+  schedule, type AutomationOption, type CatchupPolicy, type ScheduleDefinition, type ScheduleOptions,
+} from './definitions/schedule.js';
 export { projectRoot, projectSettings } from './definitions/loading-project.js';
 export { WeirError } from './shared/errors.js';

@@ -1,6 +1,7 @@
 /** The composition of automation: which background loops an unattended process (`weir dev`, `weir serve`) runs. */
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { AutomationDeps } from '../scheduler/automation-deps.js';
+import { createScheduleLoop } from '../scheduler/schedule-loop.js';
 import { createFreshnessLoop } from '../scheduler/freshness-loop.js';
 import { createDeclarativeAutomationLoop } from '../scheduler/declarative-automation-loop.js';
 
@@ -13,6 +14,7 @@ import { createDeclarativeAutomationLoop } from '../scheduler/declarative-automa
 export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   const loops: BackgroundLoop[] = [];
   // schedules:
+  loops.push(createScheduleLoop(deps));
   // sensors:
   // backfills:
   // freshness and declarative automation:

@@ -11,7 +11,7 @@ import type { CheckSpec } from './check.js';
 import type { MaterializeSpec } from './materialize.js';
 import type { AssetContext, AssetResult } from './asset-context.js';
 import { FRESHNESS_SHAPE, freshnessOptionSchema, resolveFreshness, type FreshnessOption, type FreshnessPolicy } from './freshness-policy.js';
-import { AUTOMATION_SHAPE, automationOptionSchema, resolveAutomation, type AutomationOption, type AutomationPolicy } from './asset-automation.js';
+import { AUTOMATION_SHAPE, automationSchema, checkCronAndZone, type AutomationOption } from './schedule.js';
 
 /** A reference to another asset: its definition object or its key. */
 export type AssetRef = string | { readonly key: AssetKey };
@@ -54,7 +54,10 @@ export interface AssetOptions<I extends Record<string, AssetRef> = Record<string
   allowEmpty?: boolean;
   /** How old its data may be: `{ maxLag: '26h' }`, or `{ cron: '0 6 * * *', timezone, deadline: '2h' }` (due by 08:00). */
   freshness?: FreshnessOption;
-  /** When Weir materializes it by itself: 'eager', `{ onCron, timezone }` or a schedule `{ cron, timezone }`. */
+  /**
+   * When the asset runs by itself: `{ cron, timezone?, catchup? }` (a schedule of this asset), `'eager'` or
+   * `{ onCron, timezone? }` (declarative automation).
+   */
   automation?: AutomationOption;
 }
 
@@ -87,7 +90,8 @@ export interface AssetDefinition {
   readonly allowEmpty: boolean;
   /** Evaluated continuously by the freshness loop; a violation shows on the asset and raises an alert. */
   readonly freshness?: FreshnessPolicy;
-  readonly automation?: AutomationPolicy;
+  /** As written (validated): see `AssetOptions.automation`. */
+  readonly automation?: AutomationOption;
   readonly origin: Origin;
   /** Where it was declared, for errors and the UI. */
   readonly location?: SourceLocation;
@@ -126,7 +130,7 @@ const optionsSchema = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
   allowEmpty: z.boolean().optional(),
   freshness: freshnessOptionSchema.optional(),
-  automation: automationOptionSchema.optional(),
+  automation: automationSchema.optional(),
 });
 
 // What each option looks like, for error messages that say what to write instead.
@@ -170,16 +174,12 @@ function resolveRetry(retry: AssetOptions['retry']): RetryPolicy {
   return { max: retry.max, delayMs: retry.delay === undefined ? 1000 : parseDuration(retry.delay), backoff: retry.backoff ?? 'exponential' };
 }
 
-function resolvePolicies(options: AssetOptions, location: SourceLocation | undefined): { freshness?: FreshnessPolicy; automation?: AutomationPolicy } {
+function resolveFreshnessOption(options: AssetOptions, location: SourceLocation | undefined): FreshnessPolicy | undefined {
+  if (options.freshness === undefined) return undefined;
   try {
-    return {
-      freshness: options.freshness === undefined ? undefined : resolveFreshness(options.freshness),
-      automation: options.automation === undefined ? undefined : resolveAutomation(options.automation),
-    };
+    return resolveFreshness(options.freshness);
   } catch (error) {
-    const which = (error as Error).message.startsWith('automation') ? 'automation' : 'freshness';
-    throw invalid(`asset '${options.key}': ${(error as Error).message}`, location,
-      `Write ${which}: ${which === 'automation' ? AUTOMATION_SHAPE : FRESHNESS_SHAPE}.`);
+    throw invalid(`asset '${options.key}': ${(error as Error).message}`, location, `Write freshness: ${FRESHNESS_SHAPE}.`);
   }
 }
 
@@ -223,8 +223,12 @@ export function defineAsset(
   } catch (error) {
     throw invalid(`asset '${options.key}': ${(error as Error).message}`, location, 'Fix the timeout or retry option.');
   }
-  const { freshness, automation } = resolvePolicies(options, location);
+  const freshness = resolveFreshnessOption(options, location);
   const io = resolveIo(options.key, options.io, location);
+  const automation = options.automation;
+  if (automation && typeof automation === 'object') {
+    checkCronAndZone('cron' in automation ? automation.cron : automation.onCron, automation.timezone, `asset '${options.key}' automation`, location);
+  }
   const code = extra.code ?? compute.toString();
   const definition: AssetDefinition = {
     [DEFINITION_BRAND]: 'asset',
@@ -244,7 +248,7 @@ export function defineAsset(
     metadata: options.metadata ?? {},
     allowEmpty: options.allowEmpty ?? false,
     ...(freshness ? { freshness } : {}),
-    ...(automation ? { automation } : {}),
+    ...(automation ? { automation: Object.freeze(typeof automation === 'object' ? { ...automation } : automation) as AutomationOption } : {}),
     origin: extra.origin,
     location,
     code,

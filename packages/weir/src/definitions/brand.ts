@@ -4,7 +4,7 @@
  */
 export const DEFINITION_BRAND = Symbol.for('weir.definition');
 
-export type DefinitionKind = 'asset' | 'external' | 'check' | 'resources';
+export type DefinitionKind = 'asset' | 'external' | 'check' | 'resources' | 'schedule';
 
 export function brandOf(value: unknown): DefinitionKind | undefined {
   if (!value || (typeof value !== 'object' && typeof value !== 'function')) return undefined;

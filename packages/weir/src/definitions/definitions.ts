@@ -2,6 +2,7 @@
 import type { AssetDefinition } from './asset.js';
 import type { ExternalAssetDefinition } from './external-asset.js';
 import type { ProjectConfig } from './project.js';
+import type { ScheduleDefinition } from './schedule.js';
 
 export interface Definitions {
   project: ProjectConfig;
@@ -9,4 +10,6 @@ export interface Definitions {
   externals: readonly ExternalAssetDefinition[];
   /** From `defineResources()` in the definition files: what asset functions get as `ctx.resources`. */
   resources?: Readonly<Record<string, unknown>>;
+  /** `schedule()` exports, weir.yaml's `schedules:` and the assets' `automation: { cron }`, by unique name. */
+  schedules?: readonly ScheduleDefinition[];
 }

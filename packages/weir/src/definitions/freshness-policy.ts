@@ -1,7 +1,9 @@
 /** An asset's freshness policy: how old its data may be (`{ maxLag }`), or by when after each cron tick it is due. */
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.js';
-import { cronProblem, timeZoneProblem } from './cron-pattern.js';
+import { cronProblem } from '../shared/cron.js';
+import { isTimeZone, timeZoneHint } from '../shared/time-zone.js';
+import { DEFAULT_SCHEDULE_TIMEZONE } from './schedule.js';
 
 /** As written in `asset({ freshness })`. */
 export type FreshnessOption =
@@ -44,11 +46,12 @@ export function resolveFreshness(option: FreshnessOption): FreshnessPolicy {
     if (maxLagMs <= 0) throw new Error(`freshness.maxLag must be longer than zero, got '${asText(option.maxLag)}'`);
     return Object.freeze({ kind: 'max_lag', maxLagMs, maxLag: asText(option.maxLag) });
   }
-  const problem = cronProblem(option.cron) ?? (option.timezone ? timeZoneProblem(option.timezone) : undefined);
-  if (problem) throw new Error(`freshness: ${problem}`);
+  const problem = cronProblem(option.cron);
+  if (problem) throw new Error(`freshness: cron '${option.cron}' is not valid: ${problem} (e.g. '0 6 * * *' is 06:00 every day)`);
+  if (option.timezone !== undefined && !isTimeZone(option.timezone)) throw new Error(`freshness: '${option.timezone}' is not a time zone. ${timeZoneHint(option.timezone)}`);
   const deadlineMs = durationOf('deadline', option.deadline);
   return Object.freeze({
-    kind: 'cron', cron: option.cron, timezone: option.timezone ?? 'UTC', timezoneIsDefault: option.timezone === undefined,
+    kind: 'cron', cron: option.cron, timezone: option.timezone ?? DEFAULT_SCHEDULE_TIMEZONE, timezoneIsDefault: option.timezone === undefined,
     deadlineMs, deadline: asText(option.deadline),
   });
 }

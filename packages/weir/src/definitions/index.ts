@@ -10,4 +10,5 @@ export * from './io.js';
 export * from './materialize.js';
 export * from './project.js';
 export * from './resources.js';
+export * from './schedule.js';
 export * from './loading-project.js';

@@ -1,5 +1,6 @@
 /** The project: what `weir.yaml` declares, after defaults. Loading the file is `loaders/`' job. */
 import { z } from 'zod';
+import type { ScheduleDefinition } from './schedule.js';
 
 export const settingSchema = z.union([
   z.string(), z.number(), z.boolean(),
@@ -38,6 +39,8 @@ export const projectFileSchema = z.strictObject({
     /** 'staged' (default): tests run before publishing; 'publish_then_test': dbt's order. */
     audit: z.enum(['staged', 'publish_then_test']).optional(),
   }).optional(),
+  /** Schedules of selections; each item is checked by defineSchedule (schedule.ts) with its own line. */
+  schedules: z.array(z.record(z.string(), z.unknown())).optional(),
 });
 
 export type ProjectFile = z.infer<typeof projectFileSchema>;
@@ -63,6 +66,8 @@ export interface ProjectConfig {
   warnings?: string[];
   /** The dbt project this project includes (or is: a folder with dbt_project.yml and no weir.yaml). */
   dbt?: DbtProjectConfig;
+  /** weir.yaml's `schedules:`, validated, each located at its line. */
+  schedules?: readonly ScheduleDefinition[];
 }
 
 export interface DbtProjectConfig {

@@ -3,7 +3,7 @@
  * fresh or violated (since when, by how much, what was expected). Pure, and in engine/ so both the server (asset page,
  * overview) and the freshness loop (scheduler/freshness-loop.ts, which raises the alerts) read the same verdict.
  */
-import { latestTickAtOrBefore, nextTickAfter } from '../definitions/cron-pattern.js';
+import { latestTickAtOrBefore, nextTickAfter } from '../shared/cron-ticks.js';
 import { describeFreshness, type FreshnessPolicy } from '../definitions/freshness-policy.js';
 import { formatAge } from '../shared/format-age.js';
 import type { Definitions } from '../definitions/definitions.js';

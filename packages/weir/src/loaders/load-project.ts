@@ -15,6 +15,8 @@ import { interpolateSettings, loadProjectConfig, PROJECT_FILE } from './project/
 import { compileDefinitions } from './typescript/compile-definitions.js';
 import { withDeclarationSource } from './typescript/declaration-source.js';
 import { loadDefinitionModules } from './typescript/load-definitions-modules.js';
+import { projectSchedules } from './schedules/project-schedules.js';
+import type { ScheduleDefinition } from '../definitions/schedule.js';
 import { setLoadingProject } from '../definitions/loading-project.js';
 import type { DbtAssets, ExternalAssetRelation } from './dbt/dbt-assets.js';
 import type { DbtProject } from './dbt/types.js';
@@ -66,6 +68,7 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
   let assets: readonly AssetDefinition[] = [];
   let externals: readonly ExternalAssetDefinition[] = [];
   let resources: Record<string, unknown> = {};
+  let typescriptSchedules: readonly ScheduleDefinition[] = [];
   let cached = false;
   let sourceFiles: string[] = [];
   if (entries.length) {
@@ -75,6 +78,7 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
     assets = withDeclarationSource(collected.assets, compiled.inputs);
     externals = collected.externals;
     resources = mergeResources(collected.resources);
+    typescriptSchedules = collected.schedules;
     cached = compiled.cached;
     sourceFiles = compiled.inputs;
   }
@@ -87,8 +91,9 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
     // dbt sources: relations loaded by something else, observed by each run that reads them.
     externals = [...externals, ...dbt.assets.sources];
   }
+  const schedules = projectSchedules(project, assets, externals, typescriptSchedules);
   return {
-    definitions: { project, assets, externals, resources },
+    definitions: { project, assets, externals, resources, schedules },
     cached,
     sourceFiles,
     loadMs: performance.now() - started,

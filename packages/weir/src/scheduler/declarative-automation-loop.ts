@@ -3,6 +3,7 @@
  * `automation: 'eager'` or `{ onCron }` are due, and launches each as its own run (trigger `automation`).
  */
 import { RunStatus } from '../events/index.js';
+import { automationPolicy } from '../definitions/asset-automation.js';
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { AutomationDeps } from './automation-deps.js';
 import { decideDeclarativeAutomation, type AutomatedAsset, type AutomationDecision, type MaterializationFacts } from './declarative-automation.js';
@@ -33,7 +34,7 @@ export function createDeclarativeAutomationLoop(deps: DeclarativeAutomationLoopD
       const order = new Map(graph.topologicalOrder().map((key, i) => [key, i]));
       const assets: AutomatedAsset[] = [];
       for (const asset of definitions.assets) {
-        const policy = asset.automation;
+        const policy = asset.automation === undefined ? undefined : automationPolicy(asset.automation);
         if (policy?.kind !== 'eager' && policy?.kind !== 'on_cron') continue;
         assets.push({ key: asset.key, policy, upstream: asset.upstream.filter((key) => graph.get(key)?.kind === 'asset') });
       }

@@ -8,7 +8,7 @@
  * is not the one it read. Input files (externals) are not watched here: a file sensor does that.
  */
 import type { AutomationPolicy } from '../definitions/asset-automation.js';
-import { latestTickAtOrBefore } from '../definitions/cron-pattern.js';
+import { latestTickAtOrBefore } from '../shared/cron-ticks.js';
 import { hashText } from '../shared/hash.js';
 
 /** Tags of the runs this launches (declared once; `weir/automation` is shared with the other automation kinds). */

@@ -2,7 +2,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { AssetState } from '../engine/asset-status.js';
 import type { FreshnessState } from '../engine/asset-freshness.js';
-import { describeAutomation, type AutomationPolicy } from '../definitions/asset-automation.js';
+import { automationPolicy, describeAutomation, type AutomationPolicy } from '../definitions/asset-automation.js';
 import { checkOutcomeOf } from '../events/check-outcome.js';
 import type { AssetNode } from '../graph/asset-graph.js';
 import { formatLocation } from '../shared/errors.js';
@@ -79,7 +79,7 @@ export function assetSummary(node: AssetNode, state: AssetState | undefined, roo
       };
     }),
     freshness: freshness ? freshnessView(freshness) : null,
-    automation: node.kind === 'asset' && node.definition.automation ? automationView(node.definition.automation) : null,
+    automation: node.kind === 'asset' && node.definition.automation ? automationView(automationPolicy(node.definition.automation)) : null,
   };
 }
 

@@ -192,8 +192,88 @@ export interface EventLog {
 // One small interface each; the SQL implementations are storage/sql/sql-<name>-store.ts, each with its own tables.
 // ---------------------------------------------------------------------------------------------------------------
 
+/**
+ * What became of a tick (stored strings, never renamed). LAUNCHING is written before the run is started, so a crash
+ * between the two leaves a LAUNCHING tick (judged FAILED by the next pass) rather than a tick launched twice.
+ */
+export const SCHEDULE_TICK_STATUSES = ['LAUNCHING', 'SUBMITTED', 'SKIPPED', 'FAILED'] as const;
+export type ScheduleTickStatus = (typeof SCHEDULE_TICK_STATUSES)[number];
+/** Why a tick exists: its cron ticked, or someone pressed "run now". */
+export const SCHEDULE_TICK_SOURCES = ['CRON', 'RUN_NOW'] as const;
+export type ScheduleTickSource = (typeof SCHEDULE_TICK_SOURCES)[number];
+
+/** What is stored about one schedule between passes and restarts. */
+export interface ScheduleState {
+  project: string;
+  name: string;
+  paused: boolean;
+  /** Every tick at or before this instant has been decided; null until the loop first sees the schedule. */
+  cursorMs: number | null;
+  updatedAt: number;
+}
+
+export interface ScheduleTick {
+  id: number;
+  project: string;
+  schedule: string;
+  /** The tick's instant (what `weir/tick` carries). */
+  tickAt: number;
+  source: ScheduleTickSource;
+  status: ScheduleTickStatus;
+  runId: string | null;
+  /** Why it was skipped or failed. */
+  reason: string | null;
+  /** When it was decided. */
+  decidedAt: number;
+  updatedAt: number;
+}
+
+export interface NewScheduleTick {
+  tickAt: number;
+  status: 'LAUNCHING' | 'SKIPPED';
+  reason?: string;
+  source?: ScheduleTickSource;
+}
+
+/** How a tick's launch ended. */
+export type ScheduleTickOutcome = { status: 'SUBMITTED'; runId: string } | { status: 'FAILED'; reason: string };
+
 /** Schedules: their paused/running state and every tick (time, decision, run id or why not). */
 export interface ScheduleStore {
+  /** Every stored state of the project's schedules (a schedule never paused nor evaluated has none). */
+  listStates(project: string): Promise<ScheduleState[]>;
+  getState(project: string, name: string): Promise<ScheduleState | undefined>;
+  /**
+   * Pauses or resumes. Resuming moves the cursor to `nowMs`: ticks that passed while paused are not caught up.
+   *
+   * @example
+   * await schedules.setPaused('shop', 'monthly_report', true, Date.now()) // { paused: true, … }, also after a restart
+   */
+  setPaused(project: string, name: string, paused: boolean, nowMs: number): Promise<ScheduleState>;
+  /**
+   * Records a pass's decisions for one schedule in one transaction: the ticks and the new cursor, only if the stored
+   * cursor is still `expectedCursorMs` (null: none stored). Answers the recorded ticks, or undefined when the cursor
+   * had moved (another process decided first): then nothing is recorded and nothing must be launched.
+   *
+   * @example
+   * await schedules.recordDecisions('shop', 'daily', 1772517600000, 1772604000400, [{ tickAt: 1772604000000, status: 'LAUNCHING' }], now)
+   * // [{ id: 7, status: 'LAUNCHING', tickAt: 1772604000000, … }]   (launch it, then completeTick(7, …))
+   */
+  recordDecisions(project: string, name: string, expectedCursorMs: number | null, cursorMs: number, ticks: readonly NewScheduleTick[], nowMs: number): Promise<ScheduleTick[] | undefined>;
+  /** Records one tick outside the cursor ("run now"). */
+  recordTick(project: string, name: string, tick: NewScheduleTick, nowMs: number): Promise<ScheduleTick>;
+  /** Ends a LAUNCHING tick: the run it started, or why it could not start. */
+  completeTick(tickId: number, outcome: ScheduleTickOutcome, nowMs: number): Promise<void>;
+  /**
+   * Newest first (by tick time, then id), paged: `beforeId` is the id of the last tick of the previous page.
+   *
+   * @example
+   * const page = await schedules.listTicks('shop', { schedule: 'daily', limit: 20 });
+   * await schedules.listTicks('shop', { schedule: 'daily', limit: 20, beforeId: page.at(-1)!.id }) // the next 20
+   */
+  listTicks(project: string, query?: { schedule?: string; statuses?: readonly ScheduleTickStatus[]; limit?: number; beforeId?: number }): Promise<ScheduleTick[]>;
+  /** The latest `perSchedule` ticks of every schedule of the project, newest first, in one query. */
+  latestTicks(project: string, perSchedule: number): Promise<Map<string, ScheduleTick[]>>;
 }
 
 /** Sensors: durable cursors, processed items (a file is processed once) and the history of evaluations. */

@@ -2,9 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { WeirError, WeirErrors } from '../../shared/errors.js';
+import { WeirError, WeirErrors, isWeirError } from '../../shared/errors.js';
 import { MIN_MASKED_SECRET_LENGTH, MIN_SAFE_SECRET_LENGTH } from '../../shared/redact.js';
 import { projectFileSchema, type ProjectConfig } from '../../definitions/project.js';
+import { defineSchedule, type ScheduleDefinition, type ScheduleOptions } from '../../definitions/schedule.js';
 import { lineOf } from './yaml-location.js';
 import { describeProjectFileIssues } from './project-file-issue.js';
 
@@ -63,6 +64,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
       settingSources[name] = 'default';
     } else settingSources[name] = 'unset';
   }
+  const schedules = yamlSchedules(file.schedules ?? [], (index) => ({ file: configFile, line: lineOf(doc, lineCounter, ['schedules', index]) ?? 1 }));
   const warnings = secretSettings.flatMap((name) => shortSecretWarning(name, settings[name], file.settings[name] as { env?: string }));
   return {
     name: file.name,
@@ -77,6 +79,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     secretSettings,
     settingSources,
     ...(warnings.length ? { warnings } : {}),
+    ...(schedules.length ? { schedules } : {}),
     ...(file.dbt ? {
       dbt: {
         projectDir: resolve(root, file.dbt.project_dir), target: file.dbt.target, profilesDir: file.dbt.profiles_dir ? resolve(root, file.dbt.profiles_dir) : undefined,
@@ -103,6 +106,22 @@ function shortSecretWarning(name: string, value: unknown, setting: { env?: strin
     : 'only its exact text is masked in logs, errors and the UI (its base64 form is too short to tell apart from ordinary text)';
   const where = setting.env ? `Set ${setting.env}` : `Set settings.${name}`;
   return [`${PROJECT_FILE}: secret setting '${name}' has a value of only ${length} character${length === 1 ? '' : 's'}: ${what}. ${where} to a value of at least ${MIN_SAFE_SECRET_LENGTH} characters (a real token or password; for a test value, e.g. \`openssl rand -hex 16\`).`];
+}
+
+/** `schedules:` of weir.yaml: each item as `schedule()` takes it, every bad one reported with its line. */
+function yamlSchedules(items: ReadonlyArray<Record<string, unknown>>, locationOf: (index: number) => { file: string; line: number }): ScheduleDefinition[] {
+  const schedules: ScheduleDefinition[] = [];
+  const errors: WeirError[] = [];
+  for (const [index, item] of items.entries()) {
+    try {
+      schedules.push(defineSchedule(item as unknown as ScheduleOptions, { origin: 'yaml', location: locationOf(index) }));
+    } catch (error) {
+      if (!isWeirError(error)) throw error;
+      errors.push(error);
+    }
+  }
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new WeirErrors(errors);
+  return schedules;
 }
 
 export const DBT_PROJECT_FILE = 'dbt_project.yml';

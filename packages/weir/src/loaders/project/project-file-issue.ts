@@ -60,9 +60,11 @@ const EXPECTED: Record<string, string> = {
   'dbt.profiles_dir': 'the folder holding profiles.yml',
   'dbt.vars': 'a mapping of var names to values',
   'dbt.audit': 'staged or publish_then_test',
+  schedules: 'a list of schedules, each { name, select, cron, timezone?, catchup?, tags? }',
+  'schedules.*': 'a schedule: { name, select, cron, timezone?, catchup?, tags? }',
 };
 
-const pattern = (path: ReadonlyArray<PropertyKey>) => path.map((p, i) => (i === 1 && path[0] === 'settings' ? '*' : String(p))).join('.');
+const pattern = (path: ReadonlyArray<PropertyKey>) => path.map((p, i) => (i === 1 && (path[0] === 'settings' || path[0] === 'schedules') ? '*' : String(p))).join('.');
 const shown = (path: ReadonlyArray<PropertyKey>) => path.map(String).join('.');
 
 /**

@@ -6,11 +6,13 @@ import { brandOf } from '../../definitions/brand.js';
 import type { AssetDefinition } from '../../definitions/asset.js';
 import type { ExternalAssetDefinition } from '../../definitions/external-asset.js';
 import type { ResourcesDefinition } from '../../definitions/resources.js';
+import type { ScheduleDefinition } from '../../definitions/schedule.js';
 
 export interface CollectedDefinitions {
   assets: AssetDefinition[];
   externals: ExternalAssetDefinition[];
   resources: ResourcesDefinition[];
+  schedules: ScheduleDefinition[];
 }
 
 function collect(value: unknown, into: CollectedDefinitions, seen: Set<unknown>, depth = 0): void {
@@ -25,6 +27,9 @@ function collect(value: unknown, into: CollectedDefinitions, seen: Set<unknown>,
   } else if (brand === 'resources') {
     seen.add(value);
     into.resources.push(value as ResourcesDefinition);
+  } else if (brand === 'schedule') {
+    seen.add(value);
+    into.schedules.push(value as ScheduleDefinition);
   } else if (Array.isArray(value)) {
     for (const item of value) collect(item, into, seen, depth + 1);
   } else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
@@ -46,7 +51,7 @@ export function userFrame(error: unknown, userFiles: string[]): SourceLocation |
 }
 
 export async function loadDefinitionModules(modules: string[], sourceFiles: string[]): Promise<CollectedDefinitions> {
-  const collected: CollectedDefinitions = { assets: [], externals: [], resources: [] };
+  const collected: CollectedDefinitions = { assets: [], externals: [], resources: [], schedules: [] };
   const seen = new Set<unknown>();
   for (const [index, modulePath] of modules.entries()) {
     let exports: Record<string, unknown>;

@@ -4,6 +4,7 @@ import { WeirError } from '../../shared/errors.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { runListIndexesMigration } from './migrations/0002-run-list-indexes.js';
 import { runExecutorMigration } from './migrations/0003-run-executor.js';
+import { scheduleMigration } from './migrations/0004-schedules.js';
 import type { SqlFlavor } from './sql-flavor.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -16,13 +17,14 @@ export const MIGRATION_LOCK_TABLE = 'weir_migration_lock';
  * In code rather than read from a folder so the bundled CLI needs no migration files beside it.
  *
  * @example
- * Object.keys(weirMigrations(sqliteFlavor)) // ['0001_initial', '0002_run_list_indexes', '0003_run_executor']
+ * Object.keys(weirMigrations(sqliteFlavor)) // ['0001_initial', '0002_run_list_indexes', '0003_run_executor', '0004_schedules', …]
  */
 export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(flavor),
     '0002_run_list_indexes': runListIndexesMigration(),
     '0003_run_executor': runExecutorMigration(),
+    '0004_schedules': scheduleMigration(flavor),
   };
 }
 
