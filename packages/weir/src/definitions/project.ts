@@ -1,6 +1,7 @@
 /** The project: what `weir.yaml` declares, after defaults. Loading the file is `loaders/`' job. */
 import { z } from 'zod';
 import type { ScheduleDefinition } from './schedule.js';
+import { alertsFileSchema, type AlertsConfig } from './alerts-config.js';
 
 export const settingSchema = z.union([
   z.string(), z.number(), z.boolean(),
@@ -41,6 +42,8 @@ export const projectFileSchema = z.strictObject({
   }).optional(),
   /** Schedules of selections; each item is checked by defineSchedule (schedule.ts) with its own line. */
   schedules: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** Channels (Teams, Slack, ntfy, webhook, e-mail) and the rules that route events to them. */
+  alerts: alertsFileSchema.optional(),
 });
 
 export type ProjectFile = z.infer<typeof projectFileSchema>;
@@ -68,6 +71,8 @@ export interface ProjectConfig {
   dbt?: DbtProjectConfig;
   /** weir.yaml's `schedules:`, validated, each located at its line. */
   schedules?: readonly ScheduleDefinition[];
+  /** `alerts:` with its settings resolved; absent when weir.yaml has none. */
+  alerts?: AlertsConfig;
 }
 
 export interface DbtProjectConfig {
@@ -89,6 +94,8 @@ export interface DbtProjectConfig {
  * secretValues({ settings: { api_key: 'k-123456789', pin: 12345678, dir: 'in' }, secretSettings: ['api_key', 'pin'] })
  * // ['k-123456789', '12345678']
  */
-export function secretValues(project: Pick<ProjectConfig, 'settings' | 'secretSettings'>): string[] {
-  return project.secretSettings.map((name) => project.settings[name]).filter((v) => typeof v === 'string' || typeof v === 'number').map(String);
+export function secretValues(project: Pick<ProjectConfig, 'settings' | 'secretSettings'> & { alerts?: AlertsConfig }): string[] {
+  const settings = project.secretSettings.map((name) => project.settings[name]).filter((v) => typeof v === 'string' || typeof v === 'number').map(String);
+  // Alert channel URLs, tokens and passwords are masked even when weir.yaml wrote them in place (it warns about that).
+  return [...settings, ...(project.alerts?.channels.flatMap((c) => c.secrets) ?? [])];
 }

@@ -8,3 +8,4 @@ export * from './run-fold.js';
 export * from './step-summary.js';
 export * from './step-vocabulary.js';
 export * from './alert-signal.js';
+export * from './alert-message.js';

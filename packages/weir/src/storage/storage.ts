@@ -4,7 +4,7 @@
  * `check_evaluations` are indexes derived from events inside the same transaction as the event insert.
  */
 import type {
-  AlertSignal, CheckEvaluationData, EventRecord, EventType, MaterializationData, NewEvent, NewRun, ObservationData, Run, RunFilter,
+  AlertMessage, AlertSignal, CheckEvaluationData, DeliveryStatus, EventRecord, EventType, MaterializationData, NewEvent, NewRun, ObservationData, Run, RunFilter,
   RunStatus,
 } from '../events/index.js';
 
@@ -284,10 +284,98 @@ export interface SensorStore {
 export interface BackfillStore {
 }
 
-/** Alerts: open problems (sent once, then once resolved) and every delivery attempt. */
+/** Alerts: signals from automation, open problems (sent once, then once resolved), the router's cursor and deliveries. */
 export interface AlertStore {
   /** Records a problem or its resolution raised by automation (schedules, sensors, freshness, backfills) for the router. */
   recordSignal(signal: AlertSignal): Promise<void>;
+  /**
+   * Signals with an id above `afterId`, oldest first.
+   *
+   * @example
+   * await alerts.signalsAfter(0, { project: 'shop' }) // [{ id: 1, kind: 'SCHEDULE_ERRORED', subject: 'monthly_report', … }]
+   */
+  signalsAfter(afterId: number, query?: { project?: string; limit?: number }): Promise<StoredAlertSignal[]>;
+  /** Where the router of a project stopped: the last event id and signal id it routed (0 and 0 before its first pass). */
+  routerCursor(project: string): Promise<AlertRouterCursor | undefined>;
+  /** The open problems of a project: what the router has sent and not yet sent resolved. */
+  openProblems(project: string): Promise<OpenAlertProblem[]>;
+  /**
+   * Records one pass of the router in one transaction: its new cursor, the problems it opened (or re-sent), those it
+   * resolved, and the deliveries it created (PENDING). A process that stops mid-pass routes the same events again.
+   *
+   * @example
+   * await alerts.commitRouting({ project: 'shop', cursor: { eventId: 63, signalId: 2 }, opened: [problem], resolved: [], deliveries: [delivery] })
+   */
+  commitRouting(pass: AlertRoutingPass): Promise<void>;
+  /**
+   * PENDING deliveries whose next attempt is due at `nowMs`, oldest first: what the sender sends in a pass. After a
+   * restart these are the deliveries not yet sent or still being retried.
+   */
+  dueDeliveries(nowMs: number, query?: { project?: string; limit?: number }): Promise<StoredAlertDelivery[]>;
+  /**
+   * The earliest next attempt of a PENDING delivery (undefined when none): how long the sender may sleep.
+   */
+  nextDueAt(project?: string): Promise<number | undefined>;
+  /** Records an attempt: its outcome (PENDING again while retries remain), the attempt count, the next attempt, the error (redacted). */
+  recordAttempt(deliveryId: string, attempt: AlertDeliveryAttempt): Promise<void>;
+  /** Newest first. */
+  listDeliveries(query?: { project?: string; channel?: string; limit?: number }): Promise<StoredAlertDelivery[]>;
+  getDelivery(deliveryId: string): Promise<StoredAlertDelivery | undefined>;
+}
+
+export interface StoredAlertSignal extends AlertSignal { id: number }
+
+export interface AlertRouterCursor {
+  eventId: number;
+  signalId: number;
+}
+
+/** One rule's open problem: sent once (and again every `repeat`), then once more when resolved. */
+export interface OpenAlertProblem {
+  project: string;
+  rule: string;
+  problemKey: string;
+  openedAt: number;
+  lastSentAt: number;
+  /** What was sent: re-sent as is by a repeat. */
+  message: AlertMessage;
+}
+
+export interface AlertRoutingPass {
+  project: string;
+  cursor: AlertRouterCursor;
+  /** Inserted, or updated (lastSentAt, message) when already open. */
+  opened: OpenAlertProblem[];
+  resolved: Array<{ rule: string; problemKey: string }>;
+  deliveries: NewAlertDelivery[];
+}
+
+export interface NewAlertDelivery {
+  deliveryId: string;
+  project: string;
+  channel: string;
+  rule: string;
+  problemKey: string | null;
+  message: AlertMessage;
+  createdAt: number;
+}
+
+export interface StoredAlertDelivery extends NewAlertDelivery {
+  status: DeliveryStatus;
+  attempts: number;
+  /** When the next attempt is due (PENDING only). */
+  nextAttemptAt: number | null;
+  /** The last attempt's error, already redacted of every secret. */
+  lastError: string | null;
+  updatedAt: number;
+}
+
+export interface AlertDeliveryAttempt {
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  error: string | null;
+  at: number;
 }
 
 /** Leases: one holder at a time for a named job (`automation`: the process that ticks schedules). */

@@ -8,6 +8,7 @@ import { projectFileSchema, type ProjectConfig } from '../../definitions/project
 import { defineSchedule, type ScheduleDefinition, type ScheduleOptions } from '../../definitions/schedule.js';
 import { lineOf } from './yaml-location.js';
 import { describeProjectFileIssues } from './project-file-issue.js';
+import { resolveAlerts } from './load-alerts-config.js';
 
 export const PROJECT_FILE = 'weir.yaml';
 
@@ -66,6 +67,15 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
   }
   const schedules = yamlSchedules(file.schedules ?? [], (index) => ({ file: configFile, line: lineOf(doc, lineCounter, ['schedules', index]) ?? 1 }));
   const warnings = secretSettings.flatMap((name) => shortSecretWarning(name, settings[name], file.settings[name] as { env?: string }));
+  const alerts = file.alerts && resolveAlerts(file.alerts, {
+    settings, settingSources, secretSettings, file: PROJECT_FILE, lineOf: (path) => lineOf(doc, lineCounter, path),
+    settingEnv: Object.fromEntries(Object.entries(file.settings).map(([name, s]) => [name, typeof s === 'object' ? s.env : undefined])),
+  });
+  if (alerts?.errors.length) {
+    const errors = alerts.errors.map((e) => new WeirError(e.summary, { code: e.code, location: { file: configFile, line: e.location?.line ?? 1 }, hint: e.hint }));
+    throw errors.length === 1 ? errors[0]! : new WeirErrors(errors);
+  }
+  if (alerts) warnings.push(...alerts.warnings);
   return {
     name: file.name,
     description: file.description,
@@ -80,6 +90,7 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     settingSources,
     ...(warnings.length ? { warnings } : {}),
     ...(schedules.length ? { schedules } : {}),
+    ...(alerts ? { alerts: alerts.config } : {}),
     ...(file.dbt ? {
       dbt: {
         projectDir: resolve(root, file.dbt.project_dir), target: file.dbt.target, profilesDir: file.dbt.profiles_dir ? resolve(root, file.dbt.profiles_dir) : undefined,

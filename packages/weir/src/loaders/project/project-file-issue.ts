@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { closestNames } from '../../shared/suggest.js';
 import { projectFileSchema, settingSchema } from '../../definitions/project.js';
+import { ALERT_CHANNEL_TYPES, ALERT_EVENT_KINDS, alertChannelSchema, alertRuleSchema } from '../../definitions/alerts-config.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -37,6 +38,11 @@ const TOP_KEYS = Object.keys(projectFileSchema.shape);
 const DBT_KEYS = Object.keys(projectFileSchema.shape.dbt.unwrap().shape);
 const SETTING_KEYS = Object.keys((settingSchema.options[3] as z.ZodObject).shape);
 
+const ALERT_KEYS = ['channels', 'rules'];
+const ALERT_RULE_KEYS = Object.keys(alertRuleSchema.shape);
+/** The keys of each channel type, read from its branch of the schema. */
+const ALERT_CHANNEL_KEYS = Object.fromEntries(alertChannelSchema.options.map((o) => [o.shape.type.value, Object.keys(o.shape)])) as Record<string, string[]>;
+
 const SETTING_SHAPE = `a value (text, a number, true or false) or { ${SETTING_KEYS.join(', ')} }`;
 
 /** What each key must be, by its path with `*` for a setting name. */
@@ -60,11 +66,30 @@ const EXPECTED: Record<string, string> = {
   'dbt.profiles_dir': 'the folder holding profiles.yml',
   'dbt.vars': 'a mapping of var names to values',
   'dbt.audit': 'staged or publish_then_test',
+  alerts: 'a mapping with channels and rules',
+  'alerts.channels': 'a mapping of channel names to channels ({ type: teams|slack|ntfy|webhook|email, … })',
+  'alerts.channels.*': `a channel: { type: ${ALERT_CHANNEL_TYPES.join('|')}, … }`,
+  'alerts.channels.*.type': ALERT_CHANNEL_TYPES.join(', '),
+  'alerts.channels.*.url': 'an http(s) URL, or { setting: NAME } (a secret setting holding it)',
+  'alerts.channels.*.token': 'text, or { setting: NAME }',
+  'alerts.channels.*.secret': 'text (whsec_… base64), or { setting: NAME }',
+  'alerts.channels.*.password': 'text, or { setting: NAME }',
+  'alerts.channels.*.to': 'an e-mail address or a list of them',
+  'alerts.rules': 'a list of rules ({ name, on, channels, … })',
+  'alerts.rules.*': 'a rule: { name, on: [kinds], channels: [names], select?, tags?, group?, owner?, severity?, run_longer_than?, repeat? }',
+  'alerts.rules.*.on': `a list of event kinds (${ALERT_EVENT_KINDS.join(', ')})`,
+  'alerts.rules.*.on.*': ALERT_EVENT_KINDS.join(', '),
+  'alerts.rules.*.channels': 'a list of channel names declared under alerts.channels',
+  'alerts.rules.*.severity': 'error or warn',
+  'alerts.rules.*.run_longer_than': 'a duration such as 30m',
+  'alerts.rules.*.repeat': 'a duration such as 4h',
   schedules: 'a list of schedules, each { name, select, cron, timezone?, catchup?, tags? }',
   'schedules.*': 'a schedule: { name, select, cron, timezone?, catchup?, tags? }',
 };
 
-const pattern = (path: ReadonlyArray<PropertyKey>) => path.map((p, i) => (i === 1 && (path[0] === 'settings' || path[0] === 'schedules') ? '*' : String(p))).join('.');
+const pattern = (path: ReadonlyArray<PropertyKey>) => path.map((p, i) => (
+  (i === 1 && (path[0] === 'settings' || path[0] === 'schedules')) || (i === 2 && path[0] === 'alerts') || (i === 3 && path[1] === 'rules' && path[2] !== undefined && typeof p === 'number') ? '*' : String(p)
+)).join('.');
 const shown = (path: ReadonlyArray<PropertyKey>) => path.map(String).join('.');
 
 /**
@@ -86,10 +111,17 @@ export function describeFound(value: unknown): string {
 }
 
 /** The allowed keys of the mapping at `path`, and how to name it in a message. */
-function keysAt(path: ReadonlyArray<PropertyKey>): { keys: string[]; where: string } | undefined {
+function keysAt(path: ReadonlyArray<PropertyKey>, input: unknown): { keys: string[]; where: string } | undefined {
   if (path.length === 0) return { keys: TOP_KEYS, where: '' };
   if (path.length === 1 && path[0] === 'dbt') return { keys: DBT_KEYS, where: ' in dbt' };
   if (path.length === 2 && path[0] === 'settings') return { keys: SETTING_KEYS, where: ` in setting '${String(path[1])}'` };
+  if (path.length === 1 && path[0] === 'alerts') return { keys: ALERT_KEYS, where: ' in alerts' };
+  if (path.length === 3 && path[0] === 'alerts' && path[1] === 'rules') return { keys: ALERT_RULE_KEYS, where: ` in alert rule ${Number(path[2]) + 1}` };
+  if (path.length === 3 && path[0] === 'alerts' && path[1] === 'channels') {
+    const type = (valueAt(input, ['alerts', 'channels', String(path[2])]) as { type?: unknown } | undefined)?.type;
+    const keys = ALERT_CHANNEL_KEYS[String(type)];
+    return keys ? { keys, where: ` in alert channel '${String(path[2])}' (type ${String(type)})` } : undefined;
+  }
   return undefined;
 }
 
@@ -107,7 +139,7 @@ export function describeProjectFileIssue(issue: Issue, input: unknown): ProjectF
   const expected = EXPECTED[pattern(path)];
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const allowed = keysAt(path);
+      const allowed = keysAt(path, input);
       return issue.keys.map((name) => {
         const close = allowed ? closestNames(name, allowed.keys, 1) : [];
         const list = allowed ? `Allowed keys${allowed.where}: ${allowed.keys.join(', ')}.` : '';
@@ -133,6 +165,11 @@ export function describeProjectFileIssue(issue: Issue, input: unknown): ProjectF
       return [{ summary: `'${key}' is ${describeFound(found).replace(/^the text /, '')}; allowed values: ${allowed.join(', ')}`, hint: close.length ? `Did you mean '${close[0]}'?` : `Use one of: ${allowed.join(', ')}.`, path }];
     }
     case 'invalid_union': {
+      // A required key whose value may take several shapes (`url: text | { setting }`), missing.
+      if (found === undefined && path.length > 1) {
+        const parent = path.slice(0, -1);
+        return [{ summary: `'${shown(parent)}' needs '${String(path[path.length - 1])}'`, hint: expected ? `Add ${key}: ${expected}.` : `Add ${key}.`, path: parent, missing: key }];
+      }
       // An object given where a union accepts one: the object branch's own problem (an unknown key, a bad default).
       if (found && typeof found === 'object' && !Array.isArray(found)) {
         const branch = issue.errors.find((issues) => !issues.some((i) => i.code === 'invalid_type' && i.path.length === 0));

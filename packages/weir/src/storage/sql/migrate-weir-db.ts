@@ -5,6 +5,7 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { runListIndexesMigration } from './migrations/0002-run-list-indexes.js';
 import { runExecutorMigration } from './migrations/0003-run-executor.js';
 import { scheduleMigration } from './migrations/0004-schedules.js';
+import { alertsMigration } from './migrations/0006-alerts.js';
 import type { SqlFlavor } from './sql-flavor.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -25,6 +26,7 @@ export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
     '0002_run_list_indexes': runListIndexesMigration(),
     '0003_run_executor': runExecutorMigration(),
     '0004_schedules': scheduleMigration(flavor),
+    '0006_alerts': alertsMigration(flavor),
   };
 }
 
