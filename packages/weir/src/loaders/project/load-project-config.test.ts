@@ -59,7 +59,7 @@ describe('weir.yaml errors', () => {
   });
 
   it('an unknown key with nothing close still lists the allowed keys', () => {
-    const e = one('name: shop\nschedule: daily\n');
+    const e = one('name: shop\ncadence: daily\n'); // (not 'schedule:', now close to 'schedules:')
     assert.equal(e.location?.line, 2);
     assert.doesNotMatch(e.hint!, /Did you mean/);
     assert.match(e.hint!, /^Allowed keys: name, /);
