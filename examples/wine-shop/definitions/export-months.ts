@@ -40,8 +40,7 @@ export function monthOf(ms: number): string {
  */
 export function exportMonths(projectRoot: string, dataDir: string, nowMs = Date.now()): ExportMonth[] {
   const root = resolve(projectRoot, dataDir);
-  if (!existsSync(root)) return [];
-  const months = readdirSync(root, { withFileTypes: true })
+  const months = (existsSync(root) ? readdirSync(root, { withFileTypes: true }) : [])
     .filter((entry) => entry.isDirectory() && MONTH_KEY.test(entry.name) && existsSync(join(root, entry.name, ERP_FILE)))
     .map((entry) => ({ key: entry.name, dir: join(root, entry.name), sub: `${entry.name}/` }))
     .sort((a, b) => a.key.localeCompare(b.key));

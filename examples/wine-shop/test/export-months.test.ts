@@ -39,3 +39,10 @@ describe('export months', () => {
     assert.equal(previousMonth('2025-10'), '2025-09');
   });
 });
+
+describe('no exports at all', () => {
+  it('is this month, so the run can say which file is missing', () => {
+    assert.deepEqual(exportMonths(root, 'nowhere', NOW).map((m) => [m.key, m.flat]), [['2026-03', true]]);
+    assert.equal(chooseMonth(exportMonths(root, 'nowhere', NOW), 'latest', 'nowhere').key, '2026-03');
+  });
+});

@@ -160,7 +160,9 @@ describe('wine shop on damaged real exports', { skip: real ? false : SKIP }, () 
       assert.match(line, what);
       assert.match(line, /Re-export it from Excel as \.xlsx/);
       assert.equal(info.steps.find((s) => s.key === 'erp_raw')!.status, 'failed');
-      assert.equal(run.stderr.trim(), '', 'nothing on stderr');
+      // The one expected line: the example's alert channel is disabled while WINE_SHOP_ALERT_URL is unset.
+      const stderr = run.stderr.split('\n').filter((l) => l.trim() && !/^warning weir\.yaml:\d+: alert channel 'shop_hook' is disabled/.test(l));
+      assert.deepEqual(stderr, [], 'nothing else on stderr');
       await assertPublishedUntouched();
     });
   }

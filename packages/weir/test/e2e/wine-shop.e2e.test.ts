@@ -180,8 +180,8 @@ describe('wine shop on generated exports (seed 3)', () => {
     const selected = await weir(['run', '-s', 'revenue+', '--project', project], { env });
     assert.equal(selected.code, 0, selected.stdout + selected.stderr);
     const info = await weirJson<RunInfoJson>(['run-info', runIdOf(selected.stdout), '--project', project]);
-    assert.deepEqual(info.run.stepKeys.sort(), ['revenue', 'revenue_report']);
-    assert.deepEqual(info.materializations.map((m) => m.assetKey).sort(), ['revenue', 'revenue_report']);
+    assert.deepEqual(info.run.stepKeys.sort(), ['month_over_month', 'monthly_figures', 'revenue', 'revenue_report']);
+    assert.deepEqual(info.materializations.map((m) => m.assetKey).sort(), ['month_over_month', 'monthly_figures', 'revenue', 'revenue_report']);
     assert.equal(info.checks.find((c) => c.checkName === 'total_revenue')?.observed, expected.total_revenue);
     assert.deepEqual(readFileSync(join(project, `${OUT}/premium_wines.csv`)), before, 'unselected output untouched');
   });
@@ -189,7 +189,7 @@ describe('wine shop on generated exports (seed 3)', () => {
   describe('after the web export changes', () => {
     let assets: Map<string, AssetJson>;
     let beforeObserving: Map<string, AssetJson>;
-    const webDownstream = ['web_raw', 'web_with_sku', 'web_clean', 'merged', 'ordinary_wines', 'premium_wines', 'revenue', 'revenue_report'];
+    const webDownstream = ['web_raw', 'web_with_sku', 'web_clean', 'merged', 'ordinary_wines', 'premium_wines', 'revenue', 'revenue_report', 'monthly_figures', 'month_over_month'];
 
     before(async () => {
       const other = join(temp.make('weir-wine-seed4-'), 'data');
