@@ -14,4 +14,10 @@ export {
   schedule, type AutomationOption, type CatchupPolicy, type ScheduleDefinition, type ScheduleOptions,
 } from './definitions/schedule.js';
 export { projectRoot, projectSettings } from './definitions/loading-project.js';
+export {
+  timePartitions, staticPartitions, multiPartitions,
+  type PartitionsDefinition, type TimePartitionsDefinition, type StaticPartitionsDefinition, type MultiPartitionsDefinition,
+  type TimePartitionsOptions, type PartitionContext, type PartitionWindow, type TimeUnit,
+} from './definitions/partitions.js';
+export type { PartitionMappingOption } from './definitions/partition-mapping.js';
 export { WeirError } from './shared/errors.js';

@@ -12,3 +12,5 @@ export * from './project.js';
 export * from './resources.js';
 export * from './schedule.js';
 export * from './loading-project.js';
+export * from './partitions.js';
+export * from './partition-mapping.js';
