@@ -9,20 +9,20 @@ import { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
 import type { AssetDefinition } from '../definitions/asset.js';
 import type { Definitions } from '../definitions/definitions.js';
 import type { ProjectConfig } from '../definitions/project.js';
-import type { AlertSignal, Run } from '../events/index.js';
+import type { Run } from '../events/index.js';
 import { inProcessLauncher, type InProcessLauncher } from '../engine/in-process-launcher.js';
 import type { LaunchRequest } from '../engine/run-launcher.js';
 import { buildAssetGraph } from '../graph/asset-graph.js';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
-import type { Storage } from '../storage/storage.js';
+import type { Storage, StoredAlertSignal } from '../storage/storage.js';
 import type { AutomationDeps, AutomationLogLine } from './automation-deps.js';
 
 export interface AutomationFixture {
   deps: AutomationDeps;
   storage: Storage;
   launcher: InProcessLauncher;
-  /** Every alert signal recorded through deps.storage.alerts, in order. */
-  signals: AlertSignal[];
+  /** Every alert signal recorded in the store, oldest first. */
+  signals(): Promise<StoredAlertSignal[]>;
   logs: AutomationLogLine[];
   /** Launches (trigger 'cli' unless given) and waits for every run to end. */
   runToEnd(request: Partial<LaunchRequest>): Promise<Run>;
@@ -41,17 +41,14 @@ export async function openAutomationFixture(assets: AssetDefinition[]): Promise<
   const storage = await openSqliteStorage(':memory:');
   const warehouse = await DuckDbWarehouse.open(project.warehousePath);
   const launcher = inProcessLauncher({ project: () => snapshot, storage, warehouse: async () => warehouse });
-  const signals: AlertSignal[] = [];
   const logs: AutomationLogLine[] = [];
-  // The real store, with a record of what went through it: the alerts branch's AlertStore keeps signals in its own
-  // table; until then this is how the tests see them. merge: read them back from storage.alerts once it can list them.
-  const alerts = { recordSignal: async (signal: AlertSignal) => { signals.push(signal); await storage.alerts.recordSignal(signal); } };
   const deps: AutomationDeps = {
-    project: () => snapshot, storage: Object.assign(Object.create(storage) as Storage, { alerts }), launcher,
+    project: () => snapshot, storage, launcher,
     warehouse: async () => warehouse, log: (line) => { logs.push(line); },
   };
   return {
-    deps, storage, launcher, signals, logs,
+    deps, storage, launcher, logs,
+    signals: () => storage.alerts.signalsAfter(0, { project: project.name }),
     async runToEnd(request) {
       const run = await launcher.launch({ trigger: 'cli', ...request });
       await launcher.idle();
