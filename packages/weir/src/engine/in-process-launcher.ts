@@ -1,6 +1,7 @@
 /** A RunLauncher that runs in this process with engine.launchRun: what `weir dev` and the server's tests use. */
 import type { EventRecord, Run } from '../events/index.js';
 import { launchRun, type LaunchRunOptions, type LaunchedRun } from './launch-run.js';
+import { RunSlots } from './run-slots.js';
 import type { Storage } from '../storage/storage.js';
 import type { LaunchRequest, RunLauncher } from './run-launcher.js';
 import type { Definitions } from '../definitions/definitions.js';
@@ -13,6 +14,8 @@ export interface InProcessLauncherOptions {
   /** Opened on first launch by the caller (the warehouse file admits one writer process). */
   warehouse: () => Promise<LaunchRunOptions['warehouse']>;
   concurrency?: number;
+  /** How many runs execute at once (`max_concurrent_runs`), read at each decision; default: the project's, else no limit. */
+  maxConcurrentRuns?: () => number | undefined;
   resources?: Record<string, unknown>;
   /** Called when a run ends, or fails outside any step (e.g. storage errors). */
   onRunFinished?: (result: LaunchedRun) => void;
@@ -24,7 +27,19 @@ export interface InProcessLauncher extends RunLauncher {
   subscribe(listener: (event: EventRecord) => void): () => void;
   /** Runs started and not finished. */
   running(): string[];
-  /** Resolves when every run it started has finished: for shutdown and tests. */
+  /** Runs recorded and waiting for a slot (`max_concurrent_runs`), first to start first. */
+  queued(): string[];
+  /**
+   * Executes a run recorded QUEUED by a serving process that stopped before starting it: it joins the queue like a new
+   * run. Resolves once it is queued here.
+   */
+  adopt(run: Run): Promise<void>;
+  /**
+   * The process is stopping: queued runs stay QUEUED for the next serving process, and nothing new starts; the runs
+   * started go on (cancel them to stop them).
+   */
+  closeQueue(): void;
+  /** Resolves when every run it started has finished (and every queued run has been left): for shutdown and tests. */
   idle(): Promise<void>;
 }
 
@@ -38,37 +53,50 @@ export interface InProcessLauncher extends RunLauncher {
 export function inProcessLauncher(options: InProcessLauncherOptions): InProcessLauncher {
   const active = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
   const listeners = new Set<(event: EventRecord) => void>();
+  const slots = new RunSlots(options.maxConcurrentRuns ?? (() => options.project().definitions.project.maxConcurrentRuns));
+
+  async function start(request: LaunchRequest, recorded?: Run): Promise<Run> {
+    const { definitions: served, graph } = options.project();
+    const { settings, concurrency, ...launch } = request;
+    // Settings for this run only: the served definitions stay as they are for every other run.
+    const definitions = settings ? { ...served, project: { ...served.project, settings: { ...served.project.settings, ...settings } } } : served;
+    const warehouse = await options.warehouse();
+    const controller = new AbortController();
+    return new Promise<Run>((resolve, reject) => {
+      let runId: string | undefined;
+      // `done` is set just below; onRunCreated may be called before launchRun returns (an adopted run is recorded already).
+      const entry: { controller: AbortController; done: Promise<unknown> } = { controller, done: Promise.resolve() };
+      const done: Promise<LaunchedRun> = launchRun({
+        definitions, graph, storage: options.storage, warehouse, ...launch, ...(recorded ? { recorded } : {}),
+        concurrency: concurrency ?? options.concurrency ?? definitions.project.concurrency, resources: options.resources, signal: controller.signal,
+        // Called once the run is recorded, before it starts: the HTTP answer goes out here, the run goes on.
+        onRunCreated: (run) => {
+          runId = run.runId;
+          active.set(run.runId, entry);
+          resolve(run);
+        },
+        // Recorded QUEUED; starts when a slot of max_concurrent_runs is free (a cancel meanwhile ends it unstarted).
+        admit: (run, signal) => slots.admit(run.runId, signal),
+        onEvent: (event) => { for (const listener of listeners) listener(event); },
+      });
+      entry.done = done;
+      done.then((result) => {
+        active.delete(result.runId);
+        slots.release(result.runId);
+        options.onRunFinished?.(result);
+      }, (error: unknown) => {
+        if (runId === undefined) return reject(error); // nothing recorded: the caller gets the error
+        active.delete(runId);
+        slots.release(runId);
+        options.onRunError?.(runId, error);
+      });
+    });
+  }
 
   return {
-    async launch(request: LaunchRequest): Promise<Run> {
-      const { definitions: served, graph } = options.project();
-      const { settings, concurrency, ...launch } = request;
-      // Settings for this run only: the served definitions stay as they are for every other run.
-      const definitions = settings ? { ...served, project: { ...served.project, settings: { ...served.project.settings, ...settings } } } : served;
-      const warehouse = await options.warehouse();
-      const controller = new AbortController();
-      return new Promise<Run>((resolve, reject) => {
-        let runId: string | undefined;
-        const done: Promise<LaunchedRun> = launchRun({
-          definitions, graph, storage: options.storage, warehouse, ...launch,
-          concurrency: concurrency ?? options.concurrency ?? definitions.project.concurrency, resources: options.resources, signal: controller.signal,
-          // Called once the run is recorded, before it starts: the HTTP answer goes out here, the run goes on.
-          onRunCreated: (run) => {
-            runId = run.runId;
-            active.set(run.runId, { controller, done });
-            resolve(run);
-          },
-          onEvent: (event) => { for (const listener of listeners) listener(event); },
-        });
-        done.then((result) => {
-          active.delete(result.runId);
-          options.onRunFinished?.(result);
-        }, (error: unknown) => {
-          if (runId === undefined) return reject(error); // nothing recorded: the caller gets the error
-          active.delete(runId);
-          options.onRunError?.(runId, error);
-        });
-      });
+    launch: (request) => start(request),
+    async adopt(run) {
+      await start({ trigger: run.trigger }, run);
     },
     async cancel(runId) {
       const entry = active.get(runId);
@@ -80,7 +108,9 @@ export function inProcessLauncher(options: InProcessLauncherOptions): InProcessL
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    running: () => [...active.keys()],
+    running: () => slots.running().filter((id) => active.has(id)),
+    queued: () => slots.queued(),
+    closeQueue: () => slots.close(),
     async idle() {
       while (active.size) await Promise.allSettled([...active.values()].map((a) => a.done));
     },

@@ -1,6 +1,7 @@
 /** Launching a run: select assets, plan, record the run, execute. What the CLI, the server and tests all call. */
 import type { Definitions } from '../definitions/definitions.js';
-import type { Run, RunTrigger } from '../events/index.js';
+import { EventType, RunStatus, type Run, type RunTrigger } from '../events/index.js';
+import { plural } from '../shared/plural.js';
 import type { Storage } from '../storage/storage.js';
 import type { WarehouseAccess } from './warehouse-access.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
@@ -44,7 +45,21 @@ export interface LaunchRunOptions {
   partition?: string;
   /** The clock partitions are judged by; default now. */
   nowMs?: number;
+  /**
+   * A run already recorded (QUEUED) to execute instead of recording a new one: a queued run adopted by the next serving
+   * process. Its stored step keys are the plan; select, exclude, stepKeys, trigger, tags and parents are ignored.
+   */
+  recorded?: Run;
+  /**
+   * Awaited once the run is recorded, with its executor and heartbeat (so `weir cancel` reaches it), before it starts:
+   * the queue of `max_concurrent_runs` holds the run here. Resolves 'start', or 'cancel' to end it CANCELED without
+   * starting, or 'leave' to return with the run still QUEUED (the process is stopping; the next one adopts it).
+   */
+  admit?: (run: Run, signal: AbortSignal) => Promise<AdmitDecision>;
 }
+
+/** What the queue decided for a recorded run: see LaunchRunOptions.admit. */
+export type AdmitDecision = 'start' | 'cancel' | 'leave';
 
 export interface LaunchedRun extends RunResult {
   run: Run;
@@ -65,7 +80,9 @@ export function selectionText(options: Pick<LaunchRunOptions, 'select' | 'exclud
 }
 
 export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun> {
-  const selected = options.stepKeys
+  const selected = options.recorded
+    ? new Set(options.recorded.stepKeys)
+    : options.stepKeys
     ? new Set(options.stepKeys)
     // The project root: `path:` selectors are relative to it, not to this process's working directory (the server's).
     : selectAssets(options.graph, { select: options.select, exclude: options.exclude, root: options.definitions.project.root });
@@ -74,10 +91,11 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
   // Decided before anything is recorded: a wrong partition never starts a run.
   const assetsByKey = new Map(options.definitions.assets.map((a) => [a.key, a]));
   const planned = plan.steps.flatMap((s) => assetsByKey.get(s.key) ?? []);
-  const partition = resolveRunPartition(planned, options.partition, nowMs).key;
+  // A queued run adopted by the next process keeps the partition it was recorded with.
+  const partition = resolveRunPartition(planned, options.partition ?? options.recorded?.tags[PARTITION_TAG], nowMs).key;
   const project = options.definitions.project.name;
-  const runId = newRunId();
-  const run = await options.storage.runs.createRun({
+  const runId = options.recorded?.runId ?? newRunId();
+  const run = options.recorded ?? await options.storage.runs.createRun({
     runId,
     project,
     trigger: options.trigger ?? 'cli',
@@ -98,6 +116,8 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
   const heartbeat = startRunHeartbeat(options.storage.runs, runId, { onStop: () => stopRequested.abort() });
   const signal = options.signal ? AbortSignal.any([options.signal, stopRequested.signal]) : stopRequested.signal;
   try {
+    const admitted = options.admit ? await options.admit(run, signal) : 'start';
+    if (admitted !== 'start') return await endUnstarted(options.storage, run, plan, admitted);
     const result = await executeRun({
       runId, definitions: options.definitions, plan, storage: options.storage, warehouse: options.warehouse, sink,
       concurrency: options.concurrency, signal, skipUnchanged: options.skipUnchanged, resources: options.resources,
@@ -107,4 +127,22 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
   } finally {
     await heartbeat.stop();
   }
+}
+
+/**
+ * A queued run that never started: cancelled in the queue (RUN_CANCELED, every step listed as not run), or left QUEUED
+ * for the next serving process. Not an executor's run: no RUN_START, no step event.
+ */
+async function endUnstarted(storage: Storage, run: Run, plan: ExecutionPlan, decision: 'cancel' | 'leave'): Promise<LaunchedRun> {
+  const stepKeys = plan.steps.map((s) => s.key);
+  const base = { runId: run.runId, status: run.status, durationMs: 0, succeeded: [], failed: [], skipped: [], reused: [], run, plan };
+  if (decision === 'leave') return base;
+  const nowMs = Date.now();
+  const ended = await storage.runs.endRun(run.runId, [{
+    runId: run.runId, project: run.project, stepKey: null, timestamp: nowMs, type: EventType.RUN_CANCELED,
+    message: `Run cancelled while queued: none of its ${plural(stepKeys.length, 'step')} started`,
+    data: { durationMs: Math.max(0, nowMs - run.createdAt), succeeded: [], failed: [], skipped: [], canceled: stepKeys },
+  }]);
+  const status = ended ? RunStatus.CANCELED : ((await storage.runs.getRun(run.runId))?.status ?? RunStatus.CANCELED);
+  return { ...base, status };
 }

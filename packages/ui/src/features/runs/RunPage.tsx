@@ -92,6 +92,7 @@ function RunHeader({ data }: { data: RunDetail }) {
         <span>Selection <b className="mono">{run.selection ?? 'all'}</b></span>
         <span>Created <b>{formatDateTime(run.createdAt)}</b></span>
         <span>Duration <b>{formatDuration(run.startedAt ? (run.endedAt ?? now) - run.startedAt : null)}</b></span>
+        {run.status === 'QUEUED' ? <span data-testid="queued-note">Waiting for a free slot (<span className="mono">max_concurrent_runs</span>): starts when an earlier run ends</span> : null}
         {run.parentRunId ? <span>Re-execution of <a className="mono" href={runHref(run.parentRunId)}>{shortId(run.parentRunId)}</a></span> : null}
         <span className="muted mono" title="Run id">{run.runId}</span>
       </div>

@@ -6,6 +6,7 @@ import { href, navigate, type Route } from '../../app/router.tsx';
 import { ErrorPanel, Skeleton } from '../../components/Panels.tsx';
 import { labelOf, toneOf } from '../../components/status.ts';
 import { firstPageQuery, newerPageQuery, olderPageQuery, readPageCursor } from './runs-page-cursor.ts';
+import { QueuedRuns } from './QueuedRuns.tsx';
 import { RunsTable } from './RunsTable.tsx';
 
 const STATUSES: RunStatus[] = ['QUEUED', 'STARTED', 'SUCCESS', 'FAILURE', 'CANCELING', 'CANCELED'];
@@ -82,6 +83,7 @@ export function RunsPage({ route }: { route: Route }) {
           {hasFilters ? <button type="button" className="btn ghost" onClick={() => navigate('#/runs')}>Clear filters</button> : null}
         </div>
       </div>
+      <QueuedRuns />
       <div className="card flush">
         <div className="card-body" style={{ minHeight: 200 }}>
           {page.error ? <div style={{ padding: 14 }}><ErrorPanel error={page.error} /></div> : page.data ? <RunsTable runs={page.data.runs} /> : <div style={{ padding: 14 }}><Skeleton rows={8} /></div>}

@@ -8,9 +8,12 @@ import { openLocalInstance } from '../local-instance.js';
 import { watchProject } from '../project-watcher.js';
 import { describeLoadError } from '../project-load-error.js';
 import { projectRedactor } from '../../engine/launch-run.js';
-import { watchForDeadRuns } from '../../engine/end-dead-runs.js';
+import { localLiveness, watchForDeadRuns } from '../../engine/end-dead-runs.js';
+import { adoptQueuedRuns } from '../../engine/queued-runs.js';
 import { style } from '../output/style.js';
 import { recordServingProcess } from '../serving-process.js';
+import { startAutomation } from '../automation-runtime.js';
+import { createProcessLog } from '../process-log.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../shared/package-paths.js';
@@ -41,6 +44,15 @@ export async function devCommand(options: { project: string; host?: string; port
   await instance.warehouse();
   const server = await startServer({ app, host, port: options.port ?? DEFAULT_PORT });
   const forget = recordServingProcess(project().definitions.project.root, server.url);
+  // Runs left QUEUED by a serving process that stopped before starting them: started here, oldest first.
+  const adopted = await adoptQueuedRuns({
+    storage: instance.storage, project: project().definitions.project.name, nowMs: Date.now(), ...localLiveness(),
+    hasAsset: (key) => project().graph.get(key) !== undefined, adopt: (run) => launcher.adopt(run),
+  });
+  if (adopted.adopted.length) process.stdout.write(style.dim(`Resumed ${adopted.adopted.length} queued run(s) left by the previous serving process\n`));
+  // Schedules, sensors, backfills and alerts run here while this process holds the automation lease.
+  const automationLog = createProcessLog({ format: 'text', redact: (text) => projectRedactor(watcher.snapshot().definitions)(text) });
+  const automation = startAutomation({ instance, project, launcher, log: automationLog.automation, serverUrl: server.url });
   // Runs are ended here when their process dies while this one serves (they were at open too: openLocalInstance).
   const stopWatchingDeadRuns = watchForDeadRuns(instance.storage, {
     onEnded: (dead) => process.stderr.write(`${style.yellow('warning')} run ${dead.execution.runId.slice(0, 8)} ended: ${dead.reason}\n`),
@@ -55,6 +67,10 @@ export async function devCommand(options: { project: string; host?: string; port
     process.once('SIGTERM', stop);
   });
   process.stdout.write('Stopping: cancelling running runs…\n');
+  // Automation first: nothing new is launched while the runs are being cancelled.
+  // Queued runs stay QUEUED: the next serving process starts them.
+  launcher.closeQueue();
+  await automation.stop();
   await watcher.close();
   await stopWatchingDeadRuns();
   for (const runId of launcher.running()) await launcher.cancel(runId);

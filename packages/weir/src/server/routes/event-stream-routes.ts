@@ -11,7 +11,7 @@ import { ApiError } from '../api-error.js';
 import { addRoute } from '../api-route.js';
 import type { ApiContext } from '../api-context.js';
 import { errorBodySchema, eventStreamQuerySchema, runIdParamsSchema } from '../api-schemas.js';
-import { EventFollower } from '../event-follower.js';
+import { EventFollower } from '../../storage/event-follower.js';
 
 /** A comment line this often keeps proxies and idle timeouts from closing a quiet stream. */
 export const SSE_HEARTBEAT_MS = 15_000;

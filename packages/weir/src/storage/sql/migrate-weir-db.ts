@@ -6,6 +6,7 @@ import { runListIndexesMigration } from './migrations/0002-run-list-indexes.js';
 import { runExecutorMigration } from './migrations/0003-run-executor.js';
 import { scheduleMigration } from './migrations/0004-schedules.js';
 import { alertsMigration } from './migrations/0006-alerts.js';
+import { leasesMigration } from './migrations/0007-leases.js';
 import { partitionsMigration } from './migrations/0008-partitions.js';
 import type { SqlFlavor } from './sql-flavor.js';
 import type { WeirDb } from './weir-db.js';
@@ -28,6 +29,7 @@ export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
     '0003_run_executor': runExecutorMigration(),
     '0004_schedules': scheduleMigration(flavor),
     '0006_alerts': alertsMigration(flavor),
+    '0007_leases': leasesMigration(),
     '0008_partitions': partitionsMigration(),
   };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventType, type EventRecord, type NewEvent } from '../events/index.js';
-import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage, type SqliteStorage } from './sqlite/sqlite-storage.js';
 import { EventFollower, MAX_CLIENT_QUEUE } from './event-follower.js';
 
 const POLL_MS = 20;

@@ -1,12 +1,11 @@
 /**
- * Live event feeds read back from storage: every stored event after a cursor, then new ones as they are appended,
+ * Live event feeds read back from storage (shared by the server's live streams, the scheduler and the notifier): every stored event after a cursor, then new ones as they are appended,
  * by this process or another. One reader per run (or project) and filter, shared by every client following it:
  * N clients cost one read of the event log per poll, not N. Storage is polled (default every 250 ms); an in-process
  * `subscribe` only wakes the poll early, so events always come from storage in id order, never twice.
  */
 import { FINISHED_RUN_STATUSES, type EventRecord, type EventType, type RunStatus } from '../events/index.js';
-import type { Storage } from '../storage/storage.js';
-import type { ServerDeps } from './server-deps.js';
+import type { Storage } from './storage.js';
 
 export const DEFAULT_POLL_INTERVAL_MS = 250;
 /** Events read per query: a run with 100,000 log lines is sent in pages, not loaded whole. */
@@ -21,7 +20,11 @@ export const MAX_CLIENT_QUEUE = PAGE_SIZE;
 export interface EventFollowerOptions {
   storage: Storage;
   pollIntervalMs?: number;
-  subscribe?: ServerDeps['subscribe'];
+  /**
+   * Events appended in this process, as they are committed (the in-process launcher's subscribe): they only wake the
+   * poll early. Returns the unsubscribe function.
+   */
+  subscribe?: (listener: (event: EventRecord) => void) => () => void;
 }
 
 export interface FollowQuery {
@@ -34,7 +37,8 @@ export interface FollowQuery {
 }
 
 /**
- * The shared readers of one server. A feed starts with its first client and stops with its last.
+ * The shared readers of one process (the server's streams, automation loops). A feed starts with its first client and
+ * stops with its last.
  *
  * @example
  * const follower = new EventFollower({ storage, subscribe });
