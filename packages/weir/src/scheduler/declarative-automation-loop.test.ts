@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { asset } from '../definitions/asset.js';
+import { timePartitions } from '../definitions/partitions.js';
 import type { Run } from '../events/index.js';
 import { openAutomationFixture, type AutomationFixture } from './automation-fixture.js';
 import { createDeclarativeAutomationLoop } from './declarative-automation-loop.js';
@@ -114,5 +115,28 @@ describe('declarative automation loop: on_cron', () => {
     await loop.runOnce(Date.now() + 5000, signal);
     await f.launcher.idle();
     assert.equal((await automationRuns(f)).length, 1, 'one run per tick');
+  });
+
+  it('a month-partitioned asset materializes the month that ended by the tick', async () => {
+    const g = await openAutomationFixture([orders]);
+    try {
+      await g.runToEnd({ select: 'orders' });
+      const tick = Math.ceil((Date.now() + 1) / 1000) * 1000;
+      const at = new Date(tick);
+      const cron = `${at.getUTCSeconds()} ${at.getUTCMinutes()} ${at.getUTCHours()} ${at.getUTCDate()} ${at.getUTCMonth() + 1} *`;
+      const months = timePartitions({ unit: 'month', start: '2025-01', timezone: 'UTC' });
+      const monthly = asset({ key: 'monthly', inputs: { orders }, partitions: months, automation: { onCron: cron, timezone: 'UTC' } },
+        ({ orders }, ctx) => `select '${ctx.partition!.key}' as month, count(*) as n from ${orders}`);
+      g.setAssets([orders, monthly]);
+      while (Date.now() <= tick) await new Promise((resolve) => setTimeout(resolve, tick - Date.now() + 1));
+      await g.runToEnd({ select: 'orders' });
+      await createDeclarativeAutomationLoop(g.deps).runOnce(Date.now(), signal);
+      await g.launcher.idle();
+      const previousMonth = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+      const [run] = await g.storage.runs.listRuns({ project: 'shop', trigger: 'automation' });
+      assert.deepEqual([run?.stepKeys, run?.status, run?.tags['weir/partition'], run?.tags['weir/tick']], [['monthly'], 'SUCCESS', previousMonth, at.toISOString()]);
+    } finally {
+      await g.close();
+    }
   });
 });

@@ -36,7 +36,11 @@ export function createDeclarativeAutomationLoop(deps: DeclarativeAutomationLoopD
       for (const asset of definitions.assets) {
         const policy = asset.automation === undefined ? undefined : automationPolicy(asset.automation);
         if (policy?.kind !== 'eager' && policy?.kind !== 'on_cron') continue;
-        assets.push({ key: asset.key, policy, upstream: asset.upstream.filter((key) => graph.get(key)?.kind === 'asset') });
+        const partitions = asset.partitions?.kind === 'time' ? asset.partitions : undefined;
+        assets.push({
+          key: asset.key, policy, upstream: asset.upstream.filter((key) => key !== asset.key && graph.get(key)?.kind === 'asset'),
+          ...(partitions ? { partitionAt: (tickMs: number) => { const count = partitions.count(tickMs); return count ? partitions.keyAt(count - 1, tickMs) : undefined; } } : {}),
+        });
       }
       if (!assets.length) return;
       assets.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
@@ -54,7 +58,9 @@ export function createDeclarativeAutomationLoop(deps: DeclarativeAutomationLoopD
       for (const decision of decisions) {
         if (decision.action !== 'launch' || signal.aborted) continue;
         try {
-          const run = await deps.launcher.launch({ stepKeys: [decision.assetKey], trigger: 'automation', tags: decision.tags });
+          const run = await deps.launcher.launch({
+            stepKeys: [decision.assetKey], trigger: 'automation', tags: decision.tags, ...(decision.partition ? { partition: decision.partition } : {}),
+          });
           deps.log({ level: 'info', loop: 'automation', message: `launched ${decision.assetKey}: ${decision.reason}`, fields: { asset: decision.assetKey, runId: run.runId } });
         } catch (error) {
           deps.log({ level: 'error', loop: 'automation', message: `could not launch ${decision.assetKey}: ${(error as Error).message}`, fields: { asset: decision.assetKey } });

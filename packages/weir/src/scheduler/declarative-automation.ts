@@ -25,6 +25,8 @@ export interface AutomatedAsset {
   policy: Extract<AutomationPolicy, { kind: 'eager' | 'on_cron' }>;
   /** Upstream asset keys (externals excluded). */
   upstream: readonly string[];
+  /** For a time-partitioned asset: the partition an on_cron tick materializes (the latest complete period at the tick). */
+  partitionAt?: (tickMs: number) => string | undefined;
 }
 
 /** What the decider reads of a materialization. */
@@ -49,7 +51,7 @@ export interface DeclarativeAutomationInput {
 }
 
 export type AutomationDecision =
-  | { assetKey: string; action: 'launch'; reason: string; tags: Record<string, string> }
+  | { assetKey: string; action: 'launch'; reason: string; tags: Record<string, string>; partition?: string }
   | { assetKey: string; action: 'wait' | 'none'; reason: string };
 
 /**
@@ -115,6 +117,10 @@ function decideOnCron(
   }
   const waiting = busyReason(asset, busy);
   if (waiting) return { assetKey: asset.key, action: 'wait', reason: waiting };
-  // merge: for a partitioned asset, launch the partition of the tick's period (LaunchRequest.partition, tag weir/partition).
-  return { assetKey: asset.key, action: 'launch', reason: `tick of ${tickIso}, upstream data is there`, tags: { [AUTOMATION_TAG]: 'on_cron', [TICK_TAG]: tickIso } };
+  // A time-partitioned asset materializes the period that ended by the tick (the engine tags it weir/partition).
+  const partition = asset.partitionAt?.(tick);
+  return {
+    assetKey: asset.key, action: 'launch', reason: `tick of ${tickIso}, upstream data is there${partition ? ` (partition ${partition})` : ''}`,
+    tags: { [AUTOMATION_TAG]: 'on_cron', [TICK_TAG]: tickIso }, ...(partition ? { partition } : {}),
+  };
 }
