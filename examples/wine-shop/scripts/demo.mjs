@@ -1,8 +1,9 @@
 // `npm run demo`: runs the wine-shop pipeline with Weir on the embedded defaults (DuckDB + SQLite, no server).
 // Uses the real monthly exports when they sit beside the checkout (../shared/data/wine-shop), otherwise generates
-// realistic ones first, and says which.
+// six months of realistic ones first (2025-01 … 2025-06), and says which. With several months, it builds the last
+// two, so the month-over-month comparison has a month before to compare with.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +12,8 @@ const repoRoot = resolve(exampleDir, '../..');
 const weirBin = join(repoRoot, 'packages/weir/bin/weir.js');
 const realExports = resolve(exampleDir, '../../../shared/data/wine-shop');
 const generatedDir = join(exampleDir, 'data/generated');
+const GENERATED_MONTHS = '2025-01..2025-06';
+const monthFolders = (dir) => (existsSync(dir) ? readdirSync(dir).filter((name) => /^\d{4}-\d{2}$/.test(name)).sort() : []);
 
 let dataDir = process.env.WINE_SHOP_DATA_DIR;
 if (dataDir) {
@@ -20,17 +23,27 @@ if (dataDir) {
   console.log(`Using the real monthly exports in ${dataDir}.`);
 } else {
   dataDir = generatedDir;
-  if (!existsSync(join(generatedDir, 'expected.json'))) {
-    const generated = spawnSync(process.execPath, [join(exampleDir, 'scripts/generate-data.mjs'), '--out', generatedDir], { stdio: 'inherit' });
+  if (!monthFolders(generatedDir).length && !existsSync(join(generatedDir, 'expected.json'))) {
+    const generated = spawnSync(process.execPath, [join(exampleDir, 'scripts/generate-data.mjs'), '--out', generatedDir, '--months', GENERATED_MONTHS], { stdio: 'inherit' });
     if (generated.status !== 0) process.exit(generated.status ?? 1);
   }
   console.log(`The real exports are not beside this checkout (${realExports}), so this demo uses generated exports in ${relative(process.cwd(), generatedDir)}.`);
 }
 
-const run = spawnSync(process.execPath, [weirBin, 'run', '--project', exampleDir, ...process.argv.slice(2)], {
+const runMonth = (month) => spawnSync(process.execPath, [weirBin, 'run', '--project', exampleDir, ...process.argv.slice(2)], {
   stdio: 'inherit',
-  env: { ...process.env, WINE_SHOP_DATA_DIR: dataDir },
+  env: { ...process.env, WINE_SHOP_DATA_DIR: dataDir, ...(month ? { WINE_SHOP_MONTH: month } : {}) },
 });
+const months = monthFolders(dataDir);
+let run;
+if (months.length >= 2 && !process.env.WINE_SHOP_MONTH) {
+  const [previous, latest] = months.slice(-2);
+  console.log(`Building ${previous}, then ${latest} (compared with ${previous} in output/${latest}/month_over_month.xlsx).`);
+  run = runMonth(previous);
+  if (run.status === 0) run = runMonth(latest);
+} else {
+  run = runMonth();
+}
 if (run.status === 0) {
   // npm runs workspace scripts inside the workspace; INIT_CWD is where the user typed the command.
   const project = relative(process.env.INIT_CWD ?? process.cwd(), exampleDir) || '.';

@@ -61,14 +61,16 @@ const NOTES = [
 ];
 
 /**
- * Generates a catalogue of `products` wines and the rows of the three exports.
+ * Generates a catalogue of `products` wines and the rows of the three exports. `month` (0 = the first month) moves
+ * the same shop that many months on: prices revised, stock moved, sales added up, products added and removed.
  *
  * @example
  *   const catalog = buildWineCatalog({ products: 825, seed: '1' });
  *   catalog.erpRows[0];        // -> [3847, 1, 24.2, 0, 'outofstock']  (values vary with the seed)
  *   catalog.expected.web_rows; // -> 714: products on the web, one clean row each
+ *   buildWineCatalog({ products: 825, seed: '1', month: 3 }).expected.web_rows; // -> about 720: three months later
  */
-export function buildWineCatalog({ products = DEFAULT_PRODUCTS, seed = '1' } = {}) {
+export function buildWineCatalog({ products = DEFAULT_PRODUCTS, seed = '1', month = 0 } = {}) {
   if (!Number.isInteger(products) || products < MIN_PRODUCTS) {
     throw new Error(`--products ${products}: expected an integer of at least ${MIN_PRODUCTS}.`);
   }
@@ -100,7 +102,7 @@ export function buildWineCatalog({ products = DEFAULT_PRODUCTS, seed = '1' } = {
     productId += random.int(1, 7);
     return product;
   });
-  const onWeb = catalog.filter((product) => product.category === 'on_web');
+  let onWeb = catalog.filter((product) => product.category === 'on_web');
   for (const product of onWeb) product.post = randomPost(random, product.webId);
 
   // Text web ids, as in the real exports: a gift voucher and a copied product ('13127-1'); one more text id on a
@@ -116,6 +118,12 @@ export function buildWineCatalog({ products = DEFAULT_PRODUCTS, seed = '1' } = {
   }
   const retired = catalog.find((product) => product.category === 'off_sale_linked');
   retired.webId = `${retired.webId}-1`; // its own numeric id is unique, so this text id matches no web sku
+
+  // The months after the first: each drifts from the one before with its own random stream, so month 2 of a seed is
+  // month 1 of that seed moved on, whatever was generated before it.
+  for (const product of [voucher, ...copies, retired]) product.isKept = true;
+  for (let step = 1; step <= month; step += 1) driftOneMonth(catalog, seededRandom(`${seed}:month:${step}`), step, products);
+  onWeb = catalog.filter((product) => product.category === 'on_web');
 
   ensureNoPriceOnThreshold(onWeb);
   const expected = expectedFigures(catalog, onWeb);
@@ -178,17 +186,46 @@ export function buildWineCatalog({ products = DEFAULT_PRODUCTS, seed = '1' } = {
     expected,
     summary: {
       seed: String(seed),
-      products,
+      month,
+      products: catalog.length,
       on_web: onWeb.length,
       on_sale_unlinked: onSaleUnlinkedCount,
       off_sale_linked: offSaleLinkedCount,
-      erp_duplicate_rows: erpRows.length - products,
-      liaison_duplicate_rows: liaisonRows.length - products,
+      erp_duplicate_rows: erpRows.length - catalog.length,
+      liaison_duplicate_rows: liaisonRows.length - catalog.length,
       web_product_rows_without_sku: webRows.filter((row) => row[0] === null && row[25] === 'product').length,
       web_blank_rows: webRows.filter((row) => row[25] === null).length,
       attachments_disagreeing_on_total_sales: disagreeing.size,
     },
   };
+}
+
+/**
+ * One month of a shop's life, on the clean catalogue: about 12% of the prices revised (a few percent, mostly up),
+ * stock moved, sales added to the web posts' cumulative total_sales, about 1% of the products removed and 1.5% added
+ * (mostly on the web). The voucher, the copied product and the retired link keep the defects they stand for.
+ */
+function driftOneMonth(catalog, random, step, products) {
+  for (const product of catalog) {
+    if (product.price !== 25 && random.chance(0.12)) product.price = Math.max(4.9, Math.round(product.price * (1 + random.normal(0.02, 0.04)) * 10) / 10);
+    if (random.chance(0.5)) product.stock = Math.max(0, product.stock + random.int(-5, 6));
+    if (product.post && random.chance(0.15)) product.post = { ...product.post, totalSales: product.post.totalSales + random.int(1, 3) };
+  }
+  const removable = catalog.filter((product) => !product.isKept && (product.category === 'on_web' || product.category === 'off_sale_unlinked'));
+  for (const product of sampleOf(random, removable, Math.max(1, Math.round(products * 0.01)))) catalog.splice(catalog.indexOf(product), 1);
+  let productId = Math.max(...catalog.map((product) => product.productId));
+  const added = Math.max(1, Math.round(products * 0.015));
+  for (let i = 0; i < added; i += 1) {
+    productId += random.int(1, 7);
+    const onWeb = random.chance(0.85);
+    // Above every web id of the first month (distinctIntegers draws below 40 + 30 * products): never a collision.
+    const webId = onWeb ? 40 + 30 * products + step * 1000 + i : null;
+    const post = onWeb ? { ...randomPost(random, webId), totalSales: random.int(0, 3) } : null;
+    catalog.push({
+      productId, category: onWeb ? 'on_web' : 'off_sale_unlinked', isOnSale: onWeb, price: randomPrice(random),
+      stock: Math.max(1, Math.round(Math.exp(random.normal(2.5, 1.0)))), webId, post,
+    });
+  }
 }
 
 /**

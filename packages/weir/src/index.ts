@@ -19,4 +19,10 @@ export {
 } from './definitions/sensor.js';
 export { projectRoot, projectSettings } from './definitions/loading-project.js';
 export { DEFAULT_TRANSIENT_ERRORS, type RunRetryOptions } from './definitions/run-retry.js';
+export {
+  timePartitions, staticPartitions, multiPartitions,
+  type PartitionsDefinition, type TimePartitionsDefinition, type StaticPartitionsDefinition, type MultiPartitionsDefinition,
+  type TimePartitionsOptions, type PartitionContext, type PartitionWindow, type TimeUnit,
+} from './definitions/partitions.js';
+export type { PartitionMappingOption } from './definitions/partition-mapping.js';
 export { WeirError } from './shared/errors.js';

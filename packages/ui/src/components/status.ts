@@ -15,6 +15,8 @@ const TONES: Record<string, Tone> = {
   canceled: 'neutral',
   // assets
   fresh: 'success', stale: 'stale', never: 'neutral', check_failed: 'checkfail', observed: 'info', missing: 'failure',
+  // freshness (an asset's `fresh` is the same word and tone)
+  violated: 'failure',
   // checks
   passed: 'success', warned: 'warn', warn_only: 'warn', could_not_run: 'failure',
   // log levels
@@ -28,6 +30,7 @@ const LABELS: Record<string, string> = {
   // A Gantt bar's attempt outcome `retry` (the step status is `retrying`).
   retry: 'Retried',
   never: 'Never materialized', fresh: 'Fresh', stale: 'Stale', check_failed: 'Check failed', observed: 'Observed', missing: 'Missing',
+  violated: 'Freshness violated',
 };
 
 /**

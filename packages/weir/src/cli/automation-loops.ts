@@ -5,12 +5,14 @@ import { createScheduleLoop } from '../scheduler/schedule-loop.js';
 import { createSensorLoop } from '../scheduler/sensor-loop.js';
 import { createRunRetryLoop } from '../scheduler/run-retry-loop.js';
 import { createAlertLoop } from '../scheduler/alerts/alert-loop.js';
+import { createFreshnessLoop } from '../scheduler/freshness-loop.js';
+import { createDeclarativeAutomationLoop } from '../scheduler/declarative-automation-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
  *
  * @example
- * automationLoops(deps).map((loop) => loop.name) // ['schedules', 'sensors', 'backfills', 'freshness', 'alerts', 'run-retries']
+ * automationLoops(deps).map((loop) => loop.name) // ['schedules', 'sensors', 'backfills', 'freshness', 'automation', 'alerts', 'run-retries']
  */
 export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   const loops: BackgroundLoop[] = [];
@@ -20,6 +22,7 @@ export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   loops.push(createSensorLoop(deps));
   // backfills:
   // freshness and declarative automation:
+  loops.push(createFreshnessLoop(deps), createDeclarativeAutomationLoop(deps));
   // alerts:
   loops.push(createAlertLoop(deps));
   // run-level retries (serve):

@@ -1,4 +1,5 @@
 /** What an asset function receives besides its inputs: the run, a logger, the warehouse and settings. */
+import type { PartitionContext } from './partitions.js';
 
 export interface Logger {
   debug(message: string, data?: Record<string, unknown>): void;
@@ -34,6 +35,8 @@ export interface AssetContext extends QueryRunner {
   resources: Readonly<Record<string, unknown>>;
   /** Aborted on cancel or timeout; long work should pass it on or check it. */
   signal: AbortSignal;
+  /** For a partitioned asset: the partition this run materializes (key, window, dimensions); undefined otherwise. */
+  partition?: PartitionContext;
   /**
    * What launched the run, when a sensor, webhook, schedule or backfill did (or a payload was handed on): e.g.
    * `{ kind: 'webhook', name: 'erp_export_ready', payload: <the JSON body> }`. Undefined for a run started by hand.

@@ -14,3 +14,5 @@ export * from './schedule.js';
 export * from './sensor.js';
 export * from './run-retry.js';
 export * from './loading-project.js';
+export * from './partitions.js';
+export * from './partition-mapping.js';

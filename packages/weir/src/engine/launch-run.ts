@@ -16,6 +16,7 @@ import { EventSink, type EventListener } from './event-sink.js';
 import { executeRun, type RunResult } from './executor.js';
 import { planRun, type ExecutionPlan } from './execution-plan.js';
 import { startRunHeartbeat } from './run-heartbeat.js';
+import { PARTITION_TAG, resolveRunPartition } from './run-partition.js';
 
 export interface LaunchRunOptions {
   definitions: Definitions;
@@ -41,6 +42,13 @@ export interface LaunchRunOptions {
   resources?: Record<string, unknown>;
   /** See LaunchRequest.triggerPayload. */
   triggerPayload?: unknown;
+  /**
+   * The partition of the run's partitioned assets. Without it a run of time-partitioned assets takes the latest
+   * complete period; other partitioned assets need one (see run-partition.ts). Recorded as the tag `weir/partition`.
+   */
+  partition?: string;
+  /** The clock partitions are judged by; default now. */
+  nowMs?: number;
   /**
    * A run already recorded (QUEUED) to execute instead of recording a new one: a queued run adopted by the next serving
    * process. Its stored step keys are the plan; select, exclude, stepKeys, trigger, tags and parents are ignored.
@@ -83,6 +91,12 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
     // The project root: `path:` selectors are relative to it, not to this process's working directory (the server's).
     : selectAssets(options.graph, { select: options.select, exclude: options.exclude, root: options.definitions.project.root });
   const plan = planRun(options.graph, selected);
+  const nowMs = options.nowMs ?? Date.now();
+  // Decided before anything is recorded: a wrong partition never starts a run.
+  const assetsByKey = new Map(options.definitions.assets.map((a) => [a.key, a]));
+  const planned = plan.steps.flatMap((s) => assetsByKey.get(s.key) ?? []);
+  // A queued run adopted by the next process keeps the partition it was recorded with.
+  const partition = resolveRunPartition(planned, options.partition ?? options.recorded?.tags[PARTITION_TAG], nowMs).key;
   const project = options.definitions.project.name;
   const runId = options.recorded?.runId ?? newRunId();
   const redact = projectRedactor(options.definitions);
@@ -98,7 +112,7 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
     stepKeys: plan.steps.map((s) => s.key),
     parentRunId: options.parentRunId ?? null,
     rootRunId: options.rootRunId ?? options.parentRunId ?? null,
-    tags,
+    tags: { ...tags, ...(partition !== undefined ? { [PARTITION_TAG]: partition } : {}) },
     createdAt: Date.now(),
     ...(options.triggerPayload !== undefined ? { triggerPayload: redactDeep(toJsonSafe(options.triggerPayload), redact) } : {}),
   });
@@ -118,6 +132,7 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
       runId, definitions: options.definitions, plan, storage: options.storage, warehouse: options.warehouse, sink,
       concurrency: options.concurrency, signal, skipUnchanged: options.skipUnchanged, resources: options.resources,
       trigger: triggerContext(trigger, tags, triggerPayload),
+      ...(partition !== undefined ? { partition, nowMs } : {}),
     });
     return { ...result, run, plan };
   } finally {

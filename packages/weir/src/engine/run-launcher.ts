@@ -20,6 +20,8 @@ export interface LaunchRequest {
    * `ctx.trigger.payload`; it is stored, redacted of secrets, on the run's RUN_ENQUEUED event.
    */
   triggerPayload?: unknown;
+  /** The partition to materialize (tag `weir/partition`); see LaunchRunOptions.partition. */
+  partition?: string;
 }
 
 /**

@@ -19,6 +19,7 @@ import { compileDefinitions } from './typescript/compile-definitions.js';
 import { withDeclarationSource } from './typescript/declaration-source.js';
 import { loadDefinitionModules } from './typescript/load-definitions-modules.js';
 import { projectSchedules } from './schedules/project-schedules.js';
+import { automationWarnings } from './automation/automation-warnings.js';
 import type { ScheduleDefinition } from '../definitions/schedule.js';
 import { setLoadingProject } from '../definitions/loading-project.js';
 import type { DbtAssets, ExternalAssetRelation } from './dbt/dbt-assets.js';
@@ -100,6 +101,8 @@ export async function loadProject(dir: string, env: NodeJS.ProcessEnv = process.
     externals = [...externals, ...dbt.assets.sources];
   }
   const schedules = projectSchedules(project, assets, externals, typescriptSchedules);
+  const warnings = automationWarnings(assets);
+  if (warnings.length) project = { ...project, warnings: [...(project.warnings ?? []), ...warnings] };
   const definitions: Definitions = {
     project, assets, externals, resources, schedules, ...(sensors.length ? { sensors } : {}), ...(webhooks.length ? { webhooks } : {}),
   };

@@ -267,6 +267,39 @@ export const checkResultSummarySchema = named('CheckResultSummary', z.object({
   timestamp: z.number().nullable(),
 }));
 
+export const assetFreshnessSchema = named('AssetFreshness', z.object({
+  status: z.enum(['fresh', 'violated']),
+  /** The policy in words: `materialized at most 26h ago`. */
+  expected: z.string(),
+  /** One line: `revenue was last materialized 31h ago, 5h over its max lag of 26h`. */
+  message: z.string(),
+  policy: z.object({
+    kind: z.enum(['max_lag', 'cron']),
+    maxLag: z.string().nullable(),
+    cron: z.string().nullable(),
+    timezone: z.string().nullable(),
+    timezoneIsDefault: z.boolean(),
+    deadline: z.string().nullable(),
+  }),
+  lastMaterializedAt: z.number().nullable(),
+  /** When the deadline passed; null when fresh or never materialized. */
+  violatedSince: z.number().nullable(),
+  overdueMs: z.number().nullable(),
+  /** When it becomes violated without a new materialization; null when violated. */
+  freshUntil: z.number().nullable(),
+}), "An asset's freshness policy and its state now.");
+export type AssetFreshness = z.infer<typeof assetFreshnessSchema>;
+
+export const assetAutomationSchema = named('AssetAutomation', z.object({
+  kind: z.enum(['eager', 'on_cron', 'cron']),
+  /** In words: `eager: materialized when an upstream asset has new data`. */
+  description: z.string(),
+  cron: z.string().nullable(),
+  timezone: z.string().nullable(),
+  timezoneIsDefault: z.boolean(),
+}), 'When Weir materializes the asset by itself.');
+export type AssetAutomation = z.infer<typeof assetAutomationSchema>;
+
 export const assetSummarySchema = named('AssetSummary', z.object({
   key: z.string(),
   /** `asset`: computed by Weir; `external`: an input file Weir observes. */
@@ -292,6 +325,10 @@ export const assetSummarySchema = named('AssetSummary', z.object({
   lastMaterialization: materializationSummarySchema.nullable(),
   lastObservation: z.object({ runId: z.string(), timestamp: z.number(), hash: z.string(), path: z.string(), bytes: z.number() }).nullable(),
   latestChecks: z.array(checkResultSummarySchema),
+  /** Null when the asset declares no freshness policy. */
+  freshness: assetFreshnessSchema.nullable(),
+  /** Null when nothing materializes it by itself. */
+  automation: assetAutomationSchema.nullable(),
 }));
 export type AssetSummary = z.infer<typeof assetSummarySchema>;
 
@@ -404,6 +441,15 @@ export const overviewSchema = named('Overview', z.object({
     staleBecause: z.array(z.string()),
     /** For `failed`: the run it failed in. */
     runId: z.string().nullable(),
+    lastMaterializedAt: z.number().nullable(),
+  })),
+  /** Assets whose freshness policy is violated now, the longest overdue first. */
+  freshnessViolations: z.array(z.object({
+    assetKey: z.string(),
+    message: z.string(),
+    expected: z.string(),
+    violatedSince: z.number().nullable(),
+    overdueMs: z.number().nullable(),
     lastMaterializedAt: z.number().nullable(),
   })),
   /** One entry per day of the window, oldest first, zeros included. */
@@ -574,6 +620,8 @@ export const launchRequestSchema = named('LaunchRequest', z.strictObject({
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /** Steps run at once, for this run only (default: the server's setting). */
   concurrency: z.number().int().min(1).optional(),
+  /** The partition of the selected partitioned assets (default: the latest complete one of time partitions). */
+  partition: z.string().min(1).max(200).optional(),
 }));
 export type LaunchRequestBody = z.input<typeof launchRequestSchema>;
 
@@ -765,3 +813,34 @@ export const alertsSchema = named('Alerts', z.object({
 }), 'Alert channels (never their URLs or tokens), rules, and recent deliveries with their status and error.');
 export type Alerts = z.infer<typeof alertsSchema>;
 export type AlertDeliveryView = Alerts['deliveries'][number];
+// ---------------------------------------------------------------------------------------------------------------
+// Partitions [partitions]
+
+export const partitionsQuerySchema = z.object({
+  /** The first partition key to cover (default: the first partition). */
+  from: z.string().min(1).max(200).optional(),
+  /** The last partition key to cover, included (default: the last complete one). */
+  to: z.string().min(1).max(200).optional(),
+});
+
+const partitionStatusValue = z.enum(['MATERIALIZED', 'FAILED', 'MISSING', 'RUNNING']);
+
+export const partitionsResponseSchema = named('AssetPartitions', z.object({
+  definition: z.object({
+    kind: z.enum(['time', 'static', 'multi']),
+    unit: z.enum(['hour', 'day', 'week', 'month']).optional(),
+    timezone: z.string().optional(),
+    dimensions: z.array(z.object({
+      name: z.string(), kind: z.enum(['time', 'static']), unit: z.enum(['hour', 'day', 'week', 'month']).optional(), timezone: z.string().optional(), count: z.number().int(),
+    })).optional(),
+    /** How many partitions exist now. */
+    count: z.number().int(),
+    /** In words: "monthly partitions from 2025-01 (Europe/Brussels)". */
+    label: z.string(),
+  }),
+  /** Runs of equal status covering from … to without a gap, never one row per partition. */
+  ranges: z.array(z.object({
+    fromIndex: z.number().int(), toIndex: z.number().int(), fromKey: z.string(), toKey: z.string(), status: partitionStatusValue,
+  })),
+}), "An asset's partitions and their status as ranges of equal status");
+export type AssetPartitions = z.infer<typeof partitionsResponseSchema>;

@@ -1,11 +1,13 @@
 /** Assets as the API shows them: definition, graph neighbours and state (status, last materialization, checks). */
 import { isAbsolute, relative } from 'node:path';
 import type { AssetState } from '../engine/asset-status.js';
+import type { FreshnessState } from '../engine/asset-freshness.js';
+import { automationPolicy, describeAutomation, type AutomationPolicy } from '../definitions/asset-automation.js';
 import { checkOutcomeOf } from '../events/check-outcome.js';
 import type { AssetNode } from '../graph/asset-graph.js';
 import { formatLocation } from '../shared/errors.js';
 import type { StoredCheckEvaluation, StoredMaterialization } from '../storage/storage.js';
-import type { AssetSummary, ColumnChanges, TableColumn } from './api-schemas.js';
+import type { AssetAutomation, AssetFreshness, AssetSummary, ColumnChanges, TableColumn } from './api-schemas.js';
 
 type CheckStatus = AssetSummary['latestChecks'][number]['status'];
 
@@ -41,7 +43,7 @@ export function materializationSummary(m: StoredMaterialization): NonNullable<As
  * @example
  * assetSummary(graph.get('orders')!, states.get('orders')!, '/home/me/shop').location // 'definitions/orders.ts:12:26'
  */
-export function assetSummary(node: AssetNode, state: AssetState | undefined, root: string): AssetSummary {
+export function assetSummary(node: AssetNode, state: AssetState | undefined, root: string, freshness?: FreshnessState): AssetSummary {
   const definition = node.definition;
   const location = definition.location
     ? formatLocation({ ...definition.location, file: isAbsolute(definition.location.file) ? relative(root, definition.location.file) : definition.location.file })
@@ -76,6 +78,36 @@ export function assetSummary(node: AssetNode, state: AssetState | undefined, roo
         message: latest?.message ?? null, runId: latest?.runId ?? null, timestamp: latest?.timestamp ?? null,
       };
     }),
+    freshness: freshness ? freshnessView(freshness) : null,
+    automation: node.kind === 'asset' && node.definition.automation ? automationView(automationPolicy(node.definition.automation)) : null,
+  };
+}
+
+/**
+ * An asset's freshness for the API.
+ *
+ * @example
+ * freshnessView(evaluateFreshness({ assetKey: 'revenue', policy, lastMaterializedAt }, nowMs))
+ * // { status: 'violated', expected: 'materialized at most 26h ago', policy: { kind: 'max_lag', maxLag: '26h', … }, overdueMs: 18000000, … }
+ */
+export function freshnessView(state: FreshnessState): AssetFreshness {
+  const { policy } = state;
+  return {
+    status: state.status, expected: state.expected, message: state.message,
+    policy: {
+      kind: policy.kind, maxLag: policy.kind === 'max_lag' ? policy.maxLag : null, cron: policy.kind === 'cron' ? policy.cron : null,
+      timezone: policy.kind === 'cron' ? policy.timezone : null, timezoneIsDefault: policy.kind === 'cron' && policy.timezoneIsDefault,
+      deadline: policy.kind === 'cron' ? policy.deadline : null,
+    },
+    lastMaterializedAt: state.lastMaterializedAt, violatedSince: state.violatedSince, overdueMs: state.overdueMs, freshUntil: state.freshUntil,
+  };
+}
+
+function automationView(policy: AutomationPolicy): AssetAutomation {
+  return {
+    kind: policy.kind, description: describeAutomation(policy),
+    cron: policy.kind === 'eager' ? null : policy.cron, timezone: policy.kind === 'eager' ? null : policy.timezone,
+    timezoneIsDefault: policy.kind !== 'eager' && policy.timezoneIsDefault,
   };
 }
 

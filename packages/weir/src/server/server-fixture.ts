@@ -72,7 +72,7 @@ export async function openServerFixture(options: { security?: SecurityOptions; s
   );
   const byCustomer = asset(
     {
-      key: 'sales/by_customer', inputs: { orders }, group: 'sales', tags: ['daily'], io: { path: 'out/by_customer.csv' },
+      key: 'sales/by_customer', inputs: { orders }, group: 'sales', tags: ['daily'], io: { path: 'out/by_customer.csv' }, freshness: { maxLag: '1h' },
       description: `Revenue per customer (the description quotes ${SECRET}, and as Basic ${SECRET_BASIC}, to prove responses are redacted).`,
     },
     ({ orders }) => `select customer, sum(amount) as total${state.extraColumn ? ', count(*) as n' : ''} from ${orders} group by customer order by customer`,
@@ -81,7 +81,7 @@ export async function openServerFixture(options: { security?: SecurityOptions; s
     { key: 'quality', inputs: { orders }, group: 'sales', checks: [rowCount({ name: 'quality_rows', equals: 3 })] },
     () => `select * from range(${state.qualityRows}) t(n)`,
   );
-  const report = asset({ key: 'report', inputs: { quality }, group: 'sales' }, ({ quality }) => `select count(*) as rows from ${quality}`);
+  const report = asset({ key: 'report', inputs: { quality }, group: 'sales', automation: 'eager' }, ({ quality }) => `select count(*) as rows from ${quality}`);
   const slow = asset({ key: 'slow', group: 'slow' }, async (_inputs, ctx) => {
     if (state.gate) {
       await Promise.race([state.gate, new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }))]);

@@ -10,6 +10,10 @@ import {
   TempDirs, REAL_EXPORTS, WINE_SHOP_EXAMPLE, copyWineShop, duckQuery, hasRealExports, node, runIdOf, stackLines, weir, weirJson,
   type AssetJson, type CliResult, type RunInfoJson, type RunJson,
 } from './cli-helper.js';
+import { monthOf } from '../../../../examples/wine-shop/definitions/export-months.js';
+
+/** A flat folder of exports is this month's: its files go to output/<this month>/. */
+const OUT = `output/${monthOf(Date.now())}`;
 
 interface Expected {
   erp_rows: number;
@@ -34,7 +38,7 @@ const SEVEN_CHECKS = (e: Expected): [string, string, number][] => [
   ['premium_wine_count', 'premium_wines', e.premium_wines],
 ];
 
-const ASSETS = ['erp_raw', 'erp_clean', 'liaison_raw', 'liaison_clean', 'web_raw', 'web_with_sku', 'web_clean', 'merged', 'ordinary_wines', 'premium_wines', 'revenue', 'revenue_report'];
+const ASSETS = ['erp_raw', 'erp_clean', 'liaison_raw', 'liaison_clean', 'web_raw', 'web_with_sku', 'web_clean', 'merged', 'ordinary_wines', 'premium_wines', 'revenue', 'revenue_report', 'monthly_figures', 'month_over_month'];
 const EXTERNALS = ['erp_export', 'liaison_export', 'web_export'];
 
 const temp = new TempDirs();
@@ -62,7 +66,7 @@ async function assertGoodRun(project: string, run: CliResult, expected: Expected
 
   // revenue.xlsx: one row per merged product, then TOTAL with the expected total.
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(join(project, 'output/revenue.xlsx'));
+  await workbook.xlsx.readFile(join(project, `${OUT}/revenue.xlsx`));
   const sheet = workbook.getWorksheet('revenue');
   assert.ok(sheet, 'revenue.xlsx has a sheet named revenue');
   const header = (sheet.getRow(1).values as unknown[]).slice(1);
@@ -77,14 +81,14 @@ async function assertGoodRun(project: string, run: CliResult, expected: Expected
   const sumOfRows = rows.slice(0, -1).reduce((s, r) => s + Number(r[5]), 0);
   assert.ok(Math.abs(sumOfRows - expected.total_revenue) < 0.01, `sum of product rows ${sumOfRows}`);
 
-  const premium = readFileSync(join(project, 'output/premium_wines.csv'), 'utf8').trim().split('\n');
+  const premium = readFileSync(join(project, `${OUT}/premium_wines.csv`), 'utf8').trim().split('\n');
   assert.equal(premium[0], 'product_id,sku,post_title,price,stock_quantity,stock_status,total_sales,price_z');
   const [counts] = await duckQuery(`
-    select (select count(*) from read_csv('${join(project, 'output/premium_wines.csv')}', header = true))::int as premium,
-           (select count(*) from read_csv('${join(project, 'output/ordinary_wines.csv')}', header = true))::int as ordinary,
-           (select count(*) from read_parquet('${join(project, 'output/merged.parquet')}'))::int as merged,
-           (select count(distinct sku) from read_parquet('${join(project, 'output/merged.parquet')}'))::int as skus,
-           (select min(price_z) from read_csv('${join(project, 'output/premium_wines.csv')}', header = true)) as min_premium_z`);
+    select (select count(*) from read_csv('${join(project, `${OUT}/premium_wines.csv`)}', header = true))::int as premium,
+           (select count(*) from read_csv('${join(project, `${OUT}/ordinary_wines.csv`)}', header = true))::int as ordinary,
+           (select count(*) from read_parquet('${join(project, `${OUT}/merged.parquet`)}'))::int as merged,
+           (select count(distinct sku) from read_parquet('${join(project, `${OUT}/merged.parquet`)}'))::int as skus,
+           (select min(price_z) from read_csv('${join(project, `${OUT}/premium_wines.csv`)}', header = true)) as min_premium_z`);
   assert.equal(counts!.premium, expected.premium_wines);
   assert.equal(counts!.merged, expected.merged_rows);
   assert.equal(counts!.skus, expected.merged_rows, 'one merged row per sku');
@@ -123,7 +127,7 @@ describe('wine shop on generated exports (seed 3)', () => {
     assert.ok(expected.total_revenue > 0 && expected.premium_wines > 0, 'expected.json has figures');
     await assertGoodRun(project, baseline, expected);
     assert.match(baseline.stdout, /✔ success/);
-    assert.match(baseline.stdout, /output\/revenue\.xlsx/);
+    assert.match(baseline.stdout, /output\/\d{4}-\d{2}\/revenue\.xlsx/);
   });
 
   it('weir assets --json: every asset fresh with its row count, every input observed', async () => {
@@ -172,20 +176,20 @@ describe('wine shop on generated exports (seed 3)', () => {
   });
 
   it('-s revenue+ runs revenue and its downstream only', async () => {
-    const before = readFileSync(join(project, 'output/premium_wines.csv'));
+    const before = readFileSync(join(project, `${OUT}/premium_wines.csv`));
     const selected = await weir(['run', '-s', 'revenue+', '--project', project], { env });
     assert.equal(selected.code, 0, selected.stdout + selected.stderr);
     const info = await weirJson<RunInfoJson>(['run-info', runIdOf(selected.stdout), '--project', project]);
-    assert.deepEqual(info.run.stepKeys.sort(), ['revenue', 'revenue_report']);
-    assert.deepEqual(info.materializations.map((m) => m.assetKey).sort(), ['revenue', 'revenue_report']);
+    assert.deepEqual(info.run.stepKeys.sort(), ['month_over_month', 'monthly_figures', 'revenue', 'revenue_report']);
+    assert.deepEqual(info.materializations.map((m) => m.assetKey).sort(), ['month_over_month', 'monthly_figures', 'revenue', 'revenue_report']);
     assert.equal(info.checks.find((c) => c.checkName === 'total_revenue')?.observed, expected.total_revenue);
-    assert.deepEqual(readFileSync(join(project, 'output/premium_wines.csv')), before, 'unselected output untouched');
+    assert.deepEqual(readFileSync(join(project, `${OUT}/premium_wines.csv`)), before, 'unselected output untouched');
   });
 
   describe('after the web export changes', () => {
     let assets: Map<string, AssetJson>;
     let beforeObserving: Map<string, AssetJson>;
-    const webDownstream = ['web_raw', 'web_with_sku', 'web_clean', 'merged', 'ordinary_wines', 'premium_wines', 'revenue', 'revenue_report'];
+    const webDownstream = ['web_raw', 'web_with_sku', 'web_clean', 'merged', 'ordinary_wines', 'premium_wines', 'revenue', 'revenue_report', 'monthly_figures', 'month_over_month'];
 
     before(async () => {
       const other = join(temp.make('weir-wine-seed4-'), 'data');

@@ -10,6 +10,7 @@ import { Empty, ErrorPanel, Section, Skeleton } from '../../components/Panels.ts
 import { StatusBadge, StatusDot } from '../../components/StatusBadge.tsx';
 import { iconOf, labelOf, toneOf } from '../../components/status.ts';
 import { useOlderHistory } from './use-older-history.ts';
+import { FreshnessSection } from './FreshnessSection.tsx';
 import { checkOutcomeOf } from '../../../../weir/src/events/check-outcome.ts';
 
 const LIVE = 'ASSET_MATERIALIZATION,ASSET_CHECK_EVALUATION,RUN_SUCCESS,RUN_FAILURE,RUN_CANCELED';
@@ -69,6 +70,7 @@ function AssetView({ detail, statusOf }: { detail: AssetDetail; statusOf: Map<st
         <h1 style={{ overflowWrap: 'anywhere' }}>{a.key}</h1>
         <StatusBadge status={a.status} />
         {a.staleBecause.length ? <span className="muted">stale because {a.staleBecause.join(', ')} changed</span> : null}
+        {a.freshness?.status === 'violated' ? <StatusBadge status="violated" /> : null}
         <span className="spacer" />
         <a className="btn" href={href('/lineage', { select: `+${a.key}+` })}>Show in lineage</a>
         <a className="btn" href={href('/runs', { asset: a.key })}>Runs</a>
@@ -101,6 +103,7 @@ function AssetView({ detail, statusOf }: { detail: AssetDetail; statusOf: Map<st
           </div>
         </Section>
       </div>
+      <FreshnessSection asset={a} />
       <CodeSection asset={a} materialization={shown} isLatest={shown === materializations.items[0]} />
       <div className="grid-2">
         <Section title="Row count">

@@ -1,9 +1,9 @@
-/** The overview: counts, runs per day, recent runs, failing checks, assets that failed or are stale (GET /api/overview). */
+/** The overview: counts, open freshness violations, runs per day, recent runs, failing checks, assets that failed or are stale (GET /api/overview). */
 import { api } from '../../api/client.ts';
 import { useApi, useLiveReload } from '../../api/use-api.ts';
 import { assetHref, href, runHref } from '../../app/router.tsx';
 import { StackedBars } from '../../components/charts.tsx';
-import { formatAgo, formatValue, plural, shortId } from '../../components/format.ts';
+import { formatAgo, formatDuration, formatValue, plural, shortId } from '../../components/format.ts';
 import { Empty, ErrorPanel, Section, Skeleton } from '../../components/Panels.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { labelOf, toneColor } from '../../components/status.ts';
@@ -40,7 +40,26 @@ export function HomePage() {
         {stat(problems('failed'), 'Assets failed', 'failed', '#/lineage')}
         {stat(problems('check_failed'), 'Assets with failed checks', 'check_failed', '#/lineage')}
         {stat(problems('stale'), 'Stale assets', 'stale', '#/lineage')}
+        {stat(data?.freshnessViolations.length, 'Freshness violations', 'violated', '#/lineage')}
       </div>
+      {data?.freshnessViolations.length ? (
+        <Section title="Freshness violations" className="flush">
+          <table className="data" data-testid="freshness-violations">
+            <thead><tr><th>Asset</th><th>What is wrong</th><th>Expected</th><th>Late by</th><th>Last materialized</th></tr></thead>
+            <tbody>
+              {data.freshnessViolations.map((v) => (
+                <tr key={v.assetKey}>
+                  <td><a href={assetHref(v.assetKey)}>{v.assetKey}</a></td>
+                  <td className="truncate" title={v.message}>{v.message}</td>
+                  <td>{v.expected}</td>
+                  <td className="nowrap">{v.overdueMs === null ? 'never materialized' : formatDuration(v.overdueMs)}</td>
+                  <td className="nowrap">{formatAgo(v.lastMaterializedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      ) : null}
       <div className="grid-2">
         <Section title="Runs per day">
           {data ? (

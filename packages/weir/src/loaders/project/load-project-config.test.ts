@@ -41,7 +41,7 @@ describe('weir.yaml errors', () => {
     const e = one('name: shop\nconcurrency: 2\nwarehose: data.duckdb\n');
     assert.equal(e.location?.line, 3);
     assert.equal(e.summary, "unknown key 'warehose'");
-    assert.match(e.hint!, /^Did you mean 'warehouse'\? Allowed keys: name, description, warehouse, metadata, definitions, concurrency, settings, dbt, schedules, sensors, webhooks, alerts\.$/);
+    assert.match(e.hint!, /^Did you mean 'warehouse'\? Allowed keys: name, description, warehouse, metadata, definitions, concurrency, max_concurrent_runs, public_url, settings, dbt, schedules, sensors, webhooks, alerts\.$/);
   });
 
   it('an unknown key nested in dbt: its line (not the mapping\'s) and the keys of dbt', () => {

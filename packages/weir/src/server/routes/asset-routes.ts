@@ -3,6 +3,7 @@
  * its state, one asset, and its materialization and check history paged by event id.
  */
 import { assetStates } from '../../engine/asset-status.js';
+import { freshnessStates } from '../../engine/asset-freshness.js';
 import { didYouMean } from '../../shared/suggest.js';
 import { ApiError } from '../api-error.js';
 import { addRoute } from '../api-route.js';
@@ -34,9 +35,11 @@ export function addAssetRoutes(api: ApiContext): void {
     responses: { 200: { description: 'The assets', schema: assetListSchema } },
   }, async ({ c }) => {
     const { definitions, graph } = api.snapshot();
-    const states = await assetStates(definitions, api.deps.storage);
+    const [states, freshness] = await Promise.all([
+      assetStates(definitions, api.deps.storage), freshnessStates(definitions, api.deps.storage, api.deps.now?.() ?? Date.now()),
+    ]);
     const body: AssetList = {
-      assets: graph.topologicalOrder().map((key) => assetSummary(graph.get(key)!, states.get(key), definitions.project.root)),
+      assets: graph.topologicalOrder().map((key) => assetSummary(graph.get(key)!, states.get(key), definitions.project.root, freshness.get(key))),
     };
     return api.json(c, body);
   });
@@ -84,7 +87,7 @@ export function addAssetRoutes(api: ApiContext): void {
   });
 
   addRoute(api.app, api.book, {
-    method: 'get', path: '/api/assets/:key{.+(?<!/materializations)(?<!/checks)}', tag: 'assets',
+    method: 'get', path: '/api/assets/:key{.+(?<!/materializations)(?<!/checks)(?<!/partitions)}', tag: 'assets',
     summary: 'One asset: definition, status, columns, materialization history (paged, with column changes) and check history',
     params: assetKeyParamsSchema, query: assetDetailQuerySchema,
     responses: {
@@ -97,12 +100,12 @@ export function addAssetRoutes(api: ApiContext): void {
     const node = knownAsset(graph, params.key);
     const project = definitions.project.name;
     const { storage } = api.deps;
-    const states = await assetStates(definitions, storage);
+    const [states, freshness] = await Promise.all([assetStates(definitions, storage), freshnessStates(definitions, storage, api.deps.now?.() ?? Date.now())]);
     const materializations = await materializationPage(storage, project, node.key, query.limit, query.cursor);
     const checks = node.kind === 'asset' ? node.definition.checks : [];
     const latest = states.get(node.key)?.latest;
     const body: AssetDetail = {
-      asset: assetSummary(node, states.get(node.key), definitions.project.root),
+      asset: assetSummary(node, states.get(node.key), definitions.project.root, freshness.get(node.key)),
       columns: latest?.columns ?? [],
       compiledSql: latest?.sql ?? null,
       materializations,

@@ -1,5 +1,6 @@
 /** `GET /api/overview`: what the home page shows, in one request. */
 import { assetStates } from '../../engine/asset-status.js';
+import { freshnessStates } from '../../engine/asset-freshness.js';
 import { EventType, RunStatus } from '../../events/index.js';
 import { compareKeys } from '../../graph/asset-graph.js';
 import { addRoute } from '../api-route.js';
@@ -22,7 +23,7 @@ const PROBLEM_ORDER = ['failed', 'check_failed', 'stale'] as const;
 export function addOverviewRoutes(api: ApiContext): void {
   addRoute(api.app, api.book, {
     method: 'get', path: '/api/overview', tag: 'project',
-    summary: 'The home page: recent runs, failing checks, assets failed or stale, and runs per day by status over the last `days` days',
+    summary: 'The home page: recent runs, failing checks, assets failed or stale, open freshness violations, and runs per day by status over the last `days` days',
     query: overviewQuerySchema,
     responses: { 200: { description: 'The overview', schema: overviewSchema }, 400: { description: 'Invalid query', schema: errorBodySchema } },
   }, async ({ c, query }) => {
@@ -31,13 +32,14 @@ export function addOverviewRoutes(api: ApiContext): void {
     const { storage } = api.deps;
     const nowMs = api.deps.now?.() ?? Date.now();
     const window = { days: query.days, utcOffsetMinutes: query.utcOffsetMinutes, nowMs };
-    const [recentRuns, activeRuns, states, latestChecks, failedRuns, counts] = await Promise.all([
+    const [recentRuns, activeRuns, states, latestChecks, failedRuns, counts, freshness] = await Promise.all([
       storage.runs.listRuns({ project, limit: query.runs }),
       storage.runs.countRuns({ project, statuses: [RunStatus.QUEUED, RunStatus.STARTED, RunStatus.CANCELING] }),
       assetStates(definitions, storage),
       storage.events.latestCheckEvaluations(project),
       storage.runs.listRuns({ project, statuses: [RunStatus.FAILURE], limit: FAILED_RUNS_LOOKED_AT }),
       storage.runs.runCountsByDay({ project, since: dayWindowStart(window), utcOffsetMinutes: query.utcOffsetMinutes }),
+      freshnessStates(definitions, storage, nowMs),
     ]);
 
     const failingChecks: Overview['failingChecks'] = [];
@@ -75,7 +77,15 @@ export function addOverviewRoutes(api: ApiContext): void {
     }
     assets.sort((a, b) => PROBLEM_ORDER.indexOf(a.problem) - PROBLEM_ORDER.indexOf(b.problem) || compareKeys(a.key, b.key));
 
-    const body: Overview = { recentRuns, activeRuns, failingChecks, assets, runsPerDay: runsPerDay(counts, window) };
+    // Never materialized counts as the longest overdue: nothing is there at all.
+    const freshnessViolations: Overview['freshnessViolations'] = [...freshness.values()]
+      .filter((state) => state.status === 'violated')
+      .sort((a, b) => (b.overdueMs ?? Infinity) - (a.overdueMs ?? Infinity) || compareKeys(a.assetKey, b.assetKey))
+      .map((state) => ({
+        assetKey: state.assetKey, message: state.message, expected: state.expected,
+        violatedSince: state.violatedSince, overdueMs: state.overdueMs, lastMaterializedAt: state.lastMaterializedAt,
+      }));
+    const body: Overview = { recentRuns, activeRuns, failingChecks, assets, freshnessViolations, runsPerDay: runsPerDay(counts, window) };
     return api.json(c, body);
   });
 }

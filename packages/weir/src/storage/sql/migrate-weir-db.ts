@@ -8,6 +8,7 @@ import { scheduleMigration } from './migrations/0004-schedules.js';
 import { sensorsMigration } from './migrations/0005-sensors.js';
 import { alertsMigration } from './migrations/0006-alerts.js';
 import { leasesMigration } from './migrations/0007-leases.js';
+import { partitionsMigration } from './migrations/0008-partitions.js';
 import type { SqlFlavor } from './sql-flavor.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -31,6 +32,7 @@ export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
     '0005_sensors': sensorsMigration(flavor),
     '0006_alerts': alertsMigration(flavor),
     '0007_leases': leasesMigration(),
+    '0008_partitions': partitionsMigration(),
   };
 }
 

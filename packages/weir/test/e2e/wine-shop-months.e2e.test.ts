@@ -1,0 +1,112 @@
+// The wine-shop example over several generated months through the real CLI: each month's run reads its own folder,
+// passes the seven checks against that month's expected.json, keeps its files in output/<month>/, and
+// month_over_month compares it with the month before; a run without a month builds the latest.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { TempDirs, WINE_SHOP_EXAMPLE, copyWineShop, node, runIdOf, weir, weirJson, type RunInfoJson } from './cli-helper.js';
+
+interface Expected { month: string; erp_rows: number; web_rows: number; merged_rows: number; total_revenue: number; premium_wines: number }
+
+const MONTHS = ['2025-01', '2025-02', '2025-03'];
+const temp = new TempDirs();
+after(() => temp.cleanup());
+
+async function sheetRows(path: string, sheet: string): Promise<Record<string, unknown>[]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
+  const rows: unknown[][] = [];
+  workbook.getWorksheet(sheet)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  const [header, ...data] = rows;
+  return data.map((row) => Object.fromEntries(header!.map((name, i) => [String(name), row[i] ?? null])));
+}
+
+describe('wine shop over generated months', () => {
+  let project = '';
+  let dataDir = '';
+  const expected = new Map<string, Expected>();
+  const runs = new Map<string, RunInfoJson>();
+
+  before(async () => {
+    const root = temp.make('weir-wine-months-');
+    project = copyWineShop(join(root, 'project'));
+    dataDir = join(root, 'data');
+    // 200 products a month keeps the test fast; the drift is the same as at full size.
+    await node([join(WINE_SHOP_EXAMPLE, 'scripts/generate-data.mjs'), '--out', dataDir, '--months', `${MONTHS[0]}..${MONTHS.at(-1)}`, '--products', '200', '--seed', '5']);
+    for (const month of MONTHS) expected.set(month, JSON.parse(readFileSync(join(dataDir, month, 'expected.json'), 'utf8')) as Expected);
+    for (const month of MONTHS) {
+      const run = await weir(['run', '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir, WINE_SHOP_MONTH: month } });
+      assert.equal(run.code, 0, `${month}: ${run.stdout}\n${run.stderr}`);
+      runs.set(month, await weirJson<RunInfoJson>(['run-info', runIdOf(run.stdout), '--project', project]));
+    }
+  });
+
+  it('the generated months drift: products added and removed, prices and sales change', () => {
+    const [first, , last] = MONTHS.map((m) => expected.get(m)!);
+    assert.notEqual(first!.erp_rows, last!.erp_rows);
+    assert.notEqual(first!.total_revenue, last!.total_revenue);
+    assert.ok(MONTHS.every((m) => expected.get(m)!.month === m));
+  });
+
+  it("each month passes its checks against its own expected figures, reading its own folder", () => {
+    for (const month of MONTHS) {
+      const info = runs.get(month)!;
+      const e = expected.get(month)!;
+      assert.equal(info.run.status, 'SUCCESS', month);
+      const observed = (name: string) => info.checks.find((c) => c.checkName === name)?.observed;
+      assert.deepEqual([observed('erp_row_count'), observed('web_row_count'), observed('merged_row_count'), observed('total_revenue'), observed('premium_wine_count')],
+        [e.erp_rows, e.web_rows, e.merged_rows, e.total_revenue, e.premium_wines], month);
+      assert.ok(info.checks.every((c) => c.passed), month);
+      assert.deepEqual(info.observations.map((o) => o.path).filter((p) => !p.includes(`/${month}/`)), [], `${month} reads only its folder`);
+    }
+  });
+
+  it('keeps every month\'s files in output/<month>/, with its figures', () => {
+    for (const month of MONTHS) {
+      for (const file of ['revenue.xlsx', 'premium_wines.csv', 'ordinary_wines.csv', 'merged.parquet', 'figures.csv', 'month_over_month.xlsx']) {
+        assert.ok(existsSync(join(project, 'output', month, file)), `output/${month}/${file}`);
+      }
+      const [header, row] = readFileSync(join(project, 'output', month, 'figures.csv'), 'utf8').trim().split('\n');
+      assert.equal(header, 'month,revenue,web_products,erp_products,premium_wines');
+      const e = expected.get(month)!;
+      assert.deepEqual(row!.split(',').map((v, i) => (i ? Number(v) : v)), [month, e.total_revenue, e.merged_rows, e.erp_rows, e.premium_wines]);
+    }
+  });
+
+  it('month_over_month compares each month with the one before: change and change in %', async () => {
+    const first = await sheetRows(join(project, 'output', MONTHS[0]!, 'month_over_month.xlsx'), 'month_over_month');
+    assert.deepEqual(first.map((r) => [r.measure, r.previous, r.change]), [['revenue', null, null], ['web_products', null, null], ['erp_products', null, null], ['premium_wines', null, null]]);
+    for (const [i, month] of MONTHS.entries()) {
+      if (i === 0) continue;
+      const [previous, current] = [expected.get(MONTHS[i - 1]!)!, expected.get(month)!];
+      const rows = new Map((await sheetRows(join(project, 'output', month, 'month_over_month.xlsx'), 'month_over_month')).map((r) => [r.measure, r]));
+      const figures: [string, number, number][] = [
+        ['revenue', previous.total_revenue, current.total_revenue], ['web_products', previous.merged_rows, current.merged_rows],
+        ['erp_products', previous.erp_rows, current.erp_rows], ['premium_wines', previous.premium_wines, current.premium_wines],
+      ];
+      for (const [measure, before, now] of figures) {
+        const row = rows.get(measure)!;
+        assert.deepEqual([row.previous_month, row.month, row.previous, row.current], [MONTHS[i - 1], month, before, now], `${month} ${measure}`);
+        assert.ok(Math.abs(Number(row.change) - (now - before)) < 0.005, `${month} ${measure} change ${row.change}`);
+        const pct = before === 0 ? null : Math.round(10_000 * (now - before) / before) / 100;
+        assert.ok(pct === null ? row.change_pct === null : Math.abs(Number(row.change_pct) - pct) < 0.0051, `${month} ${measure} % ${row.change_pct} vs ${pct}`);
+      }
+    }
+  });
+
+  it('a run without a month builds the latest folder', async () => {
+    const run = await weir(['run', '-s', 'erp_raw+', '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir } });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const info = await weirJson<RunInfoJson>(['run-info', runIdOf(run.stdout), '--project', project]);
+    assert.equal(info.checks.find((c) => c.checkName === 'erp_row_count')?.observed, expected.get(MONTHS.at(-1)!)!.erp_rows);
+    assert.match(run.stdout, new RegExp(`output/${MONTHS.at(-1)}/`));
+  });
+
+  it('a month that is not in the data folder is refused, naming the months there are', async () => {
+    const run = await weir(['run', '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir, WINE_SHOP_MONTH: '2024-12' } });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /setting month is '2024-12', but .* holds the months 2025-01, 2025-02, 2025-03/);
+  });
+});
