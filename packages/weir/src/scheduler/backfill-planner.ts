@@ -5,10 +5,14 @@
 import { WeirError } from '../shared/errors.js';
 
 /**
- * What planning needs of a partition definition: its size and the key <-> index mapping, both without enumerating
- * (definitions/partitions.ts's time, static and multi definitions fit it structurally).
+ * What planning needs of a partition definition at one instant: its size and the key <-> index mapping, both without
+ * enumerating (partitionSpaceAt() makes one of a definitions/partitions.ts definition at `nowMs`).
  */
 export interface PartitionSpace {
+  /** Equal for two definitions with the same keys. */
+  readonly signature?: string;
+  /** In words, for messages: "monthly partitions from 2025-01 (Europe/Brussels)". */
+  readonly label?: string;
   readonly count: number;
   keyAt(index: number): string;
   /** The index of `key`; -1 or undefined when the key is not one of the definition's. */
@@ -231,18 +235,20 @@ function rangeOfOrdinal(starts: readonly number[], ordinal: number): number {
   return found;
 }
 
-/** Two definitions are the same when their size and first and last keys agree and they describe themselves alike. */
+/** Two definitions are the same when their signatures agree; without signatures, when their size and ends agree. */
 function sameByShape(a: PartitionSpace, b: PartitionSpace): boolean {
   if (a === b) return true;
+  if (a.signature !== undefined || b.signature !== undefined) return a.signature === b.signature;
   if (a.count !== b.count) return false;
   if (a.count === 0) return true;
-  return a.keyAt(0) === b.keyAt(0) && a.keyAt(a.count - 1) === b.keyAt(b.count - 1) && JSON.stringify(a) === JSON.stringify(b);
+  return a.keyAt(0) === b.keyAt(0) && a.keyAt(a.count - 1) === b.keyAt(b.count - 1);
 }
 
 function describeSpace(space: PartitionSpace): string {
-  if (space.count === 0) return 'no partitions';
-  if (space.count === 1) return `${space.keyAt(0)}, 1 partition`;
-  return `${space.keyAt(0)} … ${space.keyAt(space.count - 1)}, ${space.count.toLocaleString('en-US')} partitions`;
+  const label = space.label ? `${space.label}: ` : '';
+  if (space.count === 0) return `${label}no partitions`;
+  if (space.count === 1) return `${label}${space.keyAt(0)}, 1 partition`;
+  return `${label}${space.keyAt(0)} … ${space.keyAt(space.count - 1)}, ${space.count.toLocaleString('en-US')} partitions`;
 }
 
 function listed(keys: readonly string[]): string {
