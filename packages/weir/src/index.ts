@@ -11,4 +11,10 @@ export {
   type CheckSpec, type Severity, type CustomCheckContext, type CustomCheckOutcome,
 } from './definitions/check.js';
 export { projectRoot, projectSettings } from './definitions/loading-project.js';
+export {
+  timePartitions, staticPartitions, multiPartitions,
+  type PartitionsDefinition, type TimePartitionsDefinition, type StaticPartitionsDefinition, type MultiPartitionsDefinition,
+  type TimePartitionsOptions, type PartitionContext, type PartitionWindow, type TimeUnit,
+} from './definitions/partitions.js';
+export type { PartitionMappingOption } from './definitions/partition-mapping.js';
 export { WeirError } from './shared/errors.js';

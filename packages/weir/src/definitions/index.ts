@@ -11,3 +11,5 @@ export * from './materialize.js';
 export * from './project.js';
 export * from './resources.js';
 export * from './loading-project.js';
+export * from './partitions.js';
+export * from './partition-mapping.js';
