@@ -17,7 +17,10 @@ import type { AutomationLogLine } from './automation-deps.js';
 import { BACKFILL_TAG, createBackfillLoop, PARTITION_TAG } from './backfill-loop.js';
 import type { PartitionsOf } from './backfill-partitions.js';
 import { requestBackfill, retryFailedBackfill } from './request-backfill.js';
-import { testMonths } from './test-partition-spaces.js';
+import { timePartitions, type TimePartitionsOptions } from '../definitions/partitions.js';
+import { partitionSpaceAt } from './backfill-partitions.js';
+
+const NOW = Date.parse('2030-06-01');
 
 interface World {
   storage: Storage;
@@ -44,7 +47,7 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function openWorld(partitionCount: number): Promise<World> {
+async function openWorld(partitions: TimePartitionsOptions): Promise<World> {
   const storage = await openSqliteStorage(':memory:');
   const w = { storage, failing: new Set<string>(), signals: [], logs: [] } as unknown as World;
   // merge: once the partitions branch is merged, `sales` declares timePartitions() and reads ctx.partition.
@@ -64,8 +67,9 @@ async function openWorld(partitionCount: number): Promise<World> {
   const definitions: Definitions = { project, assets: [sales, report], externals: [] };
   w.snapshot = { definitions, graph: buildAssetGraph(definitions) };
   w.launcher = inProcessLauncher({ project: () => w.snapshot, storage, warehouse: async () => warehouse });
-  const months = testMonths('2000-01', partitionCount);
-  w.partitionsOf = (key) => (key === 'sales' ? months : undefined);
+  // merge: `sales` declares `partitions` once the asset option exists; until then the loop is told them.
+  const space = partitionSpaceAt(timePartitions(partitions), NOW);
+  w.partitionsOf = (key) => (key === 'sales' ? space : undefined);
   // Records what the loop raises and hands it on to the real store.
   const record = storage.alerts.recordSignal.bind(storage.alerts);
   storage.alerts.recordSignal = async (signal) => { w.signals.push(signal); await record(signal); };
@@ -85,7 +89,7 @@ async function backfillRuns(w: World, backfillId: string) {
 
 describe('backfill loop', () => {
   it('500 partitions, cancelled mid-way: at most `concurrency` in flight, running runs cancelled, nothing starts after the cancel', async () => {
-    world = await openWorld(500);
+    world = await openWorld({ unit: 'day', start: '2024-01-01', end: '2025-05-15' });
     const w = world;
     try {
       const deps = { project: () => w.snapshot, storage: w.storage, partitionsOf: w.partitionsOf };
@@ -124,7 +128,7 @@ describe('backfill loop', () => {
       const runs = await backfillRuns(w, backfill.backfillId);
       assert.equal(runs.length, 55, 'one run per started partition, none after the cancel');
       assert.ok(runs.every((r) => r.createdAt <= cancelledAt), 'no run created after the cancel');
-      assert.deepEqual(runs.map((r) => r.tags[PARTITION_TAG]), Array.from({ length: 55 }, (_, i) => testMonths('2000-01', 500).keyAt(i)));
+      assert.deepEqual(runs.map((r) => r.tags[PARTITION_TAG]), timePartitions({ unit: 'day', start: '2024-01-01' }).keys(NOW, 0, 55));
       assert.ok(runs.every((r) => r.trigger === 'backfill' && r.stepKeys.join() === 'sales'));
       assert.deepEqual(runs.slice(50).map((r) => r.status), ['CANCELED', 'CANCELED', 'CANCELED', 'CANCELED', 'CANCELED']);
       assert.equal(w.signals.length, 1);
@@ -138,7 +142,7 @@ describe('backfill loop', () => {
   });
 
   it('a backfill with failed partitions ends FAILED; re-running its failed partitions is a new, linked backfill that completes', async () => {
-    const w = await openWorld(12);
+    const w = await openWorld({ unit: 'month', start: '2000-01', end: '2001-01' });
     try {
       w.failing = new Set(['2000-03', '2000-08']);
       const deps = { project: () => w.snapshot, storage: w.storage, partitionsOf: w.partitionsOf };
@@ -175,7 +179,7 @@ describe('backfill loop', () => {
   });
 
   it('a cancel before anything started ends the backfill at once; an empty plan completes', async () => {
-    const w = await openWorld(6);
+    const w = await openWorld({ unit: 'month', start: '2000-01', end: '2000-07' });
     try {
       const deps = { project: () => w.snapshot, storage: w.storage, partitionsOf: w.partitionsOf };
       const { backfill } = await requestBackfill(deps, { select: 'sales' }, 1_000);
@@ -196,7 +200,7 @@ describe('backfill loop', () => {
   });
 
   it('a partition that can no longer start ends the backfill FAILED with the reason', async () => {
-    const w = await openWorld(6);
+    const w = await openWorld({ unit: 'month', start: '2000-01', end: '2000-07' });
     try {
       const deps = { project: () => w.snapshot, storage: w.storage, partitionsOf: w.partitionsOf };
       const { backfill } = await requestBackfill(deps, { select: 'sales' }, 1_000);

@@ -1,29 +1,18 @@
 /** Where a backfill finds an asset's partitions: the definition at one instant, and the stored status per partition. */
+import { isPartitionsDefinition, type PartitionsCommon } from '../definitions/partitions.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { PartitionSpace, PartitionStatusRange } from './backfill-planner.js';
 
 /**
- * The part of a definitions/partitions.ts definition a backfill uses. Time partitions grow with the clock, so every
- * call takes `nowMs`; indices stay stable as they grow (the start is fixed), which is why a backfill stores indices.
- */
-// merge: once definitions/partitions.ts is on this branch, this is its PartitionsCommon.
-export interface PartitionsLike {
-  readonly signature: string;
-  readonly label: string;
-  count(nowMs: number): number;
-  keyAt(index: number, nowMs: number): string;
-  indexOf(key: string, nowMs: number): number | undefined;
-}
-
-/**
- * A definition frozen at `nowMs`: what the planner and the loop read.
+ * A definition frozen at `nowMs`: what the planner and the loop read. Time partitions grow with the clock; their
+ * indices stay stable as they grow (the start is fixed), which is why a backfill stores indices.
  *
  * @example
- * const space = partitionSpaceAt(timePartitions({ unit: 'month', start: '2025-01' }), Date.parse('2026-12-15'));
+ * const space = partitionSpaceAt(timePartitions({ unit: 'month', start: '2025-01' }), Date.parse('2027-01-15'));
  * space.count // 24
  * space.keyAt(23) // '2026-12'
  */
-export function partitionSpaceAt(definition: PartitionsLike, nowMs: number): PartitionSpace {
+export function partitionSpaceAt(definition: Pick<PartitionsCommon, 'signature' | 'label' | 'count' | 'keyAt' | 'indexOf'>, nowMs: number): PartitionSpace {
   const count = definition.count(nowMs);
   return {
     signature: definition.signature,
@@ -51,7 +40,8 @@ export function graphPartitions(graph: AssetGraph): PartitionsOf {
   return (assetKey, nowMs) => {
     const node = graph.get(assetKey);
     if (!node || node.kind !== 'asset') return undefined;
-    const partitions = (node.definition as { partitions?: PartitionsLike }).partitions;
-    return partitions ? partitionSpaceAt(partitions, nowMs) : undefined;
+    // merge: `partitions` is AssetDefinition's own field once the partitions engine support is merged.
+    const partitions = (node.definition as { partitions?: unknown }).partitions;
+    return isPartitionsDefinition(partitions) ? partitionSpaceAt(partitions, nowMs) : undefined;
   };
 }

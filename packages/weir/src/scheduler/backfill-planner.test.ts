@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isWeirError } from '../shared/errors.js';
 import { indicesToRanges, nextPartitions, planBackfill, type PartitionSpace } from './backfill-planner.js';
-import { testMonths } from './test-partition-spaces.js';
+import { multiPartitions, staticPartitions, timePartitions, type TimePartitionsOptions } from '../definitions/partitions.js';
+import { partitionSpaceAt } from './backfill-partitions.js';
+
+/** After every period of the definitions below: their sets no longer grow. */
+const NOW = Date.parse('2030-06-01');
+const months = (start: string, end: string) => partitionSpaceAt(timePartitions({ unit: 'month', start, end }), NOW);
+const timeSpace = (options: TimePartitionsOptions) => partitionSpaceAt(timePartitions(options), NOW);
 
 /** Counts keyAt calls, to show planning does not enumerate. */
 function counting(space: PartitionSpace): PartitionSpace & { calls: number } {
@@ -26,22 +32,22 @@ function rejectsWith(code: string, pattern: RegExp, fn: () => unknown): void {
 }
 
 describe('planBackfill', () => {
-  const months = testMonths('2025-01', 24);
+  const revenueMonths = months('2025-01', '2027-01');
 
   it('all: one range over every partition', () => {
-    const plan = planBackfill([{ key: 'revenue', partitions: months }], {});
+    const plan = planBackfill([{ key: 'revenue', partitions: revenueMonths }], {});
     assert.deepEqual(plan, { assetKeys: ['revenue'], unpartitionedAssetKeys: [], partitionCount: 24, ranges: [{ fromIndex: 0, toIndex: 23 }], count: 24 });
   });
 
   it('a range of keys, both ends included', () => {
-    const plan = planBackfill([{ key: 'revenue', partitions: months }], { from: '2025-03', to: '2025-06' });
+    const plan = planBackfill([{ key: 'revenue', partitions: revenueMonths }], { from: '2025-03', to: '2025-06' });
     assert.deepEqual(plan.ranges, [{ fromIndex: 2, toIndex: 5 }]);
     assert.equal(plan.count, 4);
   });
 
   it('missing only: gaps and MISSING/FAILED ranges, not MATERIALIZED or RUNNING', () => {
     const plan = planBackfill([{
-      key: 'revenue', partitions: months, statusRanges: [
+      key: 'revenue', partitions: revenueMonths, statusRanges: [
         { fromIndex: 0, toIndex: 4, status: 'MATERIALIZED' },
         { fromIndex: 5, toIndex: 5, status: 'FAILED' },
         { fromIndex: 8, toIndex: 9, status: 'RUNNING' },
@@ -54,7 +60,7 @@ describe('planBackfill', () => {
 
   it('failed only, within a range', () => {
     const plan = planBackfill([{
-      key: 'revenue', partitions: months, statusRanges: [
+      key: 'revenue', partitions: revenueMonths, statusRanges: [
         { fromIndex: 15, toIndex: 16, status: 'FAILED' },
         { fromIndex: 2, toIndex: 3, status: 'FAILED' },
         { fromIndex: 4, toIndex: 14, status: 'MATERIALIZED' },
@@ -65,23 +71,32 @@ describe('planBackfill', () => {
 
   it('several assets: a partition missing for any of them is planned once; unpartitioned ones are named apart', () => {
     const plan = planBackfill([
-      { key: 'orders', partitions: months, statusRanges: [{ fromIndex: 0, toIndex: 11, status: 'MATERIALIZED' }] },
+      { key: 'orders', partitions: revenueMonths, statusRanges: [{ fromIndex: 0, toIndex: 11, status: 'MATERIALIZED' }] },
       { key: 'report', partitions: undefined },
-      { key: 'revenue', partitions: testMonths('2025-01', 24), statusRanges: [{ fromIndex: 0, toIndex: 9, status: 'MATERIALIZED' }, { fromIndex: 10, toIndex: 23, status: 'MATERIALIZED' }] },
+      { key: 'revenue', partitions: months('2025-01', '2027-01'), statusRanges: [{ fromIndex: 0, toIndex: 9, status: 'MATERIALIZED' }, { fromIndex: 10, toIndex: 23, status: 'MATERIALIZED' }] },
     ], { only: 'missing' });
     assert.deepEqual(plan.assetKeys, ['orders', 'revenue']);
     assert.deepEqual(plan.unpartitionedAssetKeys, ['report']);
     assert.deepEqual(plan.ranges, [{ fromIndex: 12, toIndex: 23 }]);
   });
 
+  it('a range of a multi-dimensional definition, and of a static list', () => {
+    const monthRegion = partitionSpaceAt(multiPartitions({ month: timePartitions({ unit: 'month', start: '2025-01', end: '2025-04' }), region: staticPartitions(['be', 'nl', 'lu']) }), NOW);
+    const plan = planBackfill([{ key: 'sales', partitions: monthRegion }], { from: '2025-01|lu', to: '2025-02|nl' });
+    assert.deepEqual(plan.ranges, [{ fromIndex: 2, toIndex: 4 }]);
+    assert.deepEqual(nextPartitions(monthRegion, plan.ranges, 0, 5).map((p) => p.key), ['2025-01|lu', '2025-02|be', '2025-02|nl']);
+    const regions = partitionSpaceAt(staticPartitions(['be', 'nl', 'lu']), NOW);
+    assert.deepEqual(planBackfill([{ key: 'x', partitions: regions }], { from: 'nl' }).ranges, [{ fromIndex: 1, toIndex: 2 }]);
+  });
+
   it('nothing to do is an empty plan, not an error', () => {
-    const plan = planBackfill([{ key: 'revenue', partitions: months, statusRanges: [{ fromIndex: 0, toIndex: 23, status: 'MATERIALIZED' }] }], { only: 'missing' });
+    const plan = planBackfill([{ key: 'revenue', partitions: revenueMonths, statusRanges: [{ fromIndex: 0, toIndex: 23, status: 'MATERIALIZED' }] }], { only: 'missing' });
     assert.deepEqual(plan.ranges, []);
     assert.equal(plan.count, 0);
   });
 
   it('100,000 partitions with fragmented status: planning reads no key beyond the ends', () => {
-    const big = counting(testMonths('0001-01', 100_000));
+    const big = counting(timeSpace({ unit: 'hour', start: '2010-01-01T00:00', end: '2021-05-29T16:00' }));
     // Every third partition materialized: 33,334 stored ranges, the worst shape a store would answer.
     const statusRanges = Array.from({ length: 33_334 }, (_, i) => ({ fromIndex: i * 3, toIndex: i * 3, status: 'MATERIALIZED' as const }));
     const plan = planBackfill([{ key: 'huge', partitions: big, statusRanges }], { only: 'missing' });
@@ -94,39 +109,39 @@ describe('planBackfill', () => {
   });
 
   it('a key outside the definition names the valid range', () => {
-    rejectsWith('BACKFILL_UNKNOWN_PARTITION', /partition '2030-01' is not one of revenue's partitions \(valid: 2025-01 … 2026-12, 24 partitions\)/,
-      () => planBackfill([{ key: 'revenue', partitions: months }], { from: '2030-01', to: '2030-02' }));
+    rejectsWith('BACKFILL_UNKNOWN_PARTITION', /partition '2030-01' is not one of revenue's partitions \(valid: monthly partitions from 2025-01 .*: 2025-01 … 2026-12, 24 partitions\)/,
+      () => planBackfill([{ key: 'revenue', partitions: revenueMonths }], { from: '2030-01', to: '2030-02' }));
     rejectsWith('BACKFILL_RANGE_REVERSED', /starts after it ends.*--from 2025-02 --to 2025-05/,
-      () => planBackfill([{ key: 'revenue', partitions: months }], { from: '2025-05', to: '2025-02' }));
+      () => planBackfill([{ key: 'revenue', partitions: revenueMonths }], { from: '2025-05', to: '2025-02' }));
   });
 
   it('a selection with no partitioned asset, and assets with different definitions, are refused', () => {
     rejectsWith('BACKFILL_NO_PARTITIONED_ASSET', /no partitioned asset \(selected: report, summary\)/,
       () => planBackfill([{ key: 'report', partitions: undefined }, { key: 'summary', partitions: undefined }], {}));
-    rejectsWith('BACKFILL_MIXED_PARTITIONS', /revenue has 2025-01 … 2026-12, 24 partitions and daily has 2024-01 … 2024-12, 12 partitions/,
-      () => planBackfill([{ key: 'revenue', partitions: months }, { key: 'daily', partitions: testMonths('2024-01', 12) }], {}));
+    rejectsWith('BACKFILL_MIXED_PARTITIONS', /revenue has monthly partitions from 2025-01 .*: 2025-01 … 2026-12, 24 partitions and daily has monthly partitions from 2024-01 .*: 2024-01 … 2024-12, 12 partitions/,
+      () => planBackfill([{ key: 'revenue', partitions: revenueMonths }, { key: 'daily', partitions: months('2024-01', '2025-01') }], {}));
   });
 });
 
 describe('nextPartitions', () => {
-  const months = testMonths('2025-01', 24);
+  const revenueMonths = months('2025-01', '2027-01');
   const ranges = [{ fromIndex: 3, toIndex: 4 }, { fromIndex: 9, toIndex: 20 }];
 
   it('walks the ranges from a cursor', () => {
-    assert.deepEqual(nextPartitions(months, ranges, 1, 3), [
+    assert.deepEqual(nextPartitions(revenueMonths, ranges, 1, 3), [
       { ordinal: 1, index: 4, key: '2025-05' }, { ordinal: 2, index: 9, key: '2025-10' }, { ordinal: 3, index: 10, key: '2025-11' },
     ]);
-    assert.deepEqual(nextPartitions(months, ranges, 0, 1), [{ ordinal: 0, index: 3, key: '2025-04' }]);
+    assert.deepEqual(nextPartitions(revenueMonths, ranges, 0, 1), [{ ordinal: 0, index: 3, key: '2025-04' }]);
   });
 
   it('stops at the end, and is empty past it', () => {
-    assert.deepEqual(nextPartitions(months, ranges, 13, 5).map((p) => p.key), ['2026-09']);
-    assert.deepEqual(nextPartitions(months, ranges, 14, 5), []);
-    assert.deepEqual(nextPartitions(months, [], 0, 5), []);
+    assert.deepEqual(nextPartitions(revenueMonths, ranges, 13, 5).map((p) => p.key), ['2026-09']);
+    assert.deepEqual(nextPartitions(revenueMonths, ranges, 14, 5), []);
+    assert.deepEqual(nextPartitions(revenueMonths, [], 0, 5), []);
   });
 
   it('reads only the keys it returns, deep into 100,000 partitions', () => {
-    const big = counting(testMonths('0001-01', 100_000));
+    const big = counting(timeSpace({ unit: 'hour', start: '2010-01-01T00:00', end: '2021-05-29T16:00' }));
     const fragmented = Array.from({ length: 50_000 }, (_, i) => ({ fromIndex: i * 2, toIndex: i * 2 }));
     const next = nextPartitions(big, fragmented, 40_000, 4);
     assert.deepEqual(next.map((p) => p.index), [80_000, 80_002, 80_004, 80_006]);
