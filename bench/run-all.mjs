@@ -16,6 +16,7 @@ const BENCHMARKS = [
   ['dbt-1000.mjs', quick ? ['--models', '300'] : []],
   ['redact.mjs', quick ? ['--lines', '200000'] : []],
   ['concurrent-launches.mjs', []],
+  ['backfill-planning.mjs', quick ? ['--reps', '5'] : []],
   ['kill-test.mjs', quick ? ['--reps', '10'] : []],
   ['cancel-latency.mjs', quick ? ['--reps', '10'] : []],
   // In headless Chromium: they need the built UI (npm install builds it) and /usr/bin/chromium.
