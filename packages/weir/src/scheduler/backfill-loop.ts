@@ -87,7 +87,11 @@ async function noticeEnds(deps: BackfillLoopDeps, backfill: Backfill, nowMs: num
       continue;
     }
     await store.recordPartitionEnd(backfill.backfillId, partition.index, status as Exclude<BackfillPartitionStatus, 'RUNNING'>, nowMs);
-    deps.log({ level: status === 'SUCCESS' ? 'info' : 'warn', loop: 'backfills', message: `backfill ${short(backfill)}: partition ${partition.key} ${status.toLowerCase()}`, fields: { backfillId: backfill.backfillId, partition: partition.key, runId: partition.runId } });
+    const durationMs = run?.startedAt != null && run.endedAt != null ? run.endedAt - run.startedAt : undefined;
+    deps.log({
+      level: status === 'SUCCESS' ? 'info' : 'warn', loop: 'backfills', message: `backfill ${short(backfill)}: partition ${partition.key} ${status.toLowerCase()}`,
+      fields: { event: 'partition_ended', backfillId: backfill.backfillId, partition: partition.key, runId: partition.runId, status, durationMs },
+    });
   }
   return still;
 }
@@ -131,7 +135,13 @@ async function launchNext(deps: BackfillLoopDeps, backfill: Backfill, free: numb
     }
     await store.recordLaunch(backfill.backfillId, { ordinal: partition.ordinal, index: partition.index, key: partition.key, runId }, nowMs);
     launched += 1;
-    deps.log({ level: 'info', loop: 'backfills', message: `backfill ${short(backfill)}: partition ${partition.key} started (run ${runId.slice(0, 8)})`, fields: { backfillId: backfill.backfillId, partition: partition.key, runId } });
+    deps.log({ level: 'info', loop: 'backfills', message: `backfill ${short(backfill)}: partition ${partition.key} started (run ${runId.slice(0, 8)})`, fields: { event: 'partition_started', backfillId: backfill.backfillId, partition: partition.key, runId } });
+    // A cancel recorded while this run was being launched (by another process) must still stop it.
+    if ((await store.getBackfill(backfill.backfillId))?.status !== 'RUNNING') {
+      await deps.storage.runs.requestCancel(runId, nowMs);
+      await deps.launcher.cancel(runId);
+      break;
+    }
   }
   return launched;
 }

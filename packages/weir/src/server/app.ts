@@ -9,6 +9,7 @@ import { TokenAttempts } from './token-attempts.js';
 import { serveStaticUi } from './static-ui.js';
 import type { ServerDeps } from './server-deps.js';
 import { addAssetRoutes } from './routes/asset-routes.js';
+import { addBackfillRoutes } from './routes/backfill-routes.js';
 import { addCheckRoutes } from './routes/check-routes.js';
 import { addEventStreamRoutes } from './routes/event-stream-routes.js';
 import { addLineageRoutes } from './routes/lineage-routes.js';
@@ -63,6 +64,7 @@ export function createApp(deps: ServerDeps): Hono {
   addEventStreamRoutes(api);
   addRunRoutes(api);
   addRunActionRoutes(api);
+  addBackfillRoutes(api);
   addOpenApiRoutes(api, API_VERSION);
   if (deps.staticRoot) serveStaticUi(app, deps.staticRoot);
   return app;
