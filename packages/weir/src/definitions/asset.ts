@@ -10,9 +10,20 @@ import { formatFromPath, type IoOption, type IoSpec } from './io.js';
 import type { CheckSpec } from './check.js';
 import type { MaterializeSpec } from './materialize.js';
 import type { AssetContext, AssetResult } from './asset-context.js';
+import { isPartitionsDefinition, type PartitionsDefinition } from './partitions.js';
+import { resolvePartitionMapping, SAME_MAPPING, type PartitionMapping, type PartitionMappingOption } from './partition-mapping.js';
 
 /** A reference to another asset: its definition object or its key. */
 export type AssetRef = string | { readonly key: AssetKey };
+
+/** An input or dep: an asset, or an asset with the partitions of it that each partition reads. */
+export type AssetDependency = AssetRef | { readonly asset: AssetRef; readonly partitions?: PartitionMappingOption };
+
+/** The column a partitioned table asset keeps each row's partition key in, unless it sets `partitionColumn`. */
+export const DEFAULT_PARTITION_COLUMN = 'weir_partition';
+
+/** What a partition whose columns differ from the published table's does: fail (default) or add the new columns. */
+export type SchemaChange = 'fail' | 'evolve';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (0 = no retry). */
@@ -24,12 +35,18 @@ export interface RetryPolicy {
 
 export type Origin = 'typescript' | 'sql' | 'yaml';
 
-export interface AssetOptions<I extends Record<string, AssetRef> = Record<string, AssetRef>> {
+export interface AssetOptions<I extends Record<string, AssetDependency> = Record<string, AssetDependency>> {
   key: AssetKey;
-  /** Upstream assets whose values the function receives, by argument name. */
+  /** Upstream assets whose values the function receives, by argument name (`{ asset, partitions }` to map partitions). */
   inputs?: I;
   /** Upstream assets that must be materialized first, without passing their value. */
-  deps?: AssetRef[];
+  deps?: AssetDependency[];
+  /** Partitions: each run materializes one of them (`timePartitions()`, `staticPartitions()`, `multiPartitions()`). */
+  partitions?: PartitionsDefinition;
+  /** For a partitioned table asset: the column holding each row's partition key (default `weir_partition`). */
+  partitionColumn?: string;
+  /** For a partitioned table asset: 'evolve' adds new columns of a partition to the table instead of failing. */
+  schemaChange?: SchemaChange;
   description?: string;
   owners?: string[];
   tags?: string[];
@@ -57,14 +74,26 @@ export type InputValues<I> = { [K in keyof I]: string };
 
 export type AssetFn<I> = (inputs: InputValues<I>, ctx: AssetContext) => AssetResult | Promise<AssetResult>;
 
-export interface AssetInput { name: string; key: AssetKey }
+export interface AssetInput { name: string; key: AssetKey; partitions: PartitionMapping }
+
+/** One upstream dependency (an input or a dep) and the partitions of it each partition reads. */
+export interface AssetDependencyMapping { key: AssetKey; partitions: PartitionMapping; input?: string }
 
 export interface AssetDefinition {
   readonly [DEFINITION_BRAND]: 'asset';
   readonly key: AssetKey;
   readonly inputs: readonly AssetInput[];
-  /** Every upstream key: inputs first, then deps. */
+  /**
+   * Every upstream key: inputs first, then deps. The asset's own key (an input of its previous partitions, as
+   * month-over-month reads last month) is not in it: it orders nothing.
+   */
   readonly upstream: readonly AssetKey[];
+  /** Every input and dep with its partition mapping ('same' unless given), in declaration order. */
+  readonly dependencies: readonly AssetDependencyMapping[];
+  readonly partitions?: PartitionsDefinition;
+  /** For partitioned table assets: the partition column. */
+  readonly partitionColumn: string;
+  readonly schemaChange: SchemaChange;
   readonly description?: string;
   readonly owners: readonly string[];
   readonly tags: readonly string[];
@@ -92,14 +121,18 @@ export interface AssetDefinition {
   readonly source?: string;
   /** How the computed SQL is published; absent means 'table' (write-audit-publish), what TypeScript assets use. */
   readonly materialize?: MaterializeSpec;
-  readonly compute: AssetFn<Record<string, AssetRef>>;
+  readonly compute: AssetFn<Record<string, AssetDependency>>;
 }
 
 const refSchema = z.union([z.string(), z.object({ key: z.string() }).loose()]);
+const dependencySchema = z.union([refSchema, z.strictObject({ asset: refSchema, partitions: z.unknown().optional() })]);
 const optionsSchema = z.strictObject({
   key: z.string(),
-  inputs: z.record(z.string(), refSchema).optional(),
-  deps: z.array(refSchema).optional(),
+  inputs: z.record(z.string(), dependencySchema).optional(),
+  deps: z.array(dependencySchema).optional(),
+  partitions: z.custom<PartitionsDefinition>(isPartitionsDefinition, 'not a partitions definition').optional(),
+  partitionColumn: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only, not starting with a digit').optional(),
+  schemaChange: z.enum(['fail', 'evolve']).optional(),
   description: z.string().optional(),
   owners: z.array(z.string()).optional(),
   tags: z.array(z.string()).optional(),
@@ -123,8 +156,10 @@ const EXPECTED_SHAPE: Record<string, string> = {
   retry: "a number of retries, or { max, delay: '1s', backoff: 'exponential' | 'fixed' }",
   timeout: "a duration such as '30s' or '5m', or milliseconds",
   io: "'table', { table, schema }, or { path, format?, sheet? }",
-  inputs: '{ name: asset or key }',
-  deps: 'a list of assets or keys',
+  inputs: "{ name: asset, key, or { asset, partitions: 'same' | 'all' | { offset: -1 } } }",
+  deps: "a list of assets, keys, or { asset, partitions: 'same' | 'all' | { offset: -1 } }",
+  partitions: 'timePartitions({ … }), staticPartitions([…]) or multiPartitions({ … })',
+  schemaChange: "'fail' or 'evolve'",
   tags: 'a list of strings',
   owners: 'a list of strings',
   kinds: 'a list of strings',
@@ -133,6 +168,49 @@ const EXPECTED_SHAPE: Record<string, string> = {
 
 export function refKey(ref: AssetRef): AssetKey {
   return typeof ref === 'string' ? ref : ref.key;
+}
+
+function dependencyRef(dependency: AssetDependency): { ref: AssetRef; partitions?: unknown } {
+  return typeof dependency === 'object' && 'asset' in dependency ? { ref: dependency.asset, partitions: dependency.partitions } : { ref: dependency };
+}
+
+/**
+ * Every input and dep with its mapping, checked against the asset's own partitions where that needs no other asset
+ * (mismatches between two assets are the graph's to report). Reading the asset itself is a cycle the graph reports,
+ * except for its own earlier partitions (`{ offset: -1 }`).
+ */
+function resolveDependencies(options: AssetOptions, location: SourceLocation | undefined): AssetDependencyMapping[] {
+  const entries: Array<{ dependency: AssetDependency; input?: string }> = [
+    ...Object.entries(options.inputs ?? {}).map(([input, dependency]) => ({ dependency, input })),
+    ...(options.deps ?? []).map((dependency) => ({ dependency })),
+  ];
+  return entries.map(({ dependency, input }) => {
+    const { ref, partitions } = dependencyRef(dependency);
+    const key = refKey(ref);
+    const what = `asset '${options.key}', ${input ? `input '${input}'` : `dep '${key}'`}`;
+    const mapping = partitions === undefined ? SAME_MAPPING : resolvePartitionMapping(partitions, what, location);
+    if (mapping.kind === 'offset' && !options.partitions) {
+      throw invalid(`${what}: an offset dependency needs the asset itself to be partitioned`, location, "Add partitions: to the asset, or use partitions: 'all'.");
+    }
+    return { key, partitions: mapping, ...(input ? { input } : {}) };
+  });
+}
+
+/** A partitioned file asset writes one file per partition: its path must say where each goes. */
+function checkPartitionedIo(options: AssetOptions, io: IoSpec, location: SourceLocation | undefined): void {
+  if (!options.partitions) {
+    if (options.partitionColumn !== undefined || options.schemaChange !== undefined) {
+      throw invalid(`asset '${options.key}': partitionColumn and schemaChange apply to partitioned assets only`, location, 'Add partitions: to the asset, or remove them.');
+    }
+    return;
+  }
+  if (io.kind === 'file' && !/\$\{\s*partition\.(key|start|end)\s*\}|\{\{\s*partition\.(key|start|end)\s*\}\}/.test(io.path)) {
+    throw invalid(`asset '${options.key}' is partitioned, but its file ${io.path} is the same for every partition`, location,
+      "Put the partition in the path, e.g. io: { path: 'output/${partition.key}/revenue.xlsx' }: each partition keeps its own file.");
+  }
+  if (io.kind === 'file' && (options.partitionColumn !== undefined || options.schemaChange !== undefined)) {
+    throw invalid(`asset '${options.key}': partitionColumn and schemaChange apply to table assets only`, location, 'A file asset writes one file per partition; remove them.');
+  }
 }
 
 function invalid(summary: string, location: SourceLocation | undefined, hint: string): WeirError {
@@ -160,7 +238,7 @@ function resolveRetry(retry: AssetOptions['retry']): RetryPolicy {
 /** Shared by every front end (TypeScript, SQL models, YAML flows): validates options and freezes the definition. */
 export function defineAsset(
   options: AssetOptions,
-  compute: AssetFn<Record<string, AssetRef>>,
+  compute: AssetFn<Record<string, AssetDependency>>,
   extra: { origin: Origin; location?: SourceLocation; code?: string; materialize?: MaterializeSpec },
 ): AssetDefinition {
   const { location } = extra;
@@ -174,14 +252,16 @@ export function defineAsset(
       ? `${label}: unknown option${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.map((k) => `'${k}'`).join(', ')}`
       : `${label}: option '${issue.path.join('.') || 'options'}' is invalid: ${issue.message}${EXPECTED_SHAPE[String(issue.path[0])] ? ` (expected ${EXPECTED_SHAPE[String(issue.path[0])]})` : ''}`;
     throw invalid(summary, location,
-      'Allowed options: key, inputs, deps, description, owners, tags, group, kinds, io, checks, retry, timeout, codeVersion, metadata, allowEmpty.');
+      'Allowed options: key, inputs, deps, partitions, partitionColumn, schemaChange, description, owners, tags, group, kinds, io, checks, retry, timeout, codeVersion, metadata, allowEmpty.');
   }
   if (!isValidAssetKey(options.key)) {
     throw invalid(`asset key '${options.key}' is not valid`, location, 'Use letters, digits and _, optionally with / between parts (e.g. sales/orders).');
   }
   if (typeof compute !== 'function') throw invalid(`asset '${options.key}' has no function`, location, 'Pass the function that computes it as the second argument: asset({ key }, (inputs, ctx) => …).');
-  const inputs = Object.entries(options.inputs ?? {}).map(([name, ref]) => ({ name, key: refKey(ref) }));
-  const upstream = [...new Set([...inputs.map((i) => i.key), ...(options.deps ?? []).map(refKey)])];
+  const dependencies = resolveDependencies(options, location);
+  const inputs = dependencies.filter((d) => d.input !== undefined).map((d) => ({ name: d.input!, key: d.key, partitions: d.partitions }));
+  const isOwnEarlierPartition = (d: AssetDependencyMapping) => d.key === options.key && d.partitions.kind === 'offset' && d.partitions.to < 0;
+  const upstream = [...new Set(dependencies.filter((d) => !isOwnEarlierPartition(d)).map((d) => d.key))];
   const checks = options.checks ?? [];
   for (const check of checks) {
     if (brandOf(check) !== 'check') throw invalid(`asset '${options.key}': an entry in checks is not a check`, location, 'Build checks with rowCount(), notNull(), unique(), acceptedValues(), relationships(), noRows(), value(), zScoreOutliers() or check().');
@@ -198,12 +278,20 @@ export function defineAsset(
     throw invalid(`asset '${options.key}': ${(error as Error).message}`, location, 'Fix the timeout or retry option.');
   }
   const io = resolveIo(options.key, options.io, location);
+  checkPartitionedIo(options, io, location);
   const code = extra.code ?? compute.toString();
+  const partitioning = options.partitions
+    ? { partitions: options.partitions.signature, column: options.partitionColumn ?? DEFAULT_PARTITION_COLUMN, dependencies }
+    : undefined;
   const definition: AssetDefinition = {
     [DEFINITION_BRAND]: 'asset',
     key: options.key,
     inputs,
     upstream,
+    dependencies,
+    ...(options.partitions ? { partitions: options.partitions } : {}),
+    partitionColumn: options.partitionColumn ?? DEFAULT_PARTITION_COLUMN,
+    schemaChange: options.schemaChange ?? 'fail',
     description: options.description,
     owners: options.owners ?? [],
     tags: options.tags ?? [],
@@ -213,7 +301,8 @@ export function defineAsset(
     checks,
     retry,
     timeoutMs,
-    codeVersion: options.codeVersion ?? hashText(code, JSON.stringify(io), JSON.stringify(inputs)).slice(0, 16),
+    // Partitioning joins the hash only when set, so an unpartitioned asset keeps the code version it had before.
+    codeVersion: options.codeVersion ?? hashText(code, JSON.stringify(io), JSON.stringify(inputs.map(({ name, key }) => ({ name, key }))), ...(partitioning ? [JSON.stringify(partitioning)] : [])).slice(0, 16),
     metadata: options.metadata ?? {},
     allowEmpty: options.allowEmpty ?? false,
     origin: extra.origin,
@@ -234,6 +323,6 @@ export function defineAsset(
  *   ({ merged }) => `select product_id, price * total_sales as revenue from ${merged}`,
  * );
  */
-export function asset<const I extends Record<string, AssetRef> = Record<string, never>>(options: AssetOptions<I>, fn: AssetFn<I>): AssetDefinition {
-  return defineAsset(options as AssetOptions, fn as AssetFn<Record<string, AssetRef>>, { origin: 'typescript', location: callerLocation() });
+export function asset<const I extends Record<string, AssetDependency> = Record<string, never>>(options: AssetOptions<I>, fn: AssetFn<I>): AssetDefinition {
+  return defineAsset(options as AssetOptions, fn as AssetFn<Record<string, AssetDependency>>, { origin: 'typescript', location: callerLocation() });
 }

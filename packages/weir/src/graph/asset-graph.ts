@@ -5,6 +5,7 @@ import { hashText } from '../shared/hash.js';
 import type { AssetDefinition } from '../definitions/asset.js';
 import type { ExternalAssetDefinition } from '../definitions/external-asset.js';
 import type { AssetKey } from '../definitions/asset-key.js';
+import { mappingProblem } from '../definitions/partition-mapping.js';
 import { publishedLocationProblems, type LocationContext } from './published-locations.js';
 
 export type AssetNodeKind = 'asset' | 'external';
@@ -118,6 +119,7 @@ export function buildAssetGraph(defs: GraphInput): AssetGraph {
     upstream.set(key, kept);
   }
   for (const list of downstream.values()) list.sort(compareKeys);
+  errors.push(...partitionMappingProblems(known.map((key) => byKey.get(key)![0]!)));
 
   for (const cycle of findCycles(known, upstream, downstream)) {
     const members = cycle.slice(0, -1);
@@ -138,6 +140,30 @@ export function buildAssetGraph(defs: GraphInput): AssetGraph {
     }) as AssetNode);
   }
   return new FrozenAssetGraph(nodes, known);
+}
+
+/**
+ * Dependencies whose partition mapping cannot work between the two assets' partitions: an offset onto an
+ * unpartitioned asset, a `same` mapping between definitions that share no dimension, static keys missing upstream.
+ */
+function partitionMappingProblems(entries: Declared[]): WeirError[] {
+  const partitionsOf = new Map(entries.map((e) => [e.definition.key, e.kind === 'asset' ? e.definition.partitions : undefined]));
+  const errors: WeirError[] = [];
+  for (const entry of entries) {
+    if (entry.kind !== 'asset') continue;
+    const { definition } = entry;
+    for (const dependency of definition.dependencies) {
+      if (!partitionsOf.has(dependency.key)) continue; // reported as an unknown dependency
+      const problem = mappingProblem(dependency.partitions, definition.partitions, partitionsOf.get(dependency.key));
+      if (!problem) continue;
+      const what = dependency.input ? `input '${dependency.input}' ('${dependency.key}')` : `dep '${dependency.key}'`;
+      errors.push(new WeirError(`asset '${definition.key}' (${where(definition.location)}), ${what}: ${problem}`, {
+        code: 'PARTITION_MAPPING_MISMATCH', location: definition.location,
+        hint: "Map the dependency with partitions: 'same', 'all' or { offset: -1 } to fit both assets' partitions.",
+      }));
+    }
+  }
+  return errors;
 }
 
 /**
