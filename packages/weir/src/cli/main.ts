@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { isWeirError } from '../shared/errors.js';
 import { packageVersion } from '../shared/package-paths.js';
+import { parseDuration } from '../shared/duration.js';
 import { installStdoutGuard } from './output/stdout-guard.js';
 import { style } from './output/style.js';
 
@@ -13,6 +14,7 @@ const commands = {
   runs: () => import('./commands/runs-command.js'),
   cancel: () => import('./commands/cancel-command.js'),
   dev: () => import('./commands/dev-command.js'),
+  serve: () => import('./commands/serve-command.js'),
   dbt: () => import('./commands/dbt-command.js'),
   build: () => import('./commands/build-command.js'),
   backfill: () => import('./commands/backfill-command.js'),
@@ -42,6 +44,25 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1.');
   return n;
+}
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
+  return n;
+}
+
+function logFormat(value: string): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw new InvalidArgumentError("must be 'text' or 'json'.");
+  return value;
+}
+
+function graceDuration(value: string): number {
+  try {
+    return parseDuration(/^\d+$/.test(value) ? `${value}s` : value);
+  } catch {
+    throw new InvalidArgumentError('must be a duration such as 30s, 2m or 90 (seconds).');
+  }
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(/\s+/).filter(Boolean)];
@@ -97,6 +118,13 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     .option('--trust-proxy', 'behind a reverse proxy: believe its X-Forwarded-Proto/Host/For (also WEIR_TRUST_PROXY=1)')
     .action(action(async (projectDir: string | undefined, opts: { port?: number; host?: string; trustProxy?: boolean }, cmd: Command) =>
       (await commands.dev()).devCommand({ project: projectDir ?? projectOf(cmd), ...opts })));
+  program.command('serve [projectDir]').description('run unattended: serve the API and UI, run schedules, sensors and alerts; stop cleanly on SIGTERM')
+    .option('--port <port>', 'port (default 3000; 0 picks a free one, logged at start)', portNumber).option('--host <host>', 'interface to bind (default 127.0.0.1; another needs WEIR_TOKEN of 32+ characters)')
+    .option('--trust-proxy', 'behind a reverse proxy: believe its X-Forwarded-Proto/Host/For (also WEIR_TRUST_PROXY=1)')
+    .option('--log-format <format>', 'text (default) or json: one JSON object per line (time, level, message, fields)', logFormat, 'text')
+    .option('--grace <duration>', 'after SIGTERM, how long runs in flight may finish before they are cancelled (default 30s)', graceDuration)
+    .action(action(async (projectDir: string | undefined, opts: { port?: number; host?: string; trustProxy?: boolean; logFormat: 'text' | 'json'; grace?: number }, cmd: Command) =>
+      (await commands.serve()).serveCommand({ project: projectDir ?? projectOf(cmd), port: opts.port, host: opts.host, trustProxy: opts.trustProxy, logFormat: opts.logFormat, graceMs: opts.grace })));
   program.command('runs').description('list recent runs').option('--json', 'machine-readable output').option('-n, --limit <n>', 'how many', positiveInt).option('--status <status>', 'only runs with this status')
     .action(action(async (opts: { json?: boolean; limit?: number; status?: string }, cmd: Command) => (await commands.runs()).runsCommand({ project: projectOf(cmd), ...opts })));
   program.command('run-info <runId>').description('steps, timings, inputs, materializations and checks of one run').option('--json', 'machine-readable output')

@@ -1,5 +1,5 @@
 /**
- * Which process serves a project. `weir dev` writes .weir/server.json; other commands read it and, while that
+ * Which process serves a project. `weir dev` and `weir serve` write .weir/server.json; other commands read it and, while that
  * process is alive and answering, hand their work to it instead of opening the warehouse (DuckDB admits one
  * process per file).
  */
@@ -11,16 +11,20 @@ export interface ServingProcess {
   pid: number;
   url: string;
   startedAt: number;
+  /** Which command serves: `dev` or `serve` (absent in records of older versions: `dev`). */
+  command?: ServingCommand;
 }
+
+export type ServingCommand = 'dev' | 'serve';
 
 export function servingFile(projectRoot: string): string {
   return join(projectRoot, '.weir', 'server.json');
 }
 
-export function recordServingProcess(projectRoot: string, url: string): () => void {
+export function recordServingProcess(projectRoot: string, url: string, command: ServingCommand = 'dev'): () => void {
   const file = servingFile(projectRoot);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ pid: process.pid, url, startedAt: Date.now() } satisfies ServingProcess));
+  writeFileSync(file, JSON.stringify({ pid: process.pid, url, startedAt: Date.now(), command } satisfies ServingProcess));
   return () => {
     // Only remove our own record: a newer server may have replaced it.
     try {
@@ -59,9 +63,9 @@ export async function findServingProcess(projectRoot: string): Promise<ServingPr
   }
   // It serves the project and holds the warehouse, but wants a token: say so, rather than fail later on the file lock.
   if (response.status === 401 || response.status === 403) {
-    throw new WeirError(`\`weir dev\` (pid ${record.pid}) serves this project at ${record.url} and ${process.env.WEIR_TOKEN ? 'refused the WEIR_TOKEN given' : 'needs a token'}; it holds the warehouse, so this command cannot run by itself`, {
+    throw new WeirError(`\`weir ${record.command ?? 'dev'}\` (pid ${record.pid}) serves this project at ${record.url} and ${process.env.WEIR_TOKEN ? 'refused the WEIR_TOKEN given' : 'needs a token'}; it holds the warehouse, so this command cannot run by itself`, {
       code: 'SERVING_PROCESS_NEEDS_TOKEN',
-      hint: 'Set WEIR_TOKEN to the token that `weir dev` was started with (e.g. `WEIR_TOKEN=… weir run`), or stop it first.',
+      hint: `Set WEIR_TOKEN to the token that \`weir ${record.command ?? 'dev'}\` was started with (e.g. \`WEIR_TOKEN=… weir run\`), or stop it first.`,
     });
   }
   return response.ok ? record : undefined;

@@ -24,6 +24,10 @@ export const projectFileSchema = z.strictObject({
   definitions: z.union([z.string(), z.array(z.string())]).default(['definitions/**/*.ts']),
   /** How many steps run at once. */
   concurrency: z.number().int().min(1).max(64).default(4),
+  /** How many runs execute at once in the serving process; the others wait QUEUED, first come first served. */
+  max_concurrent_runs: z.number().int().min(1).max(1000).optional(),
+  /** The server's address as people reach it, for links in alerts (default http://localhost:<port>). */
+  public_url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL, e.g. https://weir.example.org' }).optional(),
   settings: z.record(z.string(), settingSchema).default({}),
   /** A dbt project whose seeds, models and tests join this project's graph. */
   dbt: z.strictObject({
@@ -53,6 +57,10 @@ export interface ProjectConfig {
   metadataPath: string;
   definitionGlobs: string[];
   concurrency: number;
+  /** `max_concurrent_runs`: runs beyond it wait QUEUED; undefined: no limit. */
+  maxConcurrentRuns?: number;
+  /** `public_url`, without a trailing slash. */
+  publicUrl?: string;
   /** Resolved values, after environment overrides. */
   settings: Record<string, string | number | boolean>;
   /** Names of settings that are secret. */

@@ -30,6 +30,6 @@ export interface AutomationDeps {
   /** The warehouse of this process, for SQL sensors and freshness queries. */
   warehouse: () => Promise<WarehouseAccess>;
   log: (line: AutomationLogLine) => void;
-  /** The server's public URL (the `public_url` setting), for links in alerts; absent when not set. */
+  /** The server's public URL for links in alerts: the `public_url` setting, else http://localhost:<port> of this server. */
   publicUrl?: string;
 }

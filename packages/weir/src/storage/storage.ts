@@ -322,6 +322,43 @@ export interface AlertStore {
 
 /** Leases: one holder at a time for a named job (`automation`: the process that ticks schedules). */
 export interface LeaseStore {
+  /**
+   * Takes the lease `name` for `holder` until `nowMs + ttlMs`, if it is free, expired (expiresAt <= nowMs) or already
+   * this holder's (then it is renewed). Atomic: of two processes asking at once, one gets it. Undefined when another
+   * holder has it.
+   *
+   * @example
+   * await leases.acquire({ name: 'automation', holder: 'ana-laptop:4242:1f2e', nowMs: 1000, ttlMs: 10_000 })
+   * // { name: 'automation', holder: 'ana-laptop:4242:1f2e', acquiredAt: 1000, expiresAt: 11_000 }
+   * await leases.acquire({ name: 'automation', holder: 'other:99:aa', nowMs: 5000, ttlMs: 10_000 }) // undefined
+   */
+  acquire(request: LeaseRequest): Promise<Lease | undefined>;
+  /**
+   * Extends the holder's lease to `nowMs + ttlMs`. False when it is no longer this holder's (another took it after it
+   * expired, or it was released): the caller must stop the work the lease guards.
+   */
+  renew(request: LeaseRequest): Promise<boolean>;
+  /** Gives the lease up at once (a clean stop), so a standby takes over without waiting for expiry. False if not held. */
+  release(name: string, holder: string): Promise<boolean>;
+  /** The lease as stored, expired or not; undefined when nobody ever took it or it was released. */
+  getLease(name: string): Promise<Lease | undefined>;
+}
+
+/** What acquire and renew take: every time is passed in (the caller's clock). */
+export interface LeaseRequest {
+  name: string;
+  /** Who asks: unique per process and start (`host:pid:random`), so a restarted process is a new holder. */
+  holder: string;
+  nowMs: number;
+  ttlMs: number;
+}
+
+export interface Lease {
+  name: string;
+  holder: string;
+  /** When this holder took it (kept by renewals). */
+  acquiredAt: number;
+  expiresAt: number;
 }
 
 export interface Storage {

@@ -11,6 +11,8 @@ import { projectRedactor } from '../../engine/launch-run.js';
 import { watchForDeadRuns } from '../../engine/end-dead-runs.js';
 import { style } from '../output/style.js';
 import { recordServingProcess } from '../serving-process.js';
+import { startAutomation } from '../automation-runtime.js';
+import { createProcessLog } from '../process-log.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../shared/package-paths.js';
@@ -41,6 +43,9 @@ export async function devCommand(options: { project: string; host?: string; port
   await instance.warehouse();
   const server = await startServer({ app, host, port: options.port ?? DEFAULT_PORT });
   const forget = recordServingProcess(project().definitions.project.root, server.url);
+  // Schedules, sensors, backfills and alerts run here while this process holds the automation lease.
+  const automationLog = createProcessLog({ format: 'text', redact: (text) => projectRedactor(watcher.snapshot().definitions)(text) });
+  const automation = startAutomation({ instance, project, launcher, log: automationLog.automation, serverUrl: server.url });
   // Runs are ended here when their process dies while this one serves (they were at open too: openLocalInstance).
   const stopWatchingDeadRuns = watchForDeadRuns(instance.storage, {
     onEnded: (dead) => process.stderr.write(`${style.yellow('warning')} run ${dead.execution.runId.slice(0, 8)} ended: ${dead.reason}\n`),
@@ -55,6 +60,8 @@ export async function devCommand(options: { project: string; host?: string; port
     process.once('SIGTERM', stop);
   });
   process.stdout.write('Stopping: cancelling running runs…\n');
+  // Automation first: nothing new is launched while the runs are being cancelled.
+  await automation.stop();
   await watcher.close();
   await stopWatchingDeadRuns();
   for (const runId of launcher.running()) await launcher.cancel(runId);

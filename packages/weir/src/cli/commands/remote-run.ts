@@ -1,5 +1,5 @@
 /**
- * `weir run` while `weir dev` serves the project: the serving process owns the warehouse, so the run is launched
+ * `weir run` while `weir dev` or `weir serve` serves the project: the serving process owns the warehouse, so the run is launched
  * through its API and followed over its event stream, with the same live display and summary as a local run.
  */
 import type { EventRecord, RunStatus } from '../../events/index.js';
@@ -74,7 +74,7 @@ export async function remoteRun(server: ServingProcess, options: RemoteRunOption
   const detail = await api<{ run: { stepKeys: string[] } }>(server, `/api/runs/${runId}`);
   let display: RunDisplay | undefined;
   if (!options.json) {
-    process.stdout.write(`${style.bold(`Run ${runId}`)} ${style.dim(`· through weir dev at ${server.url} (pid ${server.pid}) · ${plural(detail.run.stepKeys.length, 'step')}`)}\n`);
+    process.stdout.write(`${style.bold(`Run ${runId}`)} ${style.dim(`· through weir ${server.command ?? 'dev'} at ${server.url} (pid ${server.pid}) · ${plural(detail.run.stepKeys.length, 'step')}`)}\n`);
     display = new RunDisplay(detail.run.stepKeys);
   }
   let interrupts = 0;

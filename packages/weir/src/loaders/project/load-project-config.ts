@@ -73,6 +73,8 @@ export function loadProjectConfig(dir: string, env: NodeJS.ProcessEnv = process.
     metadataPath: file.metadata === ':memory:' ? ':memory:' : resolve(root, file.metadata),
     definitionGlobs: Array.isArray(file.definitions) ? file.definitions : [file.definitions],
     concurrency: file.concurrency,
+    ...(file.max_concurrent_runs !== undefined ? { maxConcurrentRuns: file.max_concurrent_runs } : {}),
+    ...(file.public_url !== undefined ? { publicUrl: file.public_url.replace(/\/+$/, '') } : {}),
     settings,
     secretSettings,
     settingSources,
