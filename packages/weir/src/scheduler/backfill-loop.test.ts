@@ -15,10 +15,8 @@ import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import type { Storage } from '../storage/storage.js';
 import type { AutomationLogLine } from './automation-deps.js';
 import { BACKFILL_TAG, createBackfillLoop, PARTITION_TAG } from './backfill-loop.js';
-import type { PartitionsOf } from './backfill-partitions.js';
 import { requestBackfill, retryFailedBackfill } from './request-backfill.js';
 import { timePartitions, type TimePartitionsOptions } from '../definitions/partitions.js';
-import { partitionSpaceAt } from './backfill-partitions.js';
 
 const NOW = Date.parse('2030-06-01');
 
@@ -32,7 +30,6 @@ interface World {
   failing: Set<string>;
   /** While set, every run waits for it (or for its cancellation). */
   gate?: Promise<void>;
-  partitionsOf: PartitionsOf;
 }
 
 const root = mkdtempSync(join(tmpdir(), 'weir-backfill-loop-'));
@@ -50,8 +47,8 @@ after(async () => {
 async function openWorld(partitions: TimePartitionsOptions): Promise<World> {
   const storage = await openSqliteStorage(':memory:');
   const w = { storage, failing: new Set<string>(), signals: [], logs: [] } as unknown as World;
-  // merge: once the partitions branch is merged, `sales` declares timePartitions() and reads ctx.partition.
-  const sales = asset({ key: 'sales' }, async (_inputs, ctx) => {
+  // merge: reads ctx.partition once the engine part of the partitions branch is merged (runs carry the tag meanwhile).
+  const sales = asset({ key: 'sales', partitions: timePartitions(partitions) }, async (_inputs, ctx) => {
     const key = (await storage.runs.getRun(ctx.runId))?.tags[PARTITION_TAG] ?? '';
     if (w.gate) {
       await Promise.race([w.gate, new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true }))]);
@@ -67,9 +64,6 @@ async function openWorld(partitions: TimePartitionsOptions): Promise<World> {
   const definitions: Definitions = { project, assets: [sales, report], externals: [] };
   w.snapshot = { definitions, graph: buildAssetGraph(definitions) };
   w.launcher = inProcessLauncher({ project: () => w.snapshot, storage, warehouse: async () => warehouse });
-  // merge: `sales` declares `partitions` once the asset option exists; until then the loop is told them.
-  const space = partitionSpaceAt(timePartitions(partitions), NOW);
-  w.partitionsOf = (key) => (key === 'sales' ? space : undefined);
   // Records what the loop raises and hands it on to the real store.
   const record = storage.alerts.recordSignal.bind(storage.alerts);
   storage.alerts.recordSignal = async (signal) => { w.signals.push(signal); await record(signal); };
@@ -78,7 +72,7 @@ async function openWorld(partitions: TimePartitionsOptions): Promise<World> {
 
 function loopOf(w: World) {
   return createBackfillLoop({
-    project: () => w.snapshot, storage: w.storage, launcher: w.launcher, log: (line) => w.logs.push(line), partitionsOf: w.partitionsOf,
+    project: () => w.snapshot, storage: w.storage, launcher: w.launcher, log: (line) => w.logs.push(line),
   });
 }
 
@@ -92,13 +86,13 @@ describe('backfill loop', () => {
     world = await openWorld({ unit: 'day', start: '2024-01-01', end: '2025-05-15' });
     const w = world;
     try {
-      const deps = { project: () => w.snapshot, storage: w.storage, partitionsOf: w.partitionsOf };
-      const { backfill, plan } = await requestBackfill(deps, { select: 'sales report', concurrency: 5 }, 1_000);
+      const deps = { project: () => w.snapshot, storage: w.storage };
+      const { backfill, plan } = await requestBackfill(deps, { select: 'sales report', concurrency: 5 }, NOW);
       assert.equal(plan.count, 500);
       assert.deepEqual(plan.unpartitionedAssetKeys, ['report']);
       const loop = loopOf(w);
       const signal = new AbortController().signal;
-      let now = 2_000;
+      let now = NOW;
       // Ten passes, each followed by the end of every run it started: 50 partitions done.
       for (let pass = 0; pass < 10; pass += 1) {
         await loop.runOnce(now += 1_000, signal);
@@ -145,11 +139,11 @@ describe('backfill loop', () => {
     const w = await openWorld({ unit: 'month', start: '2000-01', end: '2001-01' });
     try {
       w.failing = new Set(['2000-03', '2000-08']);
-      const deps = { project: () => w.snapshot, storage: w.storage, partitionsOf: w.partitionsOf };
-      const { backfill } = await requestBackfill(deps, { select: 'sales', from: '2000-02', to: '2000-10', concurrency: 3 }, 1_000);
+      const deps = { project: () => w.snapshot, storage: w.storage };
+      const { backfill } = await requestBackfill(deps, { select: 'sales', from: '2000-02', to: '2000-10', concurrency: 3 }, NOW);
       const loop = loopOf(w);
       const signal = new AbortController().signal;
-      let now = 2_000;
+      let now = NOW;
       for (let pass = 0; pass < 6; pass += 1) {
         await loop.runOnce(now += 1_000, signal);
         await w.launcher.idle();
@@ -181,18 +175,18 @@ describe('backfill loop', () => {
   it('a cancel before anything started ends the backfill at once; an empty plan completes', async () => {
     const w = await openWorld({ unit: 'month', start: '2000-01', end: '2000-07' });
     try {
-      const deps = { project: () => w.snapshot, storage: w.storage, partitionsOf: w.partitionsOf };
-      const { backfill } = await requestBackfill(deps, { select: 'sales' }, 1_000);
-      await w.storage.backfills.requestCancel(backfill.backfillId, 1_500);
+      const deps = { project: () => w.snapshot, storage: w.storage };
+      const { backfill } = await requestBackfill(deps, { select: 'sales' }, NOW);
+      await w.storage.backfills.requestCancel(backfill.backfillId, NOW + 1);
       const loop = loopOf(w);
-      await loop.runOnce(2_000, new AbortController().signal);
+      await loop.runOnce(NOW + 2, new AbortController().signal);
       assert.equal((await w.storage.backfills.getBackfill(backfill.backfillId))?.status, 'CANCELED');
       assert.equal((await backfillRuns(w, backfill.backfillId)).length, 0);
 
       const empty = await w.storage.backfills.createBackfill({
         backfillId: 'empty', project: 'shop', selection: 'sales', assetKeys: ['sales'], request: { only: 'missing' }, concurrency: 2, ranges: [], partitionCount: 0, createdAt: 3_000,
       });
-      await loop.runOnce(4_000, new AbortController().signal);
+      await loop.runOnce(NOW + 4, new AbortController().signal);
       assert.equal((await w.storage.backfills.getBackfill(empty.backfillId))?.status, 'COMPLETED');
     } finally {
       await w.storage.close();
@@ -202,12 +196,12 @@ describe('backfill loop', () => {
   it('a partition that can no longer start ends the backfill FAILED with the reason', async () => {
     const w = await openWorld({ unit: 'month', start: '2000-01', end: '2000-07' });
     try {
-      const deps = { project: () => w.snapshot, storage: w.storage, partitionsOf: w.partitionsOf };
-      const { backfill } = await requestBackfill(deps, { select: 'sales' }, 1_000);
+      const deps = { project: () => w.snapshot, storage: w.storage };
+      const { backfill } = await requestBackfill(deps, { select: 'sales' }, NOW);
       // The project was reloaded without the asset.
       const definitions = { ...w.snapshot.definitions, assets: w.snapshot.definitions.assets.filter((a) => a.key !== 'sales') };
       w.snapshot = { definitions, graph: buildAssetGraph(definitions) };
-      await loopOf(w).runOnce(2_000, new AbortController().signal);
+      await loopOf(w).runOnce(NOW + 2, new AbortController().signal);
       const ended = await w.storage.backfills.getBackfill(backfill.backfillId);
       assert.equal(ended?.status, 'FAILED');
       assert.match(ended?.error ?? '', /the next partitions cannot start: sales is no longer in the project/);

@@ -1,5 +1,5 @@
 /** Where a backfill finds an asset's partitions: the definition at one instant, and the stored status per partition. */
-import { isPartitionsDefinition, type PartitionsCommon } from '../definitions/partitions.js';
+import type { PartitionsCommon } from '../definitions/partitions.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { PartitionSpace, PartitionStatusRange } from './backfill-planner.js';
 
@@ -40,8 +40,7 @@ export function graphPartitions(graph: AssetGraph): PartitionsOf {
   return (assetKey, nowMs) => {
     const node = graph.get(assetKey);
     if (!node || node.kind !== 'asset') return undefined;
-    // merge: `partitions` is AssetDefinition's own field once the partitions engine support is merged.
-    const partitions = (node.definition as { partitions?: unknown }).partitions;
-    return isPartitionsDefinition(partitions) ? partitionSpaceAt(partitions, nowMs) : undefined;
+    const { partitions } = node.definition;
+    return partitions ? partitionSpaceAt(partitions, nowMs) : undefined;
   };
 }

@@ -1,5 +1,4 @@
 /** A backfill as the API shows it: its record with counts per state, and its partitions as ranges of one state. */
-import { isPartitionsDefinition } from '../definitions/partitions.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { Backfill, BackfillPartition, Storage } from '../storage/storage.js';
 import type { ApiBackfill, BackfillDetail } from './api-schemas.js';
@@ -65,10 +64,9 @@ function single(partition: BackfillPartition): Range {
 
 function keyReader(graph: AssetGraph, assetKey: string | undefined, nowMs: number): (index: number) => string {
   const node = assetKey === undefined ? undefined : graph.get(assetKey);
-  // merge: `partitions` is AssetDefinition's own field once the partitions engine support is merged.
-  const partitions = node?.kind === 'asset' ? (node.definition as { partitions?: unknown }).partitions : undefined;
+  const partitions = node?.kind === 'asset' ? node.definition.partitions : undefined;
   return (index) => {
-    if (!isPartitionsDefinition(partitions)) return `#${index}`;
+    if (!partitions) return `#${index}`;
     try {
       return partitions.keyAt(index, nowMs);
     } catch {

@@ -12,6 +12,7 @@ import { watchForDeadRuns } from '../../engine/end-dead-runs.js';
 import { style } from '../output/style.js';
 import { recordServingProcess } from '../serving-process.js';
 import { startAutomation } from '../automation-runtime.js';
+import { backfillControl } from '../../scheduler/backfill-control.js';
 import { createProcessLog } from '../process-log.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ export async function devCommand(options: { project: string; host?: string; port
   const watcher = watchProject({ initial: instance.loaded, initialError, onChange: reportChange });
   const project = watcher.snapshot;
   const launcher = inProcessLauncher({ project, storage: instance.storage, warehouse: () => instance.warehouse(), onRunError: (_id, error) => log(error) });
-  const app = createApp({ project, storage: instance.storage, launcher, subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token, trustProxy }, onError: log,
+  const app = createApp({ project, storage: instance.storage, launcher, backfills: backfillControl({ project, storage: instance.storage }), subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token, trustProxy }, onError: log,
     staticRoot: existsSync(`${UI_DIST}/index.html`) ? UI_DIST : undefined });
   // Open the warehouse now: this process owns it from the start, and a second `weir dev` fails fast on the lock.
   await instance.warehouse();

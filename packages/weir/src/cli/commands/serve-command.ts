@@ -14,6 +14,7 @@ import { shortId } from '../../shared/ids.js';
 import { openLocalInstance } from '../local-instance.js';
 import { recordServingProcess } from '../serving-process.js';
 import { startAutomation } from '../automation-runtime.js';
+import { backfillControl } from '../../scheduler/backfill-control.js';
 import { createProcessLog, type LogFormat } from '../process-log.js';
 import { closableLauncher, drainRuns, DEFAULT_GRACE_MS } from '../drain-runs.js';
 
@@ -54,7 +55,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   });
   const gate = closableLauncher(launcher, 'weir serve');
   const app = createApp({
-    project, storage: instance.storage, launcher: gate, subscribe: launcher.subscribe, security: { token, trustProxy },
+    project, storage: instance.storage, launcher: gate, backfills: backfillControl({ project, storage: instance.storage }), subscribe: launcher.subscribe, security: { token, trustProxy },
     onError: (error) => log.error((error as Error)?.message ?? String(error)),
     staticRoot: existsSync(`${UI_DIST}/index.html`) ? UI_DIST : undefined,
   });
