@@ -1,7 +1,7 @@
 /** The only code that calls fetch: typed calls to the JSON API under /api, and one hook for 401s (sign-in). */
 import type {
   ApiProject, AssetDetail, AssetList, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
-  RunDetail, RunListQuery, RunPage, Selection, Session,
+  RunDetail, RunListQuery, RunPage, Selection, Session, BackfillList, BackfillDetail, BackfillRequestBody,
 } from './types.ts';
 
 /** An answer of 4xx or 5xx, with the API's stable error code and its message (which names what to fix). */
@@ -84,4 +84,9 @@ export const api = {
   launch: (body: LaunchRequestBody) => post<{ runId: string }>('/api/runs', { trigger: 'ui', ...body }),
   cancel: (id: string) => post<{ runId: string; status: string }>(`/api/runs/${encodeURIComponent(id)}/cancel`, {}),
   reexecute: (id: string, body: ReexecuteRequestBody) => post<{ runId: string }>(`/api/runs/${encodeURIComponent(id)}/reexecute`, body),
+  backfills: () => request<BackfillList>('/api/backfills'),
+  backfill: (id: string) => request<BackfillDetail>(`/api/backfills/${encodeURIComponent(id)}`),
+  launchBackfill: (body: BackfillRequestBody) => post<{ backfillId: string; partitionCount: number; unpartitionedAssetKeys: string[] }>('/api/backfills', body),
+  cancelBackfill: (id: string) => post<{ backfillId: string; status: string }>(`/api/backfills/${encodeURIComponent(id)}/cancel`, {}),
+  retryBackfill: (id: string) => post<{ backfillId: string; partitionCount: number }>(`/api/backfills/${encodeURIComponent(id)}/retry-failed`, {}),
 };

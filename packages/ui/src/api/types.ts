@@ -5,7 +5,7 @@
 export type {
   ApiCheckEvaluation, ApiEventRecord, ApiMaterialization, ApiProject, ApiProjectChange, ApiProjectLoadError, ApiRun, AssetDetail, AssetList, AssetSummary,
   CheckHistory, CheckOverview, ColumnChanges, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody, RunDetail, RunListQuery,
-  RunPage, Selection, Session, TableColumn,
+  RunPage, Selection, Session, TableColumn, ApiBackfill, BackfillList, BackfillDetail, BackfillRequestBody,
 } from '../../../weir/src/server/api-schemas.ts';
 import type { AssetSummary, CheckOverview, Lineage, RunDetail } from '../../../weir/src/server/api-schemas.ts';
 

@@ -4,6 +4,7 @@ import { api, onUnauthorized } from '../api/client.ts';
 import { onProjectChange } from '../api/event-stream.ts';
 import { useApi } from '../api/use-api.ts';
 import { AssetPage } from '../features/assets/AssetPage.tsx';
+import { BackfillsPage } from '../features/backfills/BackfillsPage.tsx';
 import { ChecksPage } from '../features/checks/ChecksPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { RunPage } from '../features/runs/RunPage.tsx';
@@ -21,6 +22,7 @@ const NAV = [
   { path: '/lineage', label: 'Lineage', match: (p: string) => p.startsWith('/lineage') || p.startsWith('/assets') },
   { path: '/runs', label: 'Runs', match: (p: string) => p.startsWith('/runs') },
   { path: '/checks', label: 'Checks', match: (p: string) => p.startsWith('/checks') },
+  { path: '/backfills', label: 'Backfills', match: (p: string) => p.startsWith('/backfills') },
 ];
 
 export function App() {
@@ -48,6 +50,7 @@ export function App() {
   else if (path === '/runs') page = <RunsPage route={route} />;
   else if (path.startsWith('/runs/')) page = <RunPage runId={path.slice('/runs/'.length)} route={route} />;
   else if (path === '/checks') page = <ChecksPage route={route} />;
+  else if (path === '/backfills') page = <BackfillsPage route={route} />;
   else page = <main className="page"><h1>Not found</h1><p>No page at <code>{path}</code>. <a href="#/">Go to the overview</a>.</p></main>;
 
   return (
