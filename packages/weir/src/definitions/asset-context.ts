@@ -1,4 +1,5 @@
 /** What an asset function receives besides its inputs: the run, a logger, the warehouse and settings. */
+import type { PartitionContext } from './partitions.js';
 
 export interface Logger {
   debug(message: string, data?: Record<string, unknown>): void;
@@ -32,6 +33,8 @@ export interface AssetContext extends QueryRunner {
   resources: Readonly<Record<string, unknown>>;
   /** Aborted on cancel or timeout; long work should pass it on or check it. */
   signal: AbortSignal;
+  /** For a partitioned asset: the partition this run materializes (key, window, dimensions); undefined otherwise. */
+  partition?: PartitionContext;
 }
 
 /** A source Weir streams into the asset's table: see `load.excel()` and friends. */

@@ -15,6 +15,9 @@ import { WeirError, formatLocation } from '../shared/errors.js';
 import { quoteIdent, qualified } from '../connectors/duckdb/quote-identifier.js';
 import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
 import { describeRelation, exportTable, loadIntoTable, publishFile, publishTable, stagingFilePath, stagingTableName, auditTableName } from '../io/index.js';
+import { publishPartition } from '../io/publish-partition.js';
+import { interpolatePartition } from '../definitions/partition-template.js';
+import type { PartitionContext } from '../definitions/partitions.js';
 import { evaluateCheck } from '../checks/index.js';
 import { withStepConsole } from './console-capture.js';
 import { filePathOf } from './published-location.js';
@@ -40,6 +43,13 @@ export interface AssetAttempt {
   /** Published relation of another asset, for relationships checks. */
   relationOfKey: (key: string) => string;
   onCheck: (evaluation: CheckEvaluationData) => Promise<void>;
+  /** For a partitioned asset: the partition this attempt materializes. */
+  partition?: PartitionContext;
+  /**
+   * Runs `body` holding the asset-wide lock (the caller holds the partition's already): what creating the table,
+   * changing its schema and swapping a partition's rows need, so partitions of one asset publish one at a time.
+   */
+  withAssetLock?: <T>(body: () => Promise<T>) => Promise<T>;
 }
 
 export type AttemptOutcome =
@@ -113,9 +123,18 @@ async function callCompute(attempt: AssetAttempt, target: string, outputPath?: s
     signal,
     query: (sql, params) => session.query(sql, params, { signal }),
     run: (sql, params) => session.run(sql, params, { signal }),
+    ...(attempt.partition ? { partition: attempt.partition } : {}),
   };
   const raw = await raceAbort(Promise.resolve(withStepConsole(attempt.logLine, () => definition.compute(attempt.inputValues, ctx))), signal);
-  return normalizeResult(raw);
+  return withPartition(normalizeResult(raw), attempt);
+}
+
+/** `{{ partition.key }}` / `${partition.key}` (start, end) in the returned SQL and in a loaded file's path. */
+function withPartition(result: AssetResultObject, attempt: AssetAttempt): AssetResultObject {
+  const what = `asset '${attempt.definition.key}'`;
+  const sql = result.sql === undefined ? undefined : interpolatePartition(result.sql, attempt.partition, what);
+  const load = result.load === undefined ? undefined : { ...result.load, path: interpolatePartition(result.load.path, attempt.partition, what) };
+  return sql === result.sql && load?.path === result.load?.path ? result : { ...result, ...(sql !== undefined ? { sql } : {}), ...(load ? { load } : {}) };
 }
 
 /** Runs hook statements (SQL models' pre-/post-hooks) in order; a failing hook fails the step. */
@@ -237,6 +256,7 @@ function materializationOf(attempt: AssetAttempt, started: number, storage: Mate
     upstream: attempt.upstream.map((u) => ({ assetKey: u.assetKey, dataVersion: u.dataVersion, ...(u.eventId !== undefined ? { eventId: u.eventId } : {}) })),
     metadata,
     ...(recorded ? { sql: recorded } : {}),
+    ...(attempt.partition ? { partition: attempt.partition.key } : {}),
   };
 }
 
@@ -261,7 +281,7 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
   const baseName = io.kind === 'table' ? io.name : definition.key.replaceAll('/', '__');
   const staging = { schema, table: stagingTableName(baseName, runId) };
   const stagingQuoted = qualified(staging.schema, staging.table);
-  const finalPath = io.kind === 'file' ? filePathOf(project, io.path, `asset '${definition.key}'`) : undefined;
+  const finalPath = io.kind === 'file' ? filePathOf(project, interpolatePartition(io.path, attempt.partition, `asset '${definition.key}'`), `asset '${definition.key}'`) : undefined;
   const stagedFile = finalPath ? stagingFilePath(finalPath, runId) : undefined;
   let published = false;
   try {
@@ -271,7 +291,8 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
     if (attempt.attempt > 1) await session.run(`drop table if exists ${stagingQuoted}`);
     // A raw file asset writes ctx.outputPath itself: its folder must exist before the function runs.
     if (io.kind === 'file' && io.format === 'raw') await mkdir(dirname(stagedFile!), { recursive: true });
-    const direct = io.kind === 'table' && definition.checks.length === 0 ? qualified(schema, io.name) : undefined;
+    // A partition is never built straight into the table: it replaces only its own rows (see publishPartition).
+    const direct = io.kind === 'table' && definition.checks.length === 0 && !attempt.partition ? qualified(schema, io.name) : undefined;
     const produced = await produce(attempt, { ...staging, quoted: stagingQuoted }, io.kind === 'file' && io.format === 'raw' ? stagedFile : undefined, direct);
     const { result } = produced;
     const metadata = result.metadata ?? {};
@@ -308,7 +329,16 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
     if (attempt.signal.aborted) throw new StepAborted(abortReason(attempt.signal));
     let bytes: number | null = null;
     let location: string;
-    if (io.kind === 'table') {
+    if (io.kind === 'table' && attempt.partition) {
+      const partition = attempt.partition.key;
+      const publish = () => publishPartition(session, {
+        schema, staging: staging.table, table: io.name, column: definition.partitionColumn, partition, schemaChange: definition.schemaChange, what: `asset '${definition.key}'`,
+      }, { signal: attempt.signal });
+      const published = await (attempt.withAssetLock ? attempt.withAssetLock(publish) : publish());
+      if (published.addedColumns.length) attempt.log.info(`added column${published.addedColumns.length > 1 ? 's' : ''} ${published.addedColumns.join(', ')} to ${schema}.${io.name} (schemaChange: 'evolve')`);
+      await session.run(`drop table if exists ${stagingQuoted}`);
+      location = `${schema}.${io.name}`;
+    } else if (io.kind === 'table') {
       await publishTable(session, { schema, staging: staging.table, table: io.name });
       location = `${schema}.${io.name}`;
     } else {

@@ -24,6 +24,8 @@ import type { ExecutionPlan, PlannedStep } from './execution-plan.js';
 import { auditExternalRelation, observationMessage, observeExternalFile, observeExternalRelation } from './observe-step.js';
 import { filePathOf, inputValueOf, relationOf } from './published-location.js';
 import { SessionPool } from './session-pool.js';
+import { partitionInputValue } from './partition-inputs.js';
+import type { PartitionContext } from '../definitions/partitions.js';
 
 export interface ExecuteRunOptions {
   runId: string;
@@ -38,6 +40,10 @@ export interface ExecuteRunOptions {
   /** Reuse an asset whose code and inputs are unchanged since its last materialization. */
   skipUnchanged?: boolean;
   resources?: Record<string, unknown>;
+  /** The partition every partitioned asset of the run materializes (resolved by launchRun: see run-partition.ts). */
+  partition?: string;
+  /** The clock partitions are judged by (which exist, their windows): the run's creation time. */
+  nowMs?: number;
 }
 
 export interface RunResult {
@@ -155,12 +161,22 @@ class RunExecution {
     for (const [key, o] of observations) this.versions.set(key, { assetKey: key, dataVersion: o.hash, eventId: o.eventId });
   }
 
+  /** The partition a partitioned asset materializes in this run; undefined for an unpartitioned one. */
+  private partitionOf(definition: AssetDefinition): PartitionContext | undefined {
+    if (!definition.partitions) return undefined;
+    const { partition } = this.options;
+    if (partition === undefined) throw new Error(`executeRun: asset '${definition.key}' is partitioned and the run has no partition (launchRun resolves one)`);
+    return definition.partitions.context(partition, this.options.nowMs ?? Date.now());
+  }
+
   private async runStep(step: PlannedStep): Promise<StepEnd> {
     if (step.kind === 'observe') return this.runObserve(step);
     const definition = this.assets.get(step.key)!;
+    const partition = this.partitionOf(definition);
     const upstream = definition.upstream.map((key) => this.versions.get(key) ?? { assetKey: key, dataVersion: 'unknown' });
     const dataVersion = computeDataVersion(definition.codeVersion, upstream);
-    if (this.options.skipUnchanged && (await this.isUnchanged(definition, dataVersion))) {
+    // Reuse compares with the asset's latest materialization, which for a partitioned asset may be another partition.
+    if (this.options.skipUnchanged && !partition && (await this.isUnchanged(definition, dataVersion))) {
       const reused = this.latest.get(definition.key)!;
       this.active.reuse(step.key);
       this.versions.set(step.key, { assetKey: step.key, dataVersion, eventId: reused.eventId });
@@ -173,19 +189,20 @@ class RunExecution {
       await this.emit(EventType.STEP_START, step.key, `Started ${step.key}`, { attempt: 1, kind: 'asset' });
       return this.stepFailed(step.key, 1, 0, 'error', { message: missing, code: 'UPSTREAM_NEVER_MATERIALIZED' });
     }
-    return this.withAssetLock(step.key, () => this.runAttempts(step, definition, upstream, dataVersion));
+    // Two runs of different partitions of one asset work side by side; each publish takes the asset-wide lock too.
+    return this.withAssetLock(step.key, () => this.runAttempts(step, definition, upstream, dataVersion, partition), partition?.key);
   }
 
   /**
    * Runs `body` holding the asset's lock in this warehouse: another run of this process materializing the same asset
    * is waited for (and said so in the step's log) instead of failing with DuckDB's write-write conflict.
    */
-  private async withAssetLock(key: string, body: () => Promise<StepEnd>): Promise<StepEnd> {
+  private async withAssetLock(key: string, body: () => Promise<StepEnd>, partition?: string): Promise<StepEnd> {
     const { log } = this.logger(key);
     let holder: string | undefined;
     let release: () => void;
     try {
-      release = await assetLocksFor(this.options.warehouse).acquire(assetLockKey(key), this.options.runId, {
+      release = await assetLocksFor(this.options.warehouse).acquire(assetLockKey(key, partition), this.options.runId, {
         signal: this.runController.signal,
         onWait: (runId) => { holder = runId; log.info(`waiting for run ${runId.slice(0, 8)} to finish ${key}`, { waitingForRun: runId }); },
       });
@@ -254,11 +271,25 @@ class RunExecution {
     }
   }
 
-  private async runAttempts(step: PlannedStep, definition: AssetDefinition, upstream: UpstreamVersion[], dataVersion: string): Promise<StepEnd> {
+  /** The asset-wide lock, taken inside a partition's lock for the moment its rows are swapped. */
+  private assetWideLock(key: string): <T>(body: () => Promise<T>) => Promise<T> {
+    return async (body) => {
+      const release = await assetLocksFor(this.options.warehouse).acquire(assetLockKey(key), this.options.runId, { signal: this.runController.signal });
+      try {
+        return await body();
+      } finally {
+        release();
+      }
+    };
+  }
+
+  private async runAttempts(step: PlannedStep, definition: AssetDefinition, upstream: UpstreamVersion[], dataVersion: string, partition?: PartitionContext): Promise<StepEnd> {
     const inputValues: Record<string, string> = {};
     for (const input of definition.inputs) {
       const upstreamDefinition = this.assets.get(input.key) ?? this.externals.get(input.key)!;
-      inputValues[input.name] = inputValueOf(this.project, upstreamDefinition);
+      inputValues[input.name] = definition.partitions || ('io' in upstreamDefinition && upstreamDefinition.partitions)
+        ? partitionInputValue(this.project, input, definition, partition, upstreamDefinition, this.options.nowMs ?? Date.now())
+        : inputValueOf(this.project, upstreamDefinition);
     }
     const { log, line } = this.logger(step.key);
     for (let attempt = 1; ; attempt++) {
@@ -271,14 +302,18 @@ class RunExecution {
       const session = await this.pool.acquire();
       try {
         const outcome = await runAssetAttempt({
-          project: this.project, runId: this.options.runId, definition, attempt, session, inputValues, upstream, dataVersion, previous: this.latest.get(step.key),
+          project: this.project, runId: this.options.runId, definition, attempt, session, inputValues, upstream, dataVersion,
+          // The refusal of an emptied input compares with the last materialization: of another partition, it says nothing.
+          previous: partition ? undefined : this.latest.get(step.key),
+          ...(partition ? { partition, withAssetLock: this.assetWideLock(step.key) } : {}),
           resources: this.options.resources ?? this.options.definitions.resources ?? {}, signal: controller.signal, log, logLine: line,
           relationOfKey: (key) => {
             const target = this.assets.get(key) ?? this.externals.get(key);
             return target ? relationOf(this.project, target) : key;
           },
           onCheck: async (evaluation) => {
-            await this.emit(EventType.ASSET_CHECK_EVALUATION, step.key, evaluation.message, evaluation);
+            const data = partition ? { ...evaluation, partition: partition.key } : evaluation;
+            await this.emit(EventType.ASSET_CHECK_EVALUATION, step.key, partition ? `[${partition.key}] ${evaluation.message}` : evaluation.message, data);
           },
         });
         const durationMs = Math.round(performance.now() - started);

@@ -13,6 +13,7 @@ import { EventSink, type EventListener } from './event-sink.js';
 import { executeRun, type RunResult } from './executor.js';
 import { planRun, type ExecutionPlan } from './execution-plan.js';
 import { startRunHeartbeat } from './run-heartbeat.js';
+import { PARTITION_TAG, resolveRunPartition } from './run-partition.js';
 
 export interface LaunchRunOptions {
   definitions: Definitions;
@@ -36,6 +37,13 @@ export interface LaunchRunOptions {
   /** Called once the run is recorded, before it starts. */
   onRunCreated?: (run: Run, plan: ExecutionPlan) => void;
   resources?: Record<string, unknown>;
+  /**
+   * The partition of the run's partitioned assets. Without it a run of time-partitioned assets takes the latest
+   * complete period; other partitioned assets need one (see run-partition.ts). Recorded as the tag `weir/partition`.
+   */
+  partition?: string;
+  /** The clock partitions are judged by; default now. */
+  nowMs?: number;
 }
 
 export interface LaunchedRun extends RunResult {
@@ -62,6 +70,11 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
     // The project root: `path:` selectors are relative to it, not to this process's working directory (the server's).
     : selectAssets(options.graph, { select: options.select, exclude: options.exclude, root: options.definitions.project.root });
   const plan = planRun(options.graph, selected);
+  const nowMs = options.nowMs ?? Date.now();
+  // Decided before anything is recorded: a wrong partition never starts a run.
+  const assetsByKey = new Map(options.definitions.assets.map((a) => [a.key, a]));
+  const planned = plan.steps.flatMap((s) => assetsByKey.get(s.key) ?? []);
+  const partition = resolveRunPartition(planned, options.partition, nowMs).key;
   const project = options.definitions.project.name;
   const runId = newRunId();
   const run = await options.storage.runs.createRun({
@@ -72,7 +85,7 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
     stepKeys: plan.steps.map((s) => s.key),
     parentRunId: options.parentRunId ?? null,
     rootRunId: options.rootRunId ?? options.parentRunId ?? null,
-    tags: options.tags ?? {},
+    tags: { ...(options.tags ?? {}), ...(partition !== undefined ? { [PARTITION_TAG]: partition } : {}) },
     createdAt: Date.now(),
   });
   options.onRunCreated?.(run, plan);
@@ -88,6 +101,7 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
     const result = await executeRun({
       runId, definitions: options.definitions, plan, storage: options.storage, warehouse: options.warehouse, sink,
       concurrency: options.concurrency, signal, skipUnchanged: options.skipUnchanged, resources: options.resources,
+      ...(partition !== undefined ? { partition, nowMs } : {}),
     });
     return { ...result, run, plan };
   } finally {

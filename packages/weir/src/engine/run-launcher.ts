@@ -15,6 +15,8 @@ export interface LaunchRequest {
   /** Setting values for this run only, over the project's (names the project declares). */
   settings?: Record<string, string | number | boolean>;
   concurrency?: number;
+  /** The partition to materialize (tag `weir/partition`); see LaunchRunOptions.partition. */
+  partition?: string;
 }
 
 /**

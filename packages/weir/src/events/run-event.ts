@@ -32,6 +32,8 @@ export interface MaterializationData {
   metadata: Record<string, unknown>;
   /** Compiled SQL for SQL models. */
   sql?: string;
+  /** For a partitioned asset: the partition this materialization published (the table holds the others too). */
+  partition?: string;
 }
 
 export interface ObservationData {
@@ -69,6 +71,8 @@ export interface CheckEvaluationData {
   /** The SQL that was run, for people who want to reproduce it. */
   sql?: string;
   durationMs: number;
+  /** For a partitioned asset: the partition whose staged data was checked. */
+  partition?: string;
 }
 
 /**

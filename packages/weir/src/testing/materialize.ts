@@ -34,6 +34,10 @@ export interface MaterializeOptions {
   resources?: Record<string, unknown>;
   /** Reuse the stores of an earlier materialize() (to test history, staleness, reuse). */
   reuse?: MaterializeResult;
+  /** The partition of partitioned assets (default: the latest complete one of time partitions). */
+  partition?: string;
+  /** The clock partitions are judged by (default now). */
+  nowMs?: number;
 }
 
 export interface MaterializeResult extends LaunchedRun {
@@ -61,6 +65,7 @@ export async function materialize(options: MaterializeOptions): Promise<Material
   const launched = await launchRun({
     definitions, graph, storage, warehouse, select: options.select, concurrency: options.concurrency,
     skipUnchanged: options.skipUnchanged, signal: options.signal, trigger: 'manual',
+    ...(options.partition !== undefined ? { partition: options.partition } : {}), ...(options.nowMs !== undefined ? { nowMs: options.nowMs } : {}),
   });
   const events = await storage.events.eventsForRun(launched.runId);
   return {

@@ -1,9 +1,9 @@
 // Partitioned assets: the options, their defaults, and the load errors for mappings that cannot work.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { asset } from './asset.js';
-import { staticPartitions, timePartitions } from './partitions.js';
-import { buildAssetGraph } from '../graph/asset-graph.js';
+import { asset } from '../definitions/asset.js';
+import { staticPartitions, timePartitions } from '../definitions/partitions.js';
+import { buildAssetGraph } from './asset-graph.js';
 
 const months = timePartitions({ unit: 'month', start: '2025-01', timezone: 'Europe/Brussels' });
 const regions = staticPartitions(['be', 'nl']);

@@ -1,0 +1,111 @@
+// Partitioned runs on real DuckDB and SQLite: one table with a partition column, write-audit-publish per partition
+// (a bad month leaves its own last good rows and every other month alone), a file per partition, offset inputs,
+// ctx.partition, the weir/partition tag, and the choice of partition when none is given.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { asset } from '../../src/definitions/asset.js';
+import { value } from '../../src/definitions/check.js';
+import { staticPartitions, timePartitions, type PartitionContext } from '../../src/definitions/partitions.js';
+import { materialize, type MaterializeResult } from '../../src/testing/materialize.js';
+
+const NOW = Date.parse('2025-05-15T12:00:00Z'); // January … April are complete
+const months = timePartitions({ unit: 'month', start: '2025-01', timezone: 'Europe/Brussels' });
+const seen: PartitionContext[] = [];
+let badMonth: string | undefined;
+
+// Each month's orders: amount = 10 × the month number; badMonth comes out negative.
+const orders = asset({
+  key: 'orders', partitions: months,
+  checks: [value({ name: 'amounts_positive', sql: 'select min(amount) from {{ this }}', min: 0 })],
+}, (_, ctx) => {
+  seen.push(ctx.partition!);
+  const sign = badMonth === ctx.partition!.key ? -1 : 1;
+  return `select '{{ partition.key }}' as month, ${sign} * 10 * cast(right('{{ partition.key }}', 2) as integer) * n as amount from range(1, 3) t(n)`;
+});
+const revenue = asset({ key: 'revenue', partitions: months, inputs: { orders } },
+  ({ orders }) => `select month, sum(amount) as total from ${orders} group by month`);
+// Month over month: this month's revenue and the previous month's (none for the first).
+const growth = asset({
+  key: 'growth', partitions: months,
+  inputs: { revenue, prev: { asset: 'revenue', partitions: { offset: -1 } } },
+}, ({ revenue, prev }) => `select month, total, (select max(total) from ${prev}) as previous from ${revenue}`);
+const exported = asset({ key: 'growth_file', partitions: months, inputs: { growth }, io: { path: 'output/${partition.key}/growth.csv' } },
+  ({ growth }) => `select month, total, previous from ${growth}`);
+const yearly = asset({ key: 'yearly', deps: [{ asset: 'revenue', partitions: 'all' }] }, () => 'select count(*) as months, sum(total) as total from main.revenue');
+
+describe('partitioned runs', () => {
+  let first: MaterializeResult | undefined;
+  after(async () => { await first?.close(); });
+  const run = (partition: string | undefined, extra: Partial<Parameters<typeof materialize>[0]> = {}) =>
+    materialize({ assets: [orders, revenue, growth, exported, yearly], select: ['orders', 'revenue', 'growth', 'growth_file'], nowMs: NOW, partition, reuse: first, ...extra });
+
+  it('each month publishes its own rows of one table, reads the previous month, writes its own file', async () => {
+    first = await run('2025-01');
+    assert.equal(first.status, 'SUCCESS');
+    for (const month of ['2025-02', '2025-03', '2025-04']) assert.equal((await run(month)).status, 'SUCCESS', month);
+    assert.deepEqual(await first.query('select weir_partition, month, sum(amount)::integer as amount from main.orders group by all order by 1'), [
+      { weir_partition: '2025-01', month: '2025-01', amount: 30 }, { weir_partition: '2025-02', month: '2025-02', amount: 60 },
+      { weir_partition: '2025-03', month: '2025-03', amount: 90 }, { weir_partition: '2025-04', month: '2025-04', amount: 120 },
+    ]);
+    assert.deepEqual(await first.query('select month, total::integer as total, previous::integer as previous from main.growth order by 1'), [
+      { month: '2025-01', total: 30, previous: null }, { month: '2025-02', total: 60, previous: 30 },
+      { month: '2025-03', total: 90, previous: 60 }, { month: '2025-04', total: 120, previous: 90 },
+    ]);
+    assert.equal(readFileSync(join(first.root, 'output/2025-03/growth.csv'), 'utf8').trim(), 'month,total,previous\n2025-03,90,60');
+    assert.ok(existsSync(join(first.root, 'output/2025-01/growth.csv')));
+    // ctx.partition: the key and its window in Brussels time.
+    const march = seen.find((p) => p.key === '2025-03')!;
+    assert.equal(march.start?.toISOString(), '2025-02-28T23:00:00.000Z');
+    assert.equal(march.end?.toISOString(), '2025-03-31T22:00:00.000Z');
+    // The run carries its partition; materializations and check evaluations name it.
+    const runs = await first.storage.runs.listRuns({ project: 'test' });
+    assert.deepEqual(runs.map((r) => r.tags['weir/partition']).sort(), ['2025-01', '2025-02', '2025-03', '2025-04']);
+    const marchRun = runs.find((r) => r.tags['weir/partition'] === '2025-03')!;
+    const materialized = await first.storage.events.materializationsForRun(marchRun.runId);
+    assert.deepEqual(materialized.map((m) => [m.assetKey, m.partition, m.rowCount]).sort(), [['growth', '2025-03', 1], ['growth_file', '2025-03', 1], ['orders', '2025-03', 2], ['revenue', '2025-03', 1]]);
+    const checks = await first.storage.events.checkEvaluationsForRun(marchRun.runId);
+    assert.deepEqual(checks.map((c) => [c.checkName, c.partition, c.passed]), [['amounts_positive', '2025-03', true]]);
+  });
+
+  it('a bad month fails its check and leaves its last good rows and every other month as they were', async () => {
+    badMonth = '2025-03';
+    const bad = await run('2025-03').finally(() => { badMonth = undefined; });
+    assert.equal(bad.status, 'FAILURE');
+    const failure = bad.events.find((e) => e.type === 'STEP_FAILURE')!;
+    assert.equal(failure.stepKey, 'orders');
+    assert.match(failure.message, /amounts_positive/);
+    const evaluation = bad.events.find((e) => e.type === 'ASSET_CHECK_EVALUATION')!;
+    assert.equal((evaluation.data as { partition?: string }).partition, '2025-03');
+    assert.match(evaluation.message, /^\[2025-03\]/);
+    assert.deepEqual(await bad.query('select weir_partition, sum(amount)::integer as amount from main.orders group by all order by 1'), [
+      { weir_partition: '2025-01', amount: 30 }, { weir_partition: '2025-02', amount: 60 }, { weir_partition: '2025-03', amount: 90 }, { weir_partition: '2025-04', amount: 120 },
+    ]);
+    // The failing rows are kept for inspection, apart from the published table.
+    assert.deepEqual(await bad.query('select sum(amount)::integer as amount from main.orders__weir_audit'), [{ amount: -90 }]);
+  });
+
+  it('without a partition a run of time partitions takes the latest complete one; an unpartitioned reader reads all', async () => {
+    const latest = await run(undefined);
+    assert.equal(latest.status, 'SUCCESS');
+    assert.equal(latest.run.tags['weir/partition'], '2025-04');
+    const report = await run(undefined, { select: 'yearly' });
+    assert.equal(report.status, 'SUCCESS');
+    assert.equal(report.run.tags['weir/partition'], undefined);
+    assert.deepEqual(await report.query('select months::integer as months, total::integer as total from main.yearly'), [{ months: 4, total: 300 }]);
+  });
+
+  it('a key outside the definition, or a static partition not given, starts no run and says what to pass', async () => {
+    const before = (await first!.storage.runs.listRuns({ project: 'test' })).length;
+    await assert.rejects(run('2025-05'), /asset 'orders': partition key '2025-05' is outside monthly partitions from 2025-01 \(Europe\/Brussels\)\. Keys look like 2025-01; the valid keys are 2025-01 … 2025-04 \(4 partitions\)/);
+    await assert.rejects(run('2025-02', { select: 'yearly' }), /partition '2025-02' was given, but no selected asset is partitioned/);
+    const regions = staticPartitions(['be', 'nl']);
+    const byRegion = asset({ key: 'by_region', partitions: regions }, (_, ctx) => `select '${ctx.partition!.key}' as region`);
+    await assert.rejects(run(undefined, { assets: [byRegion], select: 'by_region' }), /asset 'by_region' is partitioned by static partitions \[be, nl\]: say which partition.*--partition nl/);
+    assert.equal((await first!.storage.runs.listRuns({ project: 'test' })).length, before);
+    const nl = await run('nl', { assets: [byRegion], select: 'by_region' });
+    assert.equal(nl.status, 'SUCCESS');
+    assert.deepEqual(await nl.query('select * from main.by_region'), [{ region: 'nl', weir_partition: 'nl' }]);
+  });
+});
