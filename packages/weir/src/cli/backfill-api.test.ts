@@ -35,7 +35,7 @@ before(async () => {
   storage = await openSqliteStorage(':memory:');
   const months = timePartitions({ unit: 'month', start: '2025-01', end: '2026-01' });
   const sales = asset({ key: 'sales', partitions: months }, async (_inputs, ctx) => {
-    const key = (await storage.runs.getRun(ctx.runId))?.tags[PARTITION_TAG] ?? '';
+    const key = ctx.partition?.key ?? '';
     if (gate) await Promise.race([gate, new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true }))]);
     if (failing.has(key)) throw new Error(`no export for ${key}`);
     return `select '${key}' as month`;

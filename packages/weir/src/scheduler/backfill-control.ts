@@ -1,5 +1,4 @@
 /** What the server and the CLI call to start backfills: planning lives here (scheduler/), not in the server. */
-import type { BackfillStore } from '../storage/storage.js';
 import type { BackfillRequestInput, RequestBackfillDeps } from './request-backfill.js';
 import { requestBackfill, retryFailedBackfill } from './request-backfill.js';
 
@@ -26,7 +25,7 @@ export interface BackfillStarted {
 }
 
 /** The control over a project and its store; `now` is the clock (default Date.now). */
-export function backfillControl(deps: RequestBackfillDeps & { storage: { backfills: BackfillStore }; now?: () => number }): BackfillControl {
+export function backfillControl(deps: RequestBackfillDeps & { now?: () => number }): BackfillControl {
   const now = deps.now ?? Date.now;
   return {
     async request(input) {

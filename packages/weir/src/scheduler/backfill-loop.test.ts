@@ -47,9 +47,8 @@ after(async () => {
 async function openWorld(partitions: TimePartitionsOptions): Promise<World> {
   const storage = await openSqliteStorage(':memory:');
   const w = { storage, failing: new Set<string>(), signals: [], logs: [] } as unknown as World;
-  // merge: reads ctx.partition once the engine part of the partitions branch is merged (runs carry the tag meanwhile).
   const sales = asset({ key: 'sales', partitions: timePartitions(partitions) }, async (_inputs, ctx) => {
-    const key = (await storage.runs.getRun(ctx.runId))?.tags[PARTITION_TAG] ?? '';
+    const key = ctx.partition?.key ?? '';
     if (w.gate) {
       await Promise.race([w.gate, new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true }))]);
     }
@@ -153,6 +152,13 @@ describe('backfill loop', () => {
       assert.equal(ended?.error, '2 of 9 partitions failed or were cancelled');
       assert.deepEqual((await w.storage.backfills.listPartitions(backfill.backfillId, { statuses: ['FAILURE'] })).map((p) => p.key), ['2000-03', '2000-08']);
       await assert.rejects(retryFailedBackfill(w.storage, 'nope', now), /no backfill has id 'nope'/);
+      // What is stored now plans "missing only" and "failed only": 01, 11, 12 never ran; 03 and 08 failed.
+      const missing = await requestBackfill(deps, { select: 'sales', only: 'missing' }, NOW);
+      assert.deepEqual(missing.plan.ranges, [{ fromIndex: 0, toIndex: 0 }, { fromIndex: 2, toIndex: 2 }, { fromIndex: 7, toIndex: 7 }, { fromIndex: 10, toIndex: 11 }]);
+      const failedOnly = await requestBackfill(deps, { select: 'sales', only: 'failed' }, NOW);
+      assert.deepEqual(failedOnly.plan.ranges, [{ fromIndex: 2, toIndex: 2 }, { fromIndex: 7, toIndex: 7 }]);
+      for (const planned of [missing, failedOnly]) await w.storage.backfills.requestCancel(planned.backfill.backfillId, now);
+      await loop.runOnce(now += 1_000, signal); // both end CANCELED before launching anything
 
       w.failing.clear();
       const retry = await retryFailedBackfill(w.storage, backfill.backfillId, now += 1);
@@ -164,7 +170,7 @@ describe('backfill loop', () => {
       }
       assert.equal((await w.storage.backfills.getBackfill(retry.backfillId))?.status, 'COMPLETED');
       assert.deepEqual((await backfillRuns(w, retry.backfillId)).map((r) => [r.tags[PARTITION_TAG], r.status]), [['2000-03', 'SUCCESS'], ['2000-08', 'SUCCESS']]);
-      assert.deepEqual(w.signals.map((s) => s.details?.status), ['FAILED', 'COMPLETED']);
+      assert.deepEqual(w.signals.map((s) => s.details?.status), ['FAILED', 'CANCELED', 'CANCELED', 'COMPLETED']);
       await assert.rejects(retryFailedBackfill(w.storage, retry.backfillId, now), /has no failed or cancelled partition/);
     } finally {
       await w.launcher.idle();

@@ -4,6 +4,7 @@
  */
 import { FINISHED_RUN_STATUSES, type RunStatus } from '../events/index.js';
 import type { LaunchRequest } from '../engine/run-launcher.js';
+import { PARTITION_TAG } from '../engine/run-partition.js';
 import type { BackgroundLoop } from '../shared/background-loop.js';
 import type { Backfill, BackfillPartition, BackfillPartitionStatus, FinishedBackfillStatus } from '../storage/storage.js';
 import type { AutomationDeps } from './automation-deps.js';
@@ -16,7 +17,7 @@ export const BACKFILL_LOOP_INTERVAL_MS = 1_000;
 const RANGES_PER_READ = 64;
 /** Stored tag names: never renamed. */
 export const BACKFILL_TAG = 'weir/backfill';
-export const PARTITION_TAG = 'weir/partition';
+export { PARTITION_TAG };
 
 export interface BackfillLoopDeps extends Pick<AutomationDeps, 'project' | 'storage' | 'launcher' | 'log'> {
   /** Default: the `partitions` of the current graph's asset definitions. */
@@ -121,8 +122,7 @@ async function launchNext(deps: BackfillLoopDeps, backfill: Backfill, free: numb
   for (const partition of next) {
     if (signal.aborted) break;
     if ((await store.getBackfill(backfill.backfillId))?.status !== 'RUNNING') break;
-    // merge: `partition` is LaunchRequest's own field once the partitions branch is merged; until then runs are tagged.
-    const request: LaunchRequest & { partition?: string } = {
+    const request: LaunchRequest = {
       stepKeys: backfill.assetKeys, trigger: 'backfill', partition: partition.key,
       tags: { [BACKFILL_TAG]: backfill.backfillId, [PARTITION_TAG]: partition.key },
     };

@@ -4,9 +4,10 @@ import type { Definitions } from '../definitions/definitions.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import { selectAssets } from '../graph/selection.js';
 import { WeirError } from '../shared/errors.js';
-import type { Backfill, BackfillStore, NewBackfill } from '../storage/storage.js';
+import type { Backfill, BackfillStore, NewBackfill, Storage } from '../storage/storage.js';
 import { indicesToRanges, planBackfill, type BackfillPlan, type BackfillRequest } from './backfill-planner.js';
 import { graphPartitions, type PartitionsOf, type PartitionStatusOf } from './backfill-partitions.js';
+import { storedPartitionStatus } from './stored-partition-status.js';
 
 /** Partitions' runs at once when the request does not say. */
 export const DEFAULT_BACKFILL_CONCURRENCY = 4;
@@ -21,10 +22,10 @@ export interface BackfillRequestInput extends BackfillRequest {
 
 export interface RequestBackfillDeps {
   project: () => { definitions: Definitions; graph: AssetGraph };
-  storage: { backfills: BackfillStore };
+  storage: Pick<Storage, 'backfills' | 'events' | 'runs'>;
   /** Default: the `partitions` of the graph's asset definitions. */
   partitionsOf?: PartitionsOf;
-  /** Needed for `only`: the stored status per partition. */
+  /** For `only`: the stored status per partition. Default: read from the stored materializations and runs. */
   partitionStatusOf?: PartitionStatusOf;
 }
 
@@ -41,16 +42,14 @@ export async function requestBackfill(deps: RequestBackfillDeps, input: Backfill
   const concurrency = checkedConcurrency(input.concurrency);
   const { definitions, graph } = deps.project();
   const partitionsOf = deps.partitionsOf ?? graphPartitions(graph);
+  const statusOf = deps.partitionStatusOf ?? storedPartitionStatus(deps.storage, definitions.project.name);
   const selection = selectionOf(input.select);
   const keys = [...selectAssets(graph, { select: input.select, root: definitions.project.root })]
     .filter((key) => graph.get(key)?.kind === 'asset');
   const assets = await Promise.all(keys.map(async (key) => {
     const partitions = partitionsOf(key, nowMs);
     if (!partitions || input.only === undefined) return { key, partitions };
-    if (!deps.partitionStatusOf) {
-      throw new WeirError('this process cannot read the stored status of partitions, which "missing only" and "failed only" need', { code: 'BACKFILL_STATUS_UNAVAILABLE' });
-    }
-    return { key, partitions, statusRanges: await deps.partitionStatusOf(key, partitions) };
+    return { key, partitions, statusRanges: await statusOf(key, partitions) };
   }));
   const plan = planBackfill(assets, { from: input.from, to: input.to, only: input.only });
   const request = Object.fromEntries(Object.entries({ from: input.from, to: input.to, only: input.only }).filter(([, v]) => v !== undefined));
