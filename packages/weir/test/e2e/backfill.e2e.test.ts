@@ -64,6 +64,16 @@ describe('weir backfill', () => {
     assert.ok(runs.every((r) => r.trigger === 'backfill' && r.tags['weir/backfill'] === listed.backfills[0]!.backfillId));
     const table = await weir(['backfills', '--project', dir]);
     assert.match(table.stdout, /COMPLETED\s+sales\s+2025-02 … 2025-05\s+4\s+4\s+0\s+0\s+0/);
+
+    // --missing: only the partitions never materialized (01 and 06), then nothing is left.
+    const missing = await weir(['backfill', '-s', 'sales', '--missing', '--project', dir]);
+    assert.equal(missing.code, 0, missing.stdout + missing.stderr);
+    assert.match(missing.stdout, /sales · 2 partitions/);
+    assert.match(missing.stdout, /✔ 2025-01/);
+    assert.match(missing.stdout, /✔ 2025-06/);
+    const none = await weir(['backfill', '-s', 'sales', '--missing', '--project', dir]);
+    assert.match(none.stdout, /sales · 0 partitions/);
+    assert.match(none.stdout, /completed: 0 succeeded/);
   });
 
   it('refuses bad input with a clear message and no stack', async () => {
