@@ -80,10 +80,12 @@ function LaunchForm({ onLaunched }: { onLaunched: (backfillId: string) => void }
         <label>Assets<input id="backfill-select" type="text" placeholder="revenue+ (empty: every partitioned asset)" value={select} onChange={(e) => setSelect(e.target.value)} /></label>
         <fieldset>
           <legend>Partitions</legend>
-          {(['range', 'missing', 'failed', 'all'] as const).map((m) => (
-            <label key={m} className="inline"><input type="radio" name="backfill-mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
-              {m === 'range' ? 'A range' : m === 'missing' ? 'Missing only' : m === 'failed' ? 'Failed only' : 'All'}</label>
-          ))}
+          <div className="backfill-modes">
+            {(['range', 'missing', 'failed', 'all'] as const).map((m) => (
+              <label key={m} className="inline"><input type="radio" name="backfill-mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
+                {m === 'range' ? 'A range' : m === 'missing' ? 'Missing only' : m === 'failed' ? 'Failed only' : 'All'}</label>
+            ))}
+          </div>
         </fieldset>
         {mode === 'range' ? (
           <div className="backfill-range">
