@@ -24,16 +24,18 @@ export interface BackfillStarted {
   unpartitionedAssetKeys: string[];
 }
 
-/** The control over a project and its store; `now` is the clock (default Date.now). */
-export function backfillControl(deps: RequestBackfillDeps & { now?: () => number }): BackfillControl {
+/** The control over a project and its store; `now` is the clock (default Date.now); `onRequested` wakes the loop. */
+export function backfillControl(deps: RequestBackfillDeps & { now?: () => number; onRequested?: (backfillId: string) => void }): BackfillControl {
   const now = deps.now ?? Date.now;
   return {
     async request(input) {
       const { backfill, plan } = await requestBackfill(deps, input, now());
+      deps.onRequested?.(backfill.backfillId);
       return { backfillId: backfill.backfillId, partitionCount: backfill.partitionCount, assetKeys: backfill.assetKeys, unpartitionedAssetKeys: plan.unpartitionedAssetKeys };
     },
     async retryFailed(backfillId, options) {
       const backfill = await retryFailedBackfill(deps.storage, backfillId, now(), options);
+      deps.onRequested?.(backfill.backfillId);
       return { backfillId: backfill.backfillId, partitionCount: backfill.partitionCount, assetKeys: backfill.assetKeys, unpartitionedAssetKeys: [] };
     },
   };

@@ -15,6 +15,7 @@ import { openLocalInstance } from '../local-instance.js';
 import { recordServingProcess } from '../serving-process.js';
 import { startAutomation } from '../automation-runtime.js';
 import { backfillControl } from '../../scheduler/backfill-control.js';
+import { backfillWakeups } from '../backfill-wakeups.js';
 import { createProcessLog, type LogFormat } from '../process-log.js';
 import { closableLauncher, drainRuns, DEFAULT_GRACE_MS } from '../drain-runs.js';
 
@@ -54,8 +55,9 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     onRunError: (runId, error) => log.error(`run ${shortId(runId)} failed outside its steps: ${(error as Error)?.message ?? String(error)}`, { runId }),
   });
   const gate = closableLauncher(launcher, 'weir serve');
+  const backfillWake = backfillWakeups();
   const app = createApp({
-    project, storage: instance.storage, launcher: gate, backfills: backfillControl({ project, storage: instance.storage }), subscribe: launcher.subscribe, security: { token, trustProxy },
+    project, storage: instance.storage, launcher: gate, backfills: backfillControl({ project, storage: instance.storage, onRequested: backfillWake.wake }), subscribe: launcher.subscribe, security: { token, trustProxy },
     onError: (error) => log.error((error as Error)?.message ?? String(error)),
     staticRoot: existsSync(`${UI_DIST}/index.html`) ? UI_DIST : undefined,
   });
@@ -67,6 +69,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     onEnded: (dead) => log.warn(`run ${shortId(dead.execution.runId)} ended: ${dead.reason}`, { runId: dead.execution.runId }),
   });
   const automation = startAutomation({ instance, project, launcher: gate, log: log.automation, serverUrl: server.url });
+  const stopBackfillWakeups = backfillWake.attach(() => automation.wake('backfills'), launcher.subscribe);
   log.info(`serving ${name} at ${server.url}`, { project: name, url: server.url, pid: process.pid, ui: existsSync(`${UI_DIST}/index.html`), holder: automation.holder });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -76,6 +79,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const running = launcher.running();
   log.info(`${signal}: stopping; ${running.length} run${running.length === 1 ? '' : 's'} in flight may finish within ${graceMs / 1000} s`, { signal, running, graceMs });
   // Nothing new starts from here: automation stops first, then the API refuses launches.
+  stopBackfillWakeups();
   await automation.stop();
   gate.close();
   const drained = await drainRuns(launcher, {
