@@ -617,6 +617,9 @@ export const partitionsQuerySchema = z.object({
   from: z.string().min(1).max(200).optional(),
   /** The last partition key to cover, included (default: the last complete one). */
   to: z.string().min(1).max(200).optional(),
+  /** The window by index instead (0 = the first partition), e.g. for the keys of a selection in the partition strip. */
+  fromIndex: z.coerce.number().int().min(0).optional(),
+  toIndex: z.coerce.number().int().min(0).optional(),
 });
 
 const partitionStatusValue = z.enum(['MATERIALIZED', 'FAILED', 'MISSING', 'RUNNING']);

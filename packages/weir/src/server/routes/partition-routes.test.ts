@@ -74,6 +74,9 @@ describe('partitions over HTTP', () => {
     ]);
     const windowed = partitionsResponseSchema.parse(await (await app.request('/api/assets/revenue/partitions?from=2025-02&to=2025-04')).json());
     assert.deepEqual(windowed.ranges.map((r) => [r.fromIndex, r.toIndex, r.status]), [[1, 1, 'MATERIALIZED'], [2, 2, 'FAILED'], [3, 3, 'MISSING']]);
+    // By index: what the partition strip asks for the keys of a selection.
+    const byIndex = partitionsResponseSchema.parse(await (await app.request('/api/assets/revenue/partitions?fromIndex=2&toIndex=2')).json());
+    assert.deepEqual(byIndex.ranges.map((r) => [r.fromKey, r.status]), [['2025-03', 'FAILED']]);
   });
 
   it('404 for an unpartitioned or unknown asset, 400 for a bad window', async () => {
