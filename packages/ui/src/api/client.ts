@@ -1,6 +1,6 @@
 /** The only code that calls fetch: typed calls to the JSON API under /api, and one hook for 401s (sign-in). */
 import type {
-  ApiProject, AssetDetail, AssetList, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
+  ApiProject, AssetDetail, AssetList, AssetPartitions, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
   RunDetail, RunListQuery, RunPage, Selection, Session, BackfillList, BackfillDetail, BackfillRequestBody,
 } from './types.ts';
 
@@ -76,6 +76,13 @@ export const api = {
   /** Older check evaluations of one check (`check`) or of all the asset's checks. */
   assetChecks: (key: string, query: { check?: string; before?: number; limit?: number } = {}) =>
     request<CheckHistory>(`/api/assets/${assetPath(key)}/checks${queryString(query)}`),
+  /** A partitioned asset's partitions as status ranges; a window by index (`fromIndex`, `toIndex`) or by key. */
+  assetPartitions: (key: string, query: { fromIndex?: number; toIndex?: number; from?: string; to?: string } = {}) =>
+    request<AssetPartitions>(`/api/assets/${assetPath(key)}/partitions${queryString(query)}`),
+  // merge: POST /api/backfills is the backfills helper's route (SHAPES.md); until it is merged this answers 404.
+  /** Starts a backfill of a selection over a partition range. */
+  backfill: (body: { select?: string; from?: string; to?: string; missing?: boolean; failed?: boolean; all?: boolean; concurrency?: number }) =>
+    post<{ backfillId: string }>('/api/backfills', body),
   checks: () => request<CheckOverview>('/api/checks'),
   runs: (query: RunListQuery = {}) => request<RunPage>(`/api/runs${queryString(query as Record<string, string>)}`),
   run: (id: string) => request<RunDetail>(`/api/runs/${encodeURIComponent(id)}`),

@@ -3,7 +3,7 @@
  * so a change on the server fails the UI's type check instead of a page at run time.
  */
 export type {
-  ApiCheckEvaluation, ApiEventRecord, ApiMaterialization, ApiProject, ApiProjectChange, ApiProjectLoadError, ApiRun, AssetDetail, AssetList, AssetSummary,
+  ApiCheckEvaluation, ApiEventRecord, AssetPartitions, ApiMaterialization, ApiProject, ApiProjectChange, ApiProjectLoadError, ApiRun, AssetDetail, AssetList, AssetSummary,
   CheckHistory, CheckOverview, ColumnChanges, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody, RunDetail, RunListQuery,
   RunPage, Selection, Session, TableColumn, ApiBackfill, BackfillList, BackfillDetail, BackfillRequestBody,
 } from '../../../weir/src/server/api-schemas.ts';

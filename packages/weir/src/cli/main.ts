@@ -91,8 +91,9 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     dbtFlags(program.command(name).description(name === 'run' ? 'materialize assets and run their checks (in a dbt project: dbt build)' : 'same as run (dbt spelling)'), { build: true })
       .option('-c, --concurrency <n>', 'steps run at once (default: the project setting)', positiveInt)
       .option('--skip-unchanged', 'reuse assets whose code and inputs did not change since their last materialization')
+      .option('--partition <key>', 'the partition of partitioned assets to materialize, e.g. 2025-03 (default: the latest complete one of time partitions)')
       .option('--json', 'print events as JSON lines')
-      .action(action(async (opts: DbtFlagValues & { concurrency?: number; skipUnchanged?: boolean; json?: boolean }, cmd: Command) =>
+      .action(action(async (opts: DbtFlagValues & { concurrency?: number; skipUnchanged?: boolean; partition?: string; json?: boolean }, cmd: Command) =>
         (await commands.build()).buildCommand({ project: projectOf(cmd), verb: 'build', allAssets: true, ...opts })));
   }
   const dbt = program.command('dbt').description("dbt's verbs on a dbt project (a folder with dbt_project.yml, or weir.yaml's dbt:)");

@@ -12,6 +12,9 @@ import {
 /** Recognises a partitions definition from any copy of Weir in the process (as DEFINITION_BRAND does for assets). */
 export const PARTITIONS_BRAND = Symbol.for('weir.partitions');
 
+/** The run tag a run carries its partition in: `weir/partition: 2025-03`. */
+export const PARTITION_TAG = 'weir/partition';
+
 /** Separates the dimensions of a multi-dimensional key: `2025-03|be`. No key of a dimension may contain it. */
 export const MULTI_KEY_SEPARATOR = '|';
 
@@ -331,7 +334,7 @@ export function timePartitions(options: TimePartitionsOptions): TimePartitionsDe
   }
   const unknown = Object.keys(options).filter((k) => !['unit', 'start', 'end', 'timezone', 'format'].includes(k));
   if (unknown.length) throw invalid(`timePartitions(): unknown option ${unknown.map((k) => `'${k}'`).join(', ')}`, location, 'Allowed options: unit, start, end, timezone, format.');
-  const timezone = checkTimeZone(options.timezone ?? 'UTC', 'timePartitions()');
+  const timezone = checkTimeZone(options.timezone ?? 'UTC', 'timePartitions()', location);
   const formatText = options.format ?? DEFAULT_FORMATS[unit];
   const keyFormat = compileFormat(formatText);
   const missing = NEEDED_TOKENS[unit].filter((t) => !keyFormat.tokens.has(t));
@@ -381,7 +384,13 @@ export function timePartitions(options: TimePartitionsOptions): TimePartitionsDe
   };
   const endCount = end === undefined ? Infinity : Math.max(0, indexAtInstant(instantOfLocal(end, timezone)));
   // Without an end the last partition is the last complete period; with one, also never a period still running.
-  const count = (nowMs: number): number => Math.min(endCount, Math.max(0, indexAtInstant(nowMs)));
+  // Memoized for the last clock: a status page asks for the index of many keys at one instant.
+  let lastNow = NaN;
+  let lastCount = 0;
+  const count = (nowMs: number): number => {
+    if (nowMs !== lastNow) { lastCount = Math.min(endCount, Math.max(0, indexAtInstant(nowMs))); lastNow = nowMs; }
+    return lastCount;
+  };
   // The index a well-formed key names, before checking that it is inside the range.
   const parsedIndex = (key: string): number | undefined => {
     const f = keyFormat.parse(key);

@@ -5,8 +5,7 @@
 import type { AssetDefinition } from '../definitions/asset.js';
 import { WeirError } from '../shared/errors.js';
 
-/** The tag a run carries its partition in. */
-export const PARTITION_TAG = 'weir/partition';
+export { PARTITION_TAG } from '../definitions/partitions.js';
 
 export interface RunPartitionChoice {
   /** Undefined when no asset of the run is partitioned. */

@@ -573,6 +573,8 @@ export const launchRequestSchema = named('LaunchRequest', z.strictObject({
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /** Steps run at once, for this run only (default: the server's setting). */
   concurrency: z.number().int().min(1).optional(),
+  /** The partition of the selected partitioned assets (default: the latest complete one of time partitions). */
+  partition: z.string().min(1).max(200).optional(),
 }));
 export type LaunchRequestBody = z.input<typeof launchRequestSchema>;
 
@@ -706,3 +708,38 @@ export type _DriftGuards = [
   // Stored events must fit the API's event type (the other way, `{}` vs `Record<string, never>` differ harmlessly).
   Assert<EventRecord extends ApiEventRecord ? true : false>,
 ];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Partitions [partitions]
+
+export const partitionsQuerySchema = z.object({
+  /** The first partition key to cover (default: the first partition). */
+  from: z.string().min(1).max(200).optional(),
+  /** The last partition key to cover, included (default: the last complete one). */
+  to: z.string().min(1).max(200).optional(),
+  /** The window by index instead (0 = the first partition), e.g. for the keys of a selection in the partition strip. */
+  fromIndex: z.coerce.number().int().min(0).optional(),
+  toIndex: z.coerce.number().int().min(0).optional(),
+});
+
+const partitionStatusValue = z.enum(['MATERIALIZED', 'FAILED', 'MISSING', 'RUNNING']);
+
+export const partitionsResponseSchema = named('AssetPartitions', z.object({
+  definition: z.object({
+    kind: z.enum(['time', 'static', 'multi']),
+    unit: z.enum(['hour', 'day', 'week', 'month']).optional(),
+    timezone: z.string().optional(),
+    dimensions: z.array(z.object({
+      name: z.string(), kind: z.enum(['time', 'static']), unit: z.enum(['hour', 'day', 'week', 'month']).optional(), timezone: z.string().optional(), count: z.number().int(),
+    })).optional(),
+    /** How many partitions exist now. */
+    count: z.number().int(),
+    /** In words: "monthly partitions from 2025-01 (Europe/Brussels)". */
+    label: z.string(),
+  }),
+  /** Runs of equal status covering from … to without a gap, never one row per partition. */
+  ranges: z.array(z.object({
+    fromIndex: z.number().int(), toIndex: z.number().int(), fromKey: z.string(), toKey: z.string(), status: partitionStatusValue,
+  })),
+}), "An asset's partitions and their status as ranges of equal status");
+export type AssetPartitions = z.infer<typeof partitionsResponseSchema>;

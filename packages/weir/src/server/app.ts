@@ -10,6 +10,7 @@ import { serveStaticUi } from './static-ui.js';
 import type { ServerDeps } from './server-deps.js';
 import { addAssetRoutes } from './routes/asset-routes.js';
 import { addBackfillRoutes } from './routes/backfill-routes.js';
+import { addPartitionRoutes } from './routes/partition-routes.js';
 import { addCheckRoutes } from './routes/check-routes.js';
 import { addEventStreamRoutes } from './routes/event-stream-routes.js';
 import { addLineageRoutes } from './routes/lineage-routes.js';
@@ -57,6 +58,7 @@ export function createApp(deps: ServerDeps): Hono {
   addProjectRoutes(api);
   addOverviewRoutes(api);
   addAssetRoutes(api);
+  addPartitionRoutes(api);
   addLineageRoutes(api);
   addSelectionRoutes(api);
   addCheckRoutes(api);

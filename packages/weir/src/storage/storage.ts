@@ -136,6 +136,17 @@ export interface HistoryQuery {
   beforeEventId?: number;
 }
 
+/** What is known of one partition of an asset: its latest materialization and its latest run. */
+export interface PartitionRecord {
+  partition: string;
+  /** When its latest materialization was recorded; null when it never was. */
+  materializedAt: number | null;
+  /** The latest run of the asset for this partition (by the run's `weir/partition` tag). */
+  lastRun: { runId: string; status: RunStatus; createdAt: number } | null;
+  /** A run of it is queued or running. */
+  active: boolean;
+}
+
 export interface StoredMaterialization extends MaterializationData { eventId: number; runId: string; project: string; timestamp: number }
 export interface StoredObservation extends ObservationData { eventId: number; runId: string; project: string; timestamp: number }
 export interface StoredCheckEvaluation extends CheckEvaluationData { eventId: number; runId: string; project: string; timestamp: number }
@@ -185,6 +196,15 @@ export interface EventLog {
   checkHistory(project: string, assetKey: string, query?: HistoryQuery & { checkName?: string }): Promise<StoredCheckEvaluation[]>;
   checkEvaluationsForRun(runId: string): Promise<StoredCheckEvaluation[]>;
   materializationsForRun(runId: string): Promise<StoredMaterialization[]>;
+  /**
+   * Every partition of an asset that has a materialization or a run, in no particular order: what its per-partition
+   * status is computed from (see engine/partition-status.ts). Partitions never touched are absent.
+   *
+   * @example
+   * await events.partitionRecords('shop', 'revenue')
+   * // [{ partition: '2025-03', materializedAt: 1743…, lastRun: { runId: 'a1…', status: 'SUCCESS', createdAt: 1743… }, active: false }, …]
+   */
+  partitionRecords(project: string, assetKey: string): Promise<PartitionRecord[]>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

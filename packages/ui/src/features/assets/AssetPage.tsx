@@ -10,6 +10,7 @@ import { Empty, ErrorPanel, Section, Skeleton } from '../../components/Panels.ts
 import { StatusBadge, StatusDot } from '../../components/StatusBadge.tsx';
 import { iconOf, labelOf, toneOf } from '../../components/status.ts';
 import { useOlderHistory } from './use-older-history.ts';
+import { PartitionStrip } from './PartitionStrip.tsx';
 import { checkOutcomeOf } from '../../../../weir/src/events/check-outcome.ts';
 
 const LIVE = 'ASSET_MATERIALIZATION,ASSET_CHECK_EVALUATION,RUN_SUCCESS,RUN_FAILURE,RUN_CANCELED';
@@ -80,6 +81,7 @@ function AssetView({ detail, statusOf }: { detail: AssetDetail; statusOf: Map<st
         ) : null}
       </div>
       {launchError ? <div className="error-panel" role="alert"><p>{launchError}</p></div> : null}
+      {a.type === 'asset' ? <PartitionStrip assetKey={a.key} /> : null}
       <div className="grid-2">
         <Section title="About">
           {a.description ? <p style={{ marginTop: 0 }}>{a.description}</p> : <p className="muted" style={{ marginTop: 0 }}>No description.</p>}

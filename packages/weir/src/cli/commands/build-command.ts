@@ -5,8 +5,12 @@
 import { loadProjectConfig } from '../../loaders/index.js';
 import type { DbtCommandOptions } from './dbt-command.js';
 
-export async function buildCommand(options: DbtCommandOptions): Promise<number> {
-  if (loadProjectConfig(options.project).dbt) return (await import('./dbt-command.js')).dbtCommand(options);
+export async function buildCommand(options: DbtCommandOptions & { partition?: string }): Promise<number> {
+  const { partition, ...dbtOptions } = options;
+  if (loadProjectConfig(options.project).dbt) return (await import('./dbt-command.js')).dbtCommand(dbtOptions);
   const { runCommand } = await import('./run-command.js');
-  return runCommand({ project: options.project, select: options.select, exclude: options.exclude, concurrency: options.concurrency ?? options.threads, skipUnchanged: options.skipUnchanged, json: options.json });
+  return runCommand({
+    project: options.project, select: options.select, exclude: options.exclude, concurrency: options.concurrency ?? options.threads, skipUnchanged: options.skipUnchanged, json: options.json,
+    ...(partition !== undefined ? { partition } : {}),
+  });
 }

@@ -17,6 +17,7 @@ export interface RemoteRunOptions {
   exclude?: string[];
   skipUnchanged?: boolean;
   concurrency?: number;
+  partition?: string;
   json?: boolean;
 }
 
@@ -69,6 +70,7 @@ export async function remoteRun(server: ServingProcess, options: RemoteRunOption
     body: JSON.stringify({
       select: options.select, exclude: options.exclude, skipUnchanged: options.skipUnchanged, trigger: 'cli',
       settings: settingsOfCommand(config), ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.partition !== undefined ? { partition: options.partition } : {}),
     }),
   });
   const detail = await api<{ run: { stepKeys: string[] } }>(server, `/api/runs/${runId}`);

@@ -19,6 +19,8 @@ export interface RunCommandOptions {
   exclude?: string[];
   concurrency?: number;
   skipUnchanged?: boolean;
+  /** The partition of the run's partitioned assets (tag weir/partition). */
+  partition?: string;
   json?: boolean;
 }
 
@@ -65,11 +67,13 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       exclude: options.exclude,
       concurrency: options.concurrency,
       skipUnchanged: options.skipUnchanged,
+      ...(options.partition !== undefined ? { partition: options.partition } : {}),
       trigger: 'cli',
       signal: controller.signal,
       onRunCreated: (run) => {
         if (options.json) return;
-        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${instance.loaded.definitions.project.name} · ${plural(run.stepKeys.length, 'step')}`)}\n`);
+        const partition = run.tags['weir/partition'];
+        process.stdout.write(`${style.bold(`Run ${run.runId}`)} ${style.dim(`· ${instance.loaded.definitions.project.name} · ${plural(run.stepKeys.length, 'step')}${partition ? ` · partition ${partition}` : ''}`)}\n`);
         display = new RunDisplay(run.stepKeys);
       },
       onEvent: (event: EventRecord) => {

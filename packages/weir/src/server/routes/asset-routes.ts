@@ -84,7 +84,7 @@ export function addAssetRoutes(api: ApiContext): void {
   });
 
   addRoute(api.app, api.book, {
-    method: 'get', path: '/api/assets/:key{.+(?<!/materializations)(?<!/checks)}', tag: 'assets',
+    method: 'get', path: '/api/assets/:key{.+(?<!/materializations)(?<!/checks)(?<!/partitions)}', tag: 'assets',
     summary: 'One asset: definition, status, columns, materialization history (paged, with column changes) and check history',
     params: assetKeyParamsSchema, query: assetDetailQuerySchema,
     responses: {

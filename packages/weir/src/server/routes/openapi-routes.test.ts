@@ -16,7 +16,7 @@ describe('GET /api/openapi.json', () => {
     assert.equal(doc.openapi, '3.1.0');
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods as object).map((m) => `${m.toUpperCase()} ${path}`));
     assert.deepEqual(operations.sort(), [
-      'DELETE /api/session', 'GET /api/assets', 'GET /api/assets/{key}', 'GET /api/assets/{key}/checks', 'GET /api/assets/{key}/materializations',
+      'DELETE /api/session', 'GET /api/assets', 'GET /api/assets/{key}', 'GET /api/assets/{key}/checks', 'GET /api/assets/{key}/materializations', 'GET /api/assets/{key}/partitions',
       'GET /api/backfills', 'GET /api/backfills/{id}', 'GET /api/checks', 'GET /api/events/stream', 'GET /api/lineage', 'GET /api/openapi.json', 'GET /api/overview', 'GET /api/project', 'GET /api/runs', 'GET /api/runs/{id}', 'GET /api/runs/{id}/events',
       'GET /api/runs/{id}/events/stream', 'GET /api/selection', 'GET /api/session', 'POST /api/backfills', 'POST /api/backfills/{id}/cancel', 'POST /api/backfills/{id}/retry-failed', 'POST /api/runs', 'POST /api/runs/{id}/cancel', 'POST /api/runs/{id}/reexecute', 'POST /api/session',
     ]);

@@ -13,6 +13,9 @@ import {
 import { reexecutionSteps } from '../reexecution-steps.js';
 import type { RunLauncher } from '../../engine/run-launcher.js';
 
+/** Errors of resolveRunPartition (engine/run-partition.ts) and of a key outside a definition: the request's fault. */
+const PARTITION_ERRORS = new Set(['UNKNOWN_PARTITION', 'NOT_PARTITIONED', 'PARTITION_REQUIRED', 'NO_PARTITION_YET']);
+
 const ERRORS = {
   400: { description: 'Invalid body or selection', schema: errorBodySchema },
   404: { description: 'No such run', schema: errorBodySchema },
@@ -57,10 +60,19 @@ export function addRunActionRoutes(api: ApiContext): void {
     if (unknownSettings.length) {
       throw new ApiError(400, 'UNKNOWN_SETTING', `No setting ${unknownSettings.map((n) => `'${n}'`).join(', ')} in weir.yaml (known: ${Object.keys(definitions.project.settingSources).join(', ') || 'none'}).`);
     }
-    const run = await launcher().launch({
-      select: body.select, exclude: body.exclude, stepKeys: body.stepKeys, skipUnchanged: body.skipUnchanged, tags: body.tags, trigger: body.trigger,
-      ...(body.settings ? { settings: body.settings } : {}), ...(body.concurrency ? { concurrency: body.concurrency } : {}),
-    });
+    let run;
+    try {
+      run = await launcher().launch({
+        select: body.select, exclude: body.exclude, stepKeys: body.stepKeys, skipUnchanged: body.skipUnchanged, tags: body.tags, trigger: body.trigger,
+        ...(body.settings ? { settings: body.settings } : {}), ...(body.concurrency ? { concurrency: body.concurrency } : {}),
+        ...(body.partition !== undefined ? { partition: body.partition } : {}),
+      });
+    } catch (error) {
+      // A partition that is no key of a selected asset (or missing where one is needed) is decided before any run
+      // is recorded: the caller's mistake, said as it is.
+      if (isWeirError(error) && PARTITION_ERRORS.has(error.code)) throw new ApiError(400, error.code, error.message);
+      throw error;
+    }
     return api.json(c, { runId: run.runId }, 202);
   });
 

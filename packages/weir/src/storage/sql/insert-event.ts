@@ -62,6 +62,7 @@ export async function insertEvent(trx: Kysely<WeirDb>, newEvent: NewEvent): Prom
         timestamp: event.timestamp,
         data_version: event.data.dataVersion,
         data,
+        partition: event.data.partition ?? null,
       }).execute();
       await linkRunToAsset(trx, event.runId, event.data.assetKey);
       break;
@@ -89,6 +90,7 @@ export async function insertEvent(trx: Kysely<WeirDb>, newEvent: NewEvent): Prom
         blocking: event.data.blocking ? 1 : 0,
         timestamp: event.timestamp,
         data,
+        partition: event.data.partition ?? null,
       }).execute();
       break;
     default:

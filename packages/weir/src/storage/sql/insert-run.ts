@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import { EventType, RunStatus, type NewRun, type Run } from '../../events/index.js';
 import { insertEvent } from './insert-event.js';
+import { PARTITION_TAG } from '../../definitions/partitions.js';
 import type { WeirDb } from './weir-db.js';
 
 /**
@@ -42,7 +43,11 @@ export async function insertRun(trx: Kysely<WeirDb>, newRun: NewRun): Promise<Ru
   const assetKeys = [...new Set(run.stepKeys)];
   if (assetKeys.length > 0) {
     await trx.insertInto('run_assets')
-      .values(assetKeys.map((assetKey) => ({ run_id: run.runId, project: run.project, asset_key: assetKey, created_at: run.createdAt, status: run.status })))
+      .values(assetKeys.map((assetKey) => ({
+        run_id: run.runId, project: run.project, asset_key: assetKey, created_at: run.createdAt, status: run.status,
+        // The run's partition (its weir/partition tag), for the per-partition status of partitioned assets.
+        partition: run.tags[PARTITION_TAG] ?? null,
+      })))
       .execute();
   }
   await insertEvent(trx, {

@@ -5,6 +5,7 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { runListIndexesMigration } from './migrations/0002-run-list-indexes.js';
 import { runExecutorMigration } from './migrations/0003-run-executor.js';
 import { leasesMigration } from './migrations/0007-leases.js';
+import { partitionsMigration } from './migrations/0008-partitions.js';
 import { backfillsMigration } from './migrations/0009-backfills.js';
 import type { SqlFlavor } from './sql-flavor.js';
 import type { WeirDb } from './weir-db.js';
@@ -26,6 +27,7 @@ export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
     '0002_run_list_indexes': runListIndexesMigration(),
     '0003_run_executor': runExecutorMigration(),
     '0007_leases': leasesMigration(),
+    '0008_partitions': partitionsMigration(),
     '0009_backfills': backfillsMigration(),
   };
 }

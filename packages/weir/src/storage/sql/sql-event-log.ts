@@ -2,9 +2,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventRecord, NewEvent } from '../../events/index.js';
 import type {
-  EventLog, EventQuery, EventsAfterPage, EventsAfterQuery, HistoryQuery, StoredCheckEvaluation, StoredMaterialization, StoredObservation,
+  EventLog, EventQuery, EventsAfterPage, EventsAfterQuery, HistoryQuery, PartitionRecord, StoredCheckEvaluation, StoredMaterialization, StoredObservation,
 } from '../storage.js';
 import { changesDerivedState, insertEvent, insertPlainEvents } from './insert-event.js';
+import { partitionRecords } from './partition-records.js';
 import { toEventRecord, toStoredCheckEvaluation, toStoredMaterialization, toStoredObservation } from './row-mappers.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -208,5 +209,9 @@ export class SqlEventLog implements EventLog {
     const rows = await this.db.selectFrom('materializations').selectAll()
       .where('run_id', '=', runId).orderBy('event_id').execute();
     return rows.map(toStoredMaterialization);
+  }
+
+  partitionRecords(project: string, assetKey: string): Promise<PartitionRecord[]> {
+    return partitionRecords(this.db, project, assetKey);
   }
 }

@@ -67,6 +67,8 @@ export interface RunAssetsTable {
   created_at: number;
   /** The run's status, kept equal to runs.status (since 0002), so "failed runs of this asset" is one index range. */
   status: RunStatus;
+  /** Since 0008: the run's partition (its `weir/partition` tag), or null. */
+  partition: string | null;
 }
 
 /** Derived from ASSET_MATERIALIZATION events; `data` is the full MaterializationData. */
@@ -78,6 +80,8 @@ export interface MaterializationsTable {
   timestamp: number;
   data_version: string;
   data: string;
+  /** Since 0008: the partition it published (MaterializationData.partition), or null. */
+  partition: string | null;
 }
 
 /** Derived from ASSET_OBSERVATION events; `data` is the full ObservationData. */
@@ -103,6 +107,8 @@ export interface CheckEvaluationsTable {
   blocking: number;
   timestamp: number;
   data: string;
+  /** Since 0008: the partition checked (CheckEvaluationData.partition), or null. */
+  partition: string | null;
 }
 
 /**
