@@ -79,10 +79,6 @@ export const api = {
   /** A partitioned asset's partitions as status ranges; a window by index (`fromIndex`, `toIndex`) or by key. */
   assetPartitions: (key: string, query: { fromIndex?: number; toIndex?: number; from?: string; to?: string } = {}) =>
     request<AssetPartitions>(`/api/assets/${assetPath(key)}/partitions${queryString(query)}`),
-  // merge: POST /api/backfills is the backfills helper's route (SHAPES.md); until it is merged this answers 404.
-  /** Starts a backfill of a selection over a partition range. */
-  backfill: (body: { select?: string; from?: string; to?: string; missing?: boolean; failed?: boolean; all?: boolean; concurrency?: number }) =>
-    post<{ backfillId: string }>('/api/backfills', body),
   checks: () => request<CheckOverview>('/api/checks'),
   runs: (query: RunListQuery = {}) => request<RunPage>(`/api/runs${queryString(query as Record<string, string>)}`),
   run: (id: string) => request<RunDetail>(`/api/runs/${encodeURIComponent(id)}`),
@@ -93,6 +89,7 @@ export const api = {
   reexecute: (id: string, body: ReexecuteRequestBody) => post<{ runId: string }>(`/api/runs/${encodeURIComponent(id)}/reexecute`, body),
   backfills: () => request<BackfillList>('/api/backfills'),
   backfill: (id: string) => request<BackfillDetail>(`/api/backfills/${encodeURIComponent(id)}`),
+  /** Starts a backfill of a selection: a partition range, only missing or failed partitions, or all. */
   launchBackfill: (body: BackfillRequestBody) => post<{ backfillId: string; partitionCount: number; unpartitionedAssetKeys: string[] }>('/api/backfills', body),
   cancelBackfill: (id: string) => post<{ backfillId: string; status: string }>(`/api/backfills/${encodeURIComponent(id)}/cancel`, {}),
   retryBackfill: (id: string) => post<{ backfillId: string; partitionCount: number }>(`/api/backfills/${encodeURIComponent(id)}/retry-failed`, {}),

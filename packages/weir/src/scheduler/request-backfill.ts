@@ -22,7 +22,7 @@ export interface BackfillRequestInput extends BackfillRequest {
 
 export interface RequestBackfillDeps {
   project: () => { definitions: Definitions; graph: AssetGraph };
-  storage: Pick<Storage, 'backfills' | 'events' | 'runs'>;
+  storage: Pick<Storage, 'backfills' | 'events'>;
   /** Default: the `partitions` of the graph's asset definitions. */
   partitionsOf?: PartitionsOf;
   /** For `only`: the stored status per partition. Default: read from the stored materializations and runs. */

@@ -1,46 +1,25 @@
-/** An asset's status per partition, read from what is stored (materializations and runs), as ranges of one status. */
-import { PARTITION_TAG } from '../engine/run-partition.js';
+/** An asset's status per partition as stored (EventLog.partitionRecords), as ranges of one status for the planner. */
+import { partitionStatusOf } from '../engine/partition-status.js';
 import type { Storage } from '../storage/storage.js';
-import type { PartitionSpace, PartitionStatus, PartitionStatusRange } from './backfill-planner.js';
+import type { PartitionSpace, PartitionStatusRange } from './backfill-planner.js';
 import type { PartitionStatusOf } from './backfill-partitions.js';
 
-/** Materializations read per page. */
-const PAGE = 1_000;
-
-/*
- * The cost is in the asset's stored history (its materializations and its failed or unfinished runs), never in the
- * size of its partition definition: a definition of 100,000 partitions with 12 materialized reads 12 records.
- * merge: when the partitions branch stores a status per partition (GET /api/assets/:key/partitions), read that instead.
- */
-
 /**
+ * The cost is in the partitions that have a record (materialized, failed or running ones), never in the size of the
+ * definition: 12 materialized months of a 100,000-partition definition read 12 records. Partitions without a record
+ * are MISSING, which the planner assumes wherever no range says otherwise.
+ *
  * @example
  * const statusOf = storedPartitionStatus(storage, 'shop');
  * await statusOf('revenue', space)
  * // [{ fromIndex: 0, toIndex: 9, status: 'MATERIALIZED' }, { fromIndex: 10, toIndex: 10, status: 'FAILED' }]   (the rest: MISSING)
  */
-export function storedPartitionStatus(storage: Pick<Storage, 'events' | 'runs'>, project: string): PartitionStatusOf {
+export function storedPartitionStatus(storage: Pick<Storage, 'events'>, project: string): PartitionStatusOf {
   return async (assetKey: string, space: PartitionSpace) => {
-    // Latest known outcome per partition key: a materialization, or a later failed (or unfinished) run.
-    const latest = new Map<string, { at: number; status: PartitionStatus; runId: string }>();
-    for (let before: number | undefined; ;) {
-      const page = await storage.events.materializationHistory(project, assetKey, { limit: PAGE, ...(before !== undefined ? { beforeEventId: before } : {}) });
-      for (const m of page) if (m.partition !== undefined && !latest.has(m.partition)) latest.set(m.partition, { at: m.timestamp, status: 'MATERIALIZED', runId: m.runId });
-      if (page.length < PAGE) break;
-      before = page.at(-1)!.eventId;
-    }
-    const runs = await storage.runs.listRuns({ project, assetKey, statuses: ['FAILURE', 'QUEUED', 'STARTED', 'CANCELING'] });
-    for (const run of runs) {
-      const key = run.tags[PARTITION_TAG];
-      if (key === undefined) continue;
-      const known = latest.get(key);
-      const at = run.endedAt ?? run.createdAt;
-      // A run that materialized this asset and then failed further down did not fail this partition of it.
-      if (known && (known.runId === run.runId || known.at >= at)) continue;
-      latest.set(key, { at, status: run.status === 'FAILURE' ? 'FAILED' : 'RUNNING', runId: run.runId });
-    }
-    const indexed = [...latest].map(([key, v]) => ({ index: space.indexOf(key), status: v.status }))
-      .filter((p): p is { index: number; status: PartitionStatus } => p.index !== undefined && p.index >= 0)
+    const records = await storage.events.partitionRecords(project, assetKey);
+    const indexed = records.map((record) => ({ index: space.indexOf(record.partition), status: partitionStatusOf(record) }))
+      // A record of a key no longer in the definition (its end moved) is not part of any backfill.
+      .filter((p): p is { index: number; status: PartitionStatusRange['status'] } => p.index !== undefined && p.index >= 0)
       .sort((a, b) => a.index - b.index);
     const ranges: PartitionStatusRange[] = [];
     for (const p of indexed) {

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEve
 import { api, ApiError } from '../../api/client.ts';
 import { useApi, useLiveReload } from '../../api/use-api.ts';
 import type { AssetPartitions } from '../../api/types.ts';
-import { navigate, runHref } from '../../app/router.tsx';
+import { href, navigate, runHref } from '../../app/router.tsx';
 import { formatCount } from '../../components/format.ts';
 import { Section } from '../../components/Panels.tsx';
 import {
@@ -137,8 +137,8 @@ function Strip({ assetKey, data }: { assetKey: string; data: AssetPartitions }) 
       if (selection.from === selection.to) {
         navigate(runHref((await api.launch({ select: assetKey, partition: keys.fromKey })).runId));
       } else {
-        await api.backfill({ select: assetKey, from: keys.fromKey, to: keys.toKey });
-        navigate('/backfills');
+        const { backfillId } = await api.launchBackfill({ select: assetKey, from: keys.fromKey, to: keys.toKey });
+        navigate(href('/backfills', { id: backfillId }));
       }
     } catch (error) {
       setMessage({ tone: 'error', text: (error as Error).message });
