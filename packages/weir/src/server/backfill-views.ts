@@ -1,6 +1,6 @@
 /** A backfill as the API shows it: its record with counts per state, and its partitions as ranges of one state. */
 import type { AssetGraph } from '../graph/asset-graph.js';
-import type { Backfill, BackfillPartition, Storage } from '../storage/storage.js';
+import type { Backfill, Storage } from '../storage/storage.js';
 import type { ApiBackfill, BackfillDetail } from './api-schemas.js';
 
 type Range = BackfillDetail['ranges'][number];
@@ -26,40 +26,28 @@ export async function backfillView(storage: Pick<Storage, 'backfills'>, backfill
  * //   { fromIndex: 50, toIndex: 54, …, state: 'RUNNING' }, { fromIndex: 55, toIndex: 499, count: 445, state: 'QUEUED' }], truncated: false }
  */
 export async function backfillRanges(storage: Pick<Storage, 'backfills'>, graph: AssetGraph, backfill: Backfill, options: { maxRanges: number; nowMs: number }): Promise<{ ranges: Range[]; truncated: boolean }> {
-  const ranges: Range[] = [];
-  let truncated = false;
-  const push = (range: Range) => {
+  // One more than asked: tells whether there were more.
+  const started = await storage.backfills.partitionStatusRanges(backfill.backfillId, { limit: options.maxRanges + 1 });
+  const ranges: Range[] = started.slice(0, options.maxRanges).map(({ status, ...range }) => ({ ...range, state: status }));
+  let truncated = started.length > options.maxRanges;
+  if (backfill.cursor < backfill.partitionCount) {
     if (ranges.length >= options.maxRanges) truncated = true;
-    else ranges.push(range);
-  };
-  let open: Range | undefined;
-  const started = await storage.backfills.listPartitions(backfill.backfillId);
-  for (const partition of started) {
-    if (open && open.state === partition.status) {
-      Object.assign(open, { toIndex: partition.index, toKey: partition.key, count: open.count + 1 });
-      delete open.runId;
-      continue;
-    }
-    if (open) push(open);
-    if (truncated) break;
-    open = single(partition);
-  }
-  if (open && !truncated) push(open);
-  if (!truncated && backfill.cursor < backfill.partitionCount) {
-    const planned = await storage.backfills.backfillRanges(backfill.backfillId, { fromOrdinal: backfill.cursor, limit: 1 });
-    const lastPlanned = (await storage.backfills.backfillRanges(backfill.backfillId, { fromOrdinal: backfill.partitionCount - 1, limit: 1 }))[0];
-    const first = planned[0];
-    if (first && lastPlanned) {
-      const fromIndex = first.fromIndex + (backfill.cursor - first.ordinalStart);
-      const keyAt = keyReader(graph, backfill.assetKeys[0], options.nowMs);
-      push({ fromIndex, toIndex: lastPlanned.toIndex, fromKey: keyAt(fromIndex), toKey: keyAt(lastPlanned.toIndex), count: backfill.partitionCount - backfill.cursor, state: 'QUEUED' });
+    else {
+      const queued = await queuedRange(storage, graph, backfill, options.nowMs);
+      if (queued) ranges.push(queued);
     }
   }
   return { ranges, truncated };
 }
 
-function single(partition: BackfillPartition): Range {
-  return { fromIndex: partition.index, toIndex: partition.index, fromKey: partition.key, toKey: partition.key, count: 1, state: partition.status, runId: partition.runId };
+/** Every partition not launched yet, as one range: they are consecutive in the backfill's order. */
+async function queuedRange(storage: Pick<Storage, 'backfills'>, graph: AssetGraph, backfill: Backfill, nowMs: number): Promise<Range | undefined> {
+  const first = (await storage.backfills.backfillRanges(backfill.backfillId, { fromOrdinal: backfill.cursor, limit: 1 }))[0];
+  const last = (await storage.backfills.backfillRanges(backfill.backfillId, { fromOrdinal: backfill.partitionCount - 1, limit: 1 }))[0];
+  if (!first || !last) return undefined;
+  const fromIndex = first.fromIndex + (backfill.cursor - first.ordinalStart);
+  const keyAt = keyReader(graph, backfill.assetKeys[0], nowMs);
+  return { fromIndex, toIndex: last.toIndex, fromKey: keyAt(fromIndex), toKey: keyAt(last.toIndex), count: backfill.partitionCount - backfill.cursor, state: 'QUEUED' };
 }
 
 function keyReader(graph: AssetGraph, assetKey: string | undefined, nowMs: number): (index: number) => string {

@@ -117,6 +117,23 @@ export function backfillStoreContract(backendName: string, open: () => Promise<S
       assert.deepEqual(await s.backfills.partitionCounts('bf-other'), { RUNNING: 0, SUCCESS: 0, FAILURE: 0, CANCELED: 0 });
     }));
 
+    it('groups started partitions into ranges of one status, in index order, with their end keys', () => withStorage(async (s) => {
+      await s.backfills.createBackfill(newBackfill({ ranges: [{ fromIndex: 0, toIndex: 9 }], partitionCount: 10 }));
+      const statuses = ['SUCCESS', 'SUCCESS', 'FAILURE', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'RUNNING', 'RUNNING'] as const;
+      for (const [i, status] of statuses.entries()) {
+        await s.backfills.recordLaunch('bf-1', { ordinal: i, index: i, key: `k${i}`, runId: `r${i}` }, i);
+        if (status !== 'RUNNING') await s.backfills.recordPartitionEnd('bf-1', i, status, 100 + i);
+      }
+      assert.deepEqual(await s.backfills.partitionStatusRanges('bf-1'), [
+        { fromIndex: 0, toIndex: 1, fromKey: 'k0', toKey: 'k1', count: 2, status: 'SUCCESS' },
+        { fromIndex: 2, toIndex: 2, fromKey: 'k2', toKey: 'k2', count: 1, status: 'FAILURE', runId: 'r2' },
+        { fromIndex: 3, toIndex: 5, fromKey: 'k3', toKey: 'k5', count: 3, status: 'SUCCESS' },
+        { fromIndex: 6, toIndex: 7, fromKey: 'k6', toKey: 'k7', count: 2, status: 'RUNNING' },
+      ]);
+      assert.equal((await s.backfills.partitionStatusRanges('bf-1', { limit: 2 })).length, 2);
+      assert.deepEqual(await s.backfills.partitionStatusRanges('bf-other'), []);
+    }));
+
     it('a late record of an earlier launch never moves the cursor back', () => withStorage(async (s) => {
       await s.backfills.createBackfill(newBackfill());
       await s.backfills.recordLaunch('bf-1', { ordinal: 1, index: 4, key: '2025-05', runId: 'r1' }, 1);

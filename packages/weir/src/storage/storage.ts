@@ -266,6 +266,16 @@ export interface BackfillStore {
   recordPartitionEnd(backfillId: string, index: number, status: Exclude<BackfillPartitionStatus, 'RUNNING'>, nowMs: number): Promise<void>;
   /** Started partitions, by index: those in `statuses` (all when absent), from index > afterIndex, at most `limit`. */
   listPartitions(backfillId: string, filter?: { statuses?: readonly BackfillPartitionStatus[]; afterIndex?: number; limit?: number }): Promise<BackfillPartition[]>;
+  /**
+   * Started partitions as runs of consecutive ones (by index) in one status, at most `limit` of them: what a progress
+   * strip draws. A progress view reads these few ranges, not 100,000 rows.
+   *
+   * @example
+   * await backfills.partitionStatusRanges(id, { limit: 2000 })
+   * // [{ fromIndex: 0, toIndex: 49, fromKey: '2024-01-01', toKey: '2024-02-19', count: 50, status: 'SUCCESS' },
+   * //  { fromIndex: 50, toIndex: 50, fromKey: '2024-02-20', toKey: '2024-02-20', count: 1, status: 'FAILURE', runId: '5b0e…' }]
+   */
+  partitionStatusRanges(backfillId: string, options?: { limit?: number }): Promise<BackfillPartitionRange[]>;
   /** How many started partitions are in each status (absent statuses: 0). */
   partitionCounts(backfillId: string): Promise<Record<BackfillPartitionStatus, number>>;
 }
@@ -323,6 +333,15 @@ export interface Backfill extends Omit<NewBackfill, 'ranges' | 'parentBackfillId
   endedAt: number | null;
   cancelRequestedAt: number | null;
   error: string | null;
+}
+
+/** Consecutive started partitions of one status; `runId` when the range is one partition. */
+export interface BackfillPartitionRange extends PartitionIndexRange {
+  fromKey: string;
+  toKey: string;
+  count: number;
+  status: BackfillPartitionStatus;
+  runId?: string;
 }
 
 export interface BackfillPartition {

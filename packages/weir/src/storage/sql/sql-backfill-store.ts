@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { WeirError } from '../../shared/errors.js';
 import {
-  BACKFILL_PARTITION_STATUSES, type Backfill, type BackfillPartition, type BackfillPartitionStatus,
+  BACKFILL_PARTITION_STATUSES, type Backfill, type BackfillPartition, type BackfillPartitionRange, type BackfillPartitionStatus,
   type BackfillStatus, type BackfillStore, type FinishedBackfillStatus, type NewBackfill, type PlannedPartitionRange,
 } from '../storage.js';
 import type { WeirDb } from './weir-db.js';
@@ -186,6 +186,35 @@ export class SqlBackfillStore implements BackfillStore {
       index: Number(r.partition_index), key: r.partition_key, runId: r.run_id, status: r.status,
       startedAt: Number(r.started_at), endedAt: r.ended_at === null ? null : Number(r.ended_at),
     }));
+  }
+
+  async partitionStatusRanges(backfillId: string, options: { limit?: number } = {}): Promise<BackfillPartitionRange[]> {
+    const limit = options.limit ?? 2_000;
+    // Three narrow columns in primary-key order, folded here: measured faster on SQLite than grouping with window
+    // functions (two sorts into temporary B-trees) and portable; the keys are read for the ranges' ends only.
+    const rows = await this.db.selectFrom('backfill_partitions').select(['partition_index', 'status', 'run_id'])
+      .where('backfill_id', '=', backfillId).orderBy('partition_index').execute();
+    const ranges: Array<Omit<BackfillPartitionRange, 'fromKey' | 'toKey'>> = [];
+    for (const row of rows) {
+      const index = Number(row.partition_index);
+      const last = ranges.at(-1);
+      if (last && last.status === row.status) {
+        last.toIndex = index;
+        last.count += 1;
+        delete last.runId;
+        continue;
+      }
+      if (ranges.length === limit) break;
+      ranges.push({ fromIndex: index, toIndex: index, count: 1, status: row.status, runId: row.run_id });
+    }
+    const ends = [...new Set(ranges.flatMap((r) => [r.fromIndex, r.toIndex]))];
+    const keys = new Map<number, string>();
+    for (let i = 0; i < ends.length; i += RANGES_PER_INSERT) {
+      const found = await this.db.selectFrom('backfill_partitions').select(['partition_index', 'partition_key'])
+        .where('backfill_id', '=', backfillId).where('partition_index', 'in', ends.slice(i, i + RANGES_PER_INSERT)).execute();
+      for (const row of found) keys.set(Number(row.partition_index), row.partition_key);
+    }
+    return ranges.map((r) => ({ ...r, fromKey: keys.get(r.fromIndex) ?? '', toKey: keys.get(r.toIndex) ?? '' }));
   }
 
   async partitionCounts(backfillId: string): Promise<Record<BackfillPartitionStatus, number>> {
