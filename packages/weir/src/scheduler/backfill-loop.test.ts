@@ -11,6 +11,7 @@ import type { ProjectConfig } from '../definitions/project.js';
 import { inProcessLauncher, type InProcessLauncher } from '../engine/in-process-launcher.js';
 import type { AlertSignal } from '../events/index.js';
 import { buildAssetGraph } from '../graph/asset-graph.js';
+import { WeirError } from '../shared/errors.js';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import type { Storage } from '../storage/storage.js';
 import type { AutomationLogLine } from './automation-deps.js';
@@ -195,6 +196,35 @@ describe('backfill loop', () => {
       await loop.runOnce(NOW + 4, new AbortController().signal);
       assert.equal((await w.storage.backfills.getBackfill(empty.backfillId))?.status, 'COMPLETED');
     } finally {
+      await w.storage.close();
+    }
+  });
+
+  it('a launch refused for a passing reason (the serving process is stopping) is tried again on the next pass', async () => {
+    const w = await openWorld({ unit: 'month', start: '2000-01', end: '2000-03' });
+    try {
+      const { backfill } = await requestBackfill({ project: () => w.snapshot, storage: w.storage }, { select: 'sales' }, NOW);
+      let isStopping = true;
+      // As `weir serve` refuses launches while it stops (cli/drain-runs.ts), around the real launcher.
+      const launcher = {
+        launch: (request: Parameters<typeof w.launcher.launch>[0]) => {
+          if (isStopping) return Promise.reject(new WeirError('weir serve is stopping and starts no new run', { code: 'SERVING_PROCESS_STOPPING' }));
+          return w.launcher.launch(request);
+        },
+        cancel: (runId: string) => w.launcher.cancel(runId),
+      };
+      const loop = createBackfillLoop({ project: () => w.snapshot, storage: w.storage, launcher, log: (line) => w.logs.push(line) });
+      await loop.runOnce(NOW + 1, new AbortController().signal);
+      assert.deepEqual([(await w.storage.backfills.getBackfill(backfill.backfillId))?.status, (await w.storage.backfills.getBackfill(backfill.backfillId))?.cursor], ['RUNNING', 0]);
+      assert.match(w.logs.at(-1)!.message, /partition 2000-01 could not start yet: weir serve is stopping/);
+      isStopping = false;
+      for (let pass = 0; pass < 2; pass += 1) {
+        await loop.runOnce(NOW + 2 + pass, new AbortController().signal);
+        await w.launcher.idle();
+      }
+      assert.equal((await w.storage.backfills.getBackfill(backfill.backfillId))?.status, 'COMPLETED');
+    } finally {
+      await w.launcher.idle();
       await w.storage.close();
     }
   });

@@ -6,6 +6,7 @@ import { FINISHED_RUN_STATUSES, type RunStatus } from '../events/index.js';
 import type { LaunchRequest } from '../engine/run-launcher.js';
 import { PARTITION_TAG } from '../engine/run-partition.js';
 import type { BackgroundLoop } from '../shared/background-loop.js';
+import { isWeirError } from '../shared/errors.js';
 import type { Backfill, BackfillPartition, BackfillPartitionStatus, FinishedBackfillStatus } from '../storage/storage.js';
 import type { AutomationDeps } from './automation-deps.js';
 import { nextPartitions } from './backfill-planner.js';
@@ -130,7 +131,13 @@ async function launchNext(deps: BackfillLoopDeps, backfill: Backfill, free: numb
     try {
       runId = (await deps.launcher.launch(request)).runId;
     } catch (error) {
-      await fail(deps, backfill, nowMs, `partition ${partition.key} could not start: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      if (isPassingTrouble(error)) {
+        // The partition stays at the cursor: the next pass tries it again.
+        deps.log({ level: 'warn', loop: 'backfills', message: `backfill ${short(backfill)}: partition ${partition.key} could not start yet: ${message}`, fields: { backfillId: backfill.backfillId, partition: partition.key } });
+        break;
+      }
+      await fail(deps, backfill, nowMs, `partition ${partition.key} could not start: ${message}`);
       return 'failed';
     }
     await store.recordLaunch(backfill.backfillId, { ordinal: partition.ordinal, index: partition.index, key: partition.key, runId }, nowMs);
@@ -180,6 +187,15 @@ async function signalEnd(deps: BackfillLoopDeps, backfill: Backfill, status: Fin
     kind: 'BACKFILL_FINISHED', project: backfill.project, subject: backfill.backfillId, problemKey: `backfill:${backfill.backfillId}`,
     message, timestamp: nowMs, details: { status, ...counts, partitions: backfill.partitionCount, assetKeys: backfill.assetKeys, error },
   });
+}
+
+/**
+ * Launch errors that pass (the warehouse held by another process, a serving process that is stopping): the backfill
+ * waits and tries again. Any other refusal (a partition no longer valid, an asset gone) will not pass by itself.
+ */
+const PASSING_LAUNCH_ERRORS = new Set(['WAREHOUSE_LOCKED', 'SERVING_PROCESS_STOPPING']);
+function isPassingTrouble(error: unknown): boolean {
+  return isWeirError(error) && PASSING_LAUNCH_ERRORS.has(error.code);
 }
 
 function short(backfill: Backfill): string {
