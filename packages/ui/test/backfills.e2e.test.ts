@@ -117,6 +117,7 @@ describe('Backfills page', () => {
     await page.locator('[data-testid="backfill-detail"] .card-head .badge[data-status="COMPLETED"]').waitFor();
     assert.equal(await stat('SUCCESS').textContent(), '3');
     assert.equal(await page.locator('[data-testid="backfills-table"] tbody tr').count(), 2);
+    await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-retried.png'), fullPage: true });
     assert.deepEqual(pageErrors, []);
   });
 });

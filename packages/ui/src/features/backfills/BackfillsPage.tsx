@@ -8,7 +8,7 @@ import { formatAgo, formatCount, formatDuration, plural, shortId } from '../../c
 import { Empty, ErrorPanel, Skeleton } from '../../components/Panels.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { toneOf } from '../../components/status.ts';
-import { progressSegments, rangeText, STATE_LABELS, STATE_ORDER, stripSegments } from './backfill-strip.ts';
+import { progressSegments, rangeText, stateLabel, STATE_ORDER, stripSegments } from './backfill-strip.ts';
 import './backfills.css';
 
 /** How often the page reads progress while a backfill is unfinished. */
@@ -102,24 +102,24 @@ function LaunchForm({ onLaunched }: { onLaunched: (backfillId: string) => void }
   );
 }
 
-function askedText(b: ApiBackfill): string {
+function askedText(b: ApiBackfill, options: { namesParent?: boolean } = {}): string {
   const { from, to, only } = b.request;
   const range = from !== undefined || to !== undefined ? `${from ?? 'first'} … ${to ?? 'last'}` : '';
-  const what = only === 'missing' ? 'missing only' : only === 'failed' ? (b.parentBackfillId ? `failed of ${shortId(b.parentBackfillId)}` : 'failed only') : range ? '' : 'all';
+  const what = only === 'missing' ? 'missing only' : only === 'failed' ? (b.parentBackfillId && options.namesParent !== false ? `failed of ${shortId(b.parentBackfillId)}` : 'failed only') : range ? '' : 'all';
   return [range, what].filter(Boolean).join(', ');
 }
 
-function ProgressBar({ counts, label }: { counts: ApiBackfill['counts']; label: string }) {
+function ProgressBar({ counts, label, hasEnded }: { counts: ApiBackfill['counts']; label: string; hasEnded: boolean }) {
   const segments = progressSegments(counts);
   return (
     <div className="backfill-bar" role="img" aria-label={label}>
-      {segments.map((s) => <span key={s.state} className={`tone-${toneOf(s.state)}`} style={{ width: `${s.percent}%` }} title={`${STATE_LABELS[s.state]}: ${formatCount(s.count)}`} />)}
+      {segments.map((s) => <span key={s.state} className={`tone-${toneOf(s.state)}`} style={{ width: `${s.percent}%` }} title={`${stateLabel(s.state, hasEnded)}: ${formatCount(s.count)}`} />)}
     </div>
   );
 }
 
-function countsText(counts: ApiBackfill['counts']): string {
-  return STATE_ORDER.filter((s) => counts[s] > 0 || s !== 'CANCELED').map((s) => `${formatCount(counts[s])} ${STATE_LABELS[s].toLowerCase()}`).join(' · ');
+function countsText(counts: ApiBackfill['counts'], hasEnded: boolean): string {
+  return STATE_ORDER.filter((s) => counts[s] > 0 || s !== 'CANCELED').map((s) => `${formatCount(counts[s])} ${stateLabel(s, hasEnded).toLowerCase()}`).join(' · ');
 }
 
 function Actions({ b, onChanged, onSelect }: { b: ApiBackfill; onChanged: () => void; onSelect: (id: string) => void }) {
@@ -155,7 +155,7 @@ function BackfillsTable({ rows, selectedId, onSelect, onChanged }: { rows: ApiBa
             <td className="mono">{shortId(b.backfillId)}</td>
             <td className="truncate">{b.assetKeys.join(', ')}</td>
             <td>{formatCount(b.partitionCount)}<div className="muted" style={{ fontSize: 12 }}>{askedText(b)} · {b.concurrency} at once</div></td>
-            <td style={{ minWidth: 220 }}><ProgressBar counts={b.counts} label={countsText(b.counts)} /><div className="muted" style={{ fontSize: 12 }}>{countsText(b.counts)}</div></td>
+            <td style={{ minWidth: 220 }}><ProgressBar counts={b.counts} label={countsText(b.counts, b.endedAt !== null)} hasEnded={b.endedAt !== null} /><div className="muted" style={{ fontSize: 12 }}>{countsText(b.counts, b.endedAt !== null)}</div></td>
             <td className="nowrap">{formatAgo(b.createdAt)}</td>
             <td className="nowrap">{b.endedAt !== null ? formatDuration(b.endedAt - b.createdAt) : '–'}</td>
             <td><Actions b={b} onChanged={onChanged} onSelect={onSelect} /></td>
@@ -169,6 +169,7 @@ function BackfillsTable({ rows, selectedId, onSelect, onChanged }: { rows: ApiBa
 function BackfillDetailCard({ detail, onChanged, onSelect }: { detail: BackfillDetail; onChanged: () => void; onSelect: (id: string) => void }) {
   const { backfill: b, ranges, truncated, retries } = detail;
   const segments = stripSegments(ranges, b.partitionCount);
+  const hasEnded = b.endedAt !== null;
   return (
     <section className="card" data-testid="backfill-detail">
       <div className="card-head">
@@ -178,14 +179,14 @@ function BackfillDetailCard({ detail, onChanged, onSelect }: { detail: BackfillD
       </div>
       <div className="card-body">
         <p className="muted">
-          {plural(b.partitionCount, 'partition')} ({askedText(b)}), {b.concurrency} at once{b.selection ? <> · selection <code>{b.selection}</code></> : null}
+          {plural(b.partitionCount, 'partition')} ({askedText(b, { namesParent: false })}), {b.concurrency} at once{b.selection ? <> · selection <code>{b.selection}</code></> : null}
           {b.parentBackfillId ? <> · re-runs the failed partitions of <a href={href('/backfills', { id: b.parentBackfillId })}>{shortId(b.parentBackfillId)}</a></> : null}
           {retries.length ? <> · re-run by {retries.map((id, i) => <span key={id}>{i ? ', ' : ''}<a href={href('/backfills', { id })}>{shortId(id)}</a></span>)}</> : null}
         </p>
         {b.error ? <p className="form-error">{b.error}</p> : null}
         <div className="stats backfill-stats">
           {STATE_ORDER.map((s) => (
-            <div key={s} className={`stat tone-${toneOf(s)}`} data-state={s}><div className="value">{formatCount(b.counts[s])}</div><div className="label">{STATE_LABELS[s]}</div></div>
+            <div key={s} className={`stat tone-${toneOf(s)}`} data-state={s}><div className="value">{formatCount(b.counts[s])}</div><div className="label">{stateLabel(s, hasEnded)}</div></div>
           ))}
         </div>
         <h3 style={{ margin: '14px 0 6px' }}>Partitions</h3>
@@ -193,7 +194,7 @@ function BackfillDetailCard({ detail, onChanged, onSelect }: { detail: BackfillD
           {segments.map(({ range, leftPercent, widthPercent }) => (
             <a key={`${range.fromIndex}-${range.state}`} role="listitem" className={`tone-${toneOf(range.state)}`} data-state={range.state}
               style={{ left: `${leftPercent}%`, width: `${widthPercent}%` }} href={range.runId ? runHref(range.runId) : undefined}
-              title={`${rangeText(range)}: ${STATE_LABELS[range.state]}${range.count > 1 ? ` (${formatCount(range.count)})` : ''}`} />
+              title={`${rangeText(range)}: ${stateLabel(range.state, hasEnded)}${range.count > 1 ? ` (${formatCount(range.count)})` : ''}`} />
           ))}
         </div>
         <table className="data compact" data-testid="partition-ranges">
@@ -203,7 +204,7 @@ function BackfillDetailCard({ detail, onChanged, onSelect }: { detail: BackfillD
               <tr key={`${range.fromIndex}-${range.state}`}>
                 <td className="mono">{rangeText(range)}</td>
                 <td>{formatCount(range.count)}</td>
-                <td><StatusBadge status={range.state} label={STATE_LABELS[range.state]} /></td>
+                <td><StatusBadge status={range.state} label={stateLabel(range.state, hasEnded)} /></td>
                 <td>{range.runId ? <a className="mono" href={runHref(range.runId)}>{shortId(range.runId)}</a> : <span className="muted">–</span>}</td>
               </tr>
             ))}

@@ -1,7 +1,7 @@
 /** The backfill page's bar and strip layout. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { progressSegments, rangeText, stripSegments } from './backfill-strip.ts';
+import { progressSegments, rangeText, stateLabel, stripSegments } from './backfill-strip.ts';
 
 const range = (count: number, state: 'SUCCESS' | 'QUEUED' | 'FAILURE', fromKey = 'a', toKey = 'b') => ({ fromIndex: 0, toIndex: count - 1, fromKey, toKey, count, state });
 
@@ -17,6 +17,12 @@ describe('backfill strip', () => {
     const segments = stripSegments([range(50, 'SUCCESS'), range(1, 'FAILURE'), range(449, 'QUEUED')], 500);
     assert.deepEqual(segments.map((s) => [s.leftPercent, s.widthPercent]), [[0, 10], [10, 0.2], [10.2, 89.8]]);
     assert.deepEqual(stripSegments([], 0), []);
+  });
+
+  it('calls queued partitions of an ended backfill not started', () => {
+    assert.equal(stateLabel('QUEUED', false), 'Queued');
+    assert.equal(stateLabel('QUEUED', true), 'Not started');
+    assert.equal(stateLabel('FAILURE', true), 'Failed');
   });
 
   it('names a range by its keys', () => {

@@ -7,6 +7,11 @@ export const STATE_ORDER: readonly PartitionState[] = ['SUCCESS', 'FAILURE', 'CA
 /** Words for a partition's state (a run's stored status reads oddly for a partition: "Success"). */
 export const STATE_LABELS: Record<PartitionState, string> = { SUCCESS: 'Done', FAILURE: 'Failed', CANCELED: 'Cancelled', RUNNING: 'Running', QUEUED: 'Queued' };
 
+/** A partition's state in words; once the backfill has ended, a queued partition is one that never started. */
+export function stateLabel(state: PartitionState, hasEnded: boolean): string {
+  return state === 'QUEUED' && hasEnded ? 'Not started' : STATE_LABELS[state];
+}
+
 export interface BarSegment {
   state: PartitionState;
   count: number;
