@@ -144,6 +144,9 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
   backfill.command('cancel <backfillId>').description('cancel a whole backfill: nothing new starts, its running runs are cancelled (any unique prefix of its id)')
     .option('--json', 'machine-readable output')
     .action(action(async (backfillId: string, opts: { json?: boolean }, cmd: Command) => (await commands.backfill()).backfillCancelCommand({ project: projectOf(cmd), backfillId, json: opts.json })));
+  backfill.command('retry-failed <backfillId>').description('re-run the failed and cancelled partitions of an ended backfill, as a new backfill linked to it')
+    .option('-c, --concurrency <n>', 'partitions run at once (default: as the first backfill)', positiveInt).option('--json', 'print progress as JSON lines')
+    .action(action(async (backfillId: string, opts: { concurrency?: number; json?: boolean }, cmd: Command) => (await commands.backfill()).backfillRetryCommand({ project: projectOf(cmd), backfillId, ...opts })));
   program.command('backfills').description('list backfills with their partitions done, running, failed and queued').option('--json', 'machine-readable output').option('-n, --limit <n>', 'how many', positiveInt)
     .action(action(async (opts: { json?: boolean; limit?: number }, cmd: Command) => (await commands.backfill()).backfillsCommand({ project: projectOf(cmd), ...opts })));
   program.command('logs <runId>').description("a run's events and log lines").option('--step <key>', 'only this step').option('--level <level>', 'debug, info, warn or error').option('--json', 'JSON lines')

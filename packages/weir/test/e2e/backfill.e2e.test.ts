@@ -3,22 +3,29 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort, spawnWeir, stackLines, TempDirs, weir, weirJson, writeProject, type RunJson } from './cli-helper.js';
 
 const temp = new TempDirs();
 after(() => temp.cleanup());
 
 interface BackfillsJson {
-  backfills: Array<{ backfillId: string; status: string; partitionCount: number; counts: Record<string, number>; request: Record<string, unknown> }>;
+  backfills: Array<{ backfillId: string; status: string; partitionCount: number; counts: Record<string, number>; request: Record<string, unknown>; parentBackfillId: string | null }>;
 }
 
-/** A project with a monthly partitioned asset (2025-01 … 2025-06); `slow` waits until cancelled. */
+/** A project with a monthly partitioned asset (2025-01 … 2025-06): `sales` fails 2025-04 while the file `broken` exists; `slow` waits until cancelled. */
 function project(): string {
-  return writeProject(temp.make('weir-backfill-'), {
+  const dir = temp.make('weir-backfill-');
+  return writeProject(dir, {
     'weir.yaml': 'name: backfills\n',
     'definitions/sales.ts': `import { asset, timePartitions } from 'weir';
+import { existsSync } from 'node:fs';
 const months = timePartitions({ unit: 'month', start: '2025-01', end: '2025-07' });
-export const sales = asset({ key: 'sales', partitions: months }, () => 'select 1 as x');
+export const sales = asset({ key: 'sales', partitions: months }, (_inputs, ctx) => {
+  if (ctx.partition?.key === '2025-04' && existsSync(${JSON.stringify(dir)} + '/broken')) throw new Error('no export for 2025-04');
+  return 'select 1 as x';
+});
 export const slow = asset({ key: 'slow', partitions: months }, (_inputs, ctx) => new Promise((_, reject) => {
   ctx.signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
 }));
@@ -74,6 +81,28 @@ describe('weir backfill', () => {
     const none = await weir(['backfill', '-s', 'sales', '--missing', '--project', dir]);
     assert.match(none.stdout, /sales · 0 partitions/);
     assert.match(none.stdout, /completed: 0 succeeded/);
+  });
+
+  it('a failed partition fails the backfill; `weir backfill retry-failed` re-runs just that one, linked', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'broken'), '');
+    const first = await weir(['backfill', '-s', 'sales', '--from', '2025-03', '--to', '2025-05', '--project', dir]);
+    assert.equal(first.code, 1, first.stdout + first.stderr);
+    assert.match(first.stdout, /✘ 2025-04  failed · .*weir logs [0-9a-f]{8}/);
+    assert.match(first.stdout, /failed: 2 succeeded, 1 failed, 0 cancelled, 0 not started/);
+    const id = /Backfill ([0-9a-f-]{36})/.exec(first.stdout)![1]!;
+    assert.match(first.stdout, new RegExp(`Re-run the failed partitions: weir backfill retry-failed ${id.slice(0, 8)}`));
+    rmSync(join(dir, 'broken'));
+    const retry = await weir(['backfill', 'retry-failed', id.slice(0, 8), '--project', dir]);
+    assert.equal(retry.code, 0, retry.stdout + retry.stderr);
+    assert.match(retry.stdout, /sales · 1 partition · /);
+    assert.match(retry.stdout, /✔ 2025-04/);
+    const listed = await weirJson<BackfillsJson>(['backfills', '--project', dir]);
+    assert.deepEqual(listed.backfills.map((b) => [b.status, b.parentBackfillId]), [['COMPLETED', id], ['FAILED', null]]);
+    const retryId = /Backfill ([0-9a-f-]{36})/.exec(retry.stdout)![1]!;
+    const again = await weir(['backfill', 'retry-failed', retryId, '--project', dir]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /has no failed or cancelled partition to re-run/);
   });
 
   it('refuses bad input with a clear message and no stack', async () => {

@@ -7,7 +7,7 @@ import { localLiveness } from '../../engine/end-dead-runs.js';
 import { inProcessLauncher } from '../../engine/in-process-launcher.js';
 import { loadProjectConfig } from '../../loaders/index.js';
 import { createBackfillLoop } from '../../scheduler/backfill-loop.js';
-import { requestBackfill } from '../../scheduler/request-backfill.js';
+import { requestBackfill, retryFailedBackfill, type RequestBackfillDeps } from '../../scheduler/request-backfill.js';
 import { formatDuration } from '../../shared/duration.js';
 import { WeirError } from '../../shared/errors.js';
 import { stringifyJson } from '../../shared/json.js';
@@ -50,7 +50,28 @@ export async function backfillCommand(options: BackfillCommandOptions): Promise<
     const { remoteBackfill } = await import('./remote-backfill.js');
     return remoteBackfill(server, input, { json: options.json });
   }
-  return foregroundBackfill(options, input);
+  return foregroundBackfill(options, (deps, nowMs) => requestBackfill(deps, input, nowMs));
+}
+
+/**
+ * `weir backfill retry-failed ID`: a new backfill of the failed and cancelled partitions of an ended one, linked to
+ * it; handed to the serving process like `weir backfill`, or run in the foreground.
+ *
+ * @example
+ * await backfillRetryCommand({ project: '.', backfillId: '1a2b' }) // "Backfill 9f8e… · revenue · 2 partitions …" then its end; 0 if all succeed
+ */
+export async function backfillRetryCommand(options: { project: string; backfillId: string; concurrency?: number; json?: boolean }): Promise<number> {
+  const config = loadProjectConfig(options.project);
+  const server = await findServingProcess(config.root);
+  if (server) {
+    const { remoteBackfill } = await import('./remote-backfill.js');
+    return remoteBackfill(server, { retryOf: options.backfillId, concurrency: options.concurrency }, { json: options.json });
+  }
+  return foregroundBackfill({ project: options.project, json: options.json }, async (deps, nowMs) => {
+    const id = (await deps.storage.backfills.resolveBackfillId(options.backfillId)) ?? options.backfillId;
+    const backfill = await retryFailedBackfill(deps.storage, id, nowMs, { concurrency: options.concurrency });
+    return { backfill, plan: { unpartitionedAssetKeys: [] } };
+  });
 }
 
 /** What the flags ask, checked: a range, --missing, --failed or --all. */
@@ -73,7 +94,9 @@ export function requestOf(options: BackfillCommandOptions): { select?: string[];
   };
 }
 
-async function foregroundBackfill(options: BackfillCommandOptions, input: ReturnType<typeof requestOf>): Promise<number> {
+type CreateBackfill = (deps: RequestBackfillDeps, nowMs: number) => Promise<{ backfill: Backfill; plan: { unpartitionedAssetKeys: string[] } }>;
+
+async function foregroundBackfill(options: Pick<BackfillCommandOptions, 'project' | 'json'>, create: CreateBackfill): Promise<number> {
   const instance = await openLocalInstance(options.project);
   const snapshot = { definitions: instance.loaded.definitions, graph: instance.graph };
   let wake: () => void = () => undefined;
@@ -89,8 +112,7 @@ async function foregroundBackfill(options: BackfillCommandOptions, input: Return
   };
   for (const signal of CANCEL_SIGNALS) process.on(signal, onSignal);
   try {
-    // merge: partitionStatusOf (the stored status per partition) comes with the partitions engine support.
-    const { backfill, plan } = await requestBackfill({ project: () => snapshot, storage: instance.storage }, input, started);
+    const { backfill, plan } = await create({ project: () => snapshot, storage: instance.storage }, started);
     backfillId = backfill.backfillId;
     if (interrupts > 0) await instance.storage.backfills.requestCancel(backfillId, Date.now());
     const say = options.json ? () => undefined : (text: string) => process.stdout.write(`${text}\n`);
@@ -164,7 +186,7 @@ function endLine(backfill: Backfill, counts: Record<BackfillPartitionStatus, num
   const short = backfill.backfillId.slice(0, 8);
   const line = `Backfill ${short} ${status}: ${counts.SUCCESS} succeeded, ${counts.FAILURE} failed, ${counts.CANCELED} cancelled, ${Math.max(0, backfill.partitionCount - backfill.cursor)} not started, in ${formatDuration(durationMs)}`;
   const error = backfill.error && counts.FAILURE + counts.CANCELED === 0 ? `\n${style.red('✘')} ${backfill.error}` : '';
-  const retry = counts.FAILURE + counts.CANCELED > 0 ? `\n${style.dim(`Re-run the failed partitions: the Backfills page, or POST /api/backfills/${short}/retry-failed`)}` : '';
+  const retry = counts.FAILURE + counts.CANCELED > 0 ? `\n${style.dim(`Re-run the failed partitions: weir backfill retry-failed ${short}`)}` : '';
   return line + error + retry;
 }
 

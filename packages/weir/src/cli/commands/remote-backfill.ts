@@ -28,10 +28,13 @@ async function api<T>(server: ServingProcess, path: string, init: RequestInit = 
  * await remoteBackfill(server, { select: ['revenue'], only: 'missing' }, {})
  * // Backfill 1a2b3c4d · through weir dev at http://127.0.0.1:3000 (pid 4242) · revenue · 14 partitions … returns 0 once COMPLETED
  */
-export async function remoteBackfill(server: ServingProcess, input: { select?: string[]; from?: string; to?: string; only?: 'missing' | 'failed'; concurrency?: number }, options: { json?: boolean }): Promise<number> {
+export async function remoteBackfill(server: ServingProcess, input: { select?: string[]; from?: string; to?: string; only?: 'missing' | 'failed'; concurrency?: number; retryOf?: string }, options: { json?: boolean }): Promise<number> {
   const started = Date.now();
   const body = { select: input.select, from: input.from, to: input.to, concurrency: input.concurrency, ...(input.only ? { [input.only]: true } : {}) };
-  const created = await api<{ backfillId: string; partitionCount: number; assetKeys: string[]; unpartitionedAssetKeys: string[] }>(server, '/api/backfills', { method: 'POST', body: JSON.stringify(body) });
+  type Created = { backfillId: string; partitionCount: number; assetKeys: string[]; unpartitionedAssetKeys: string[] };
+  const created = input.retryOf !== undefined
+    ? await api<Created>(server, `/api/backfills/${encodeURIComponent(input.retryOf)}/retry-failed`, { method: 'POST', body: '{}' })
+    : await api<Created>(server, '/api/backfills', { method: 'POST', body: JSON.stringify(body) });
   const say = (text: string) => { if (!options.json) process.stdout.write(`${text}\n`); };
   say(`${style.bold(`Backfill ${created.backfillId}`)} ${style.dim(`· through the serving process at ${server.url} (pid ${server.pid}) · ${created.assetKeys.join(', ')} · ${plural(created.partitionCount, 'partition')}`)}`);
   if (created.unpartitionedAssetKeys.length > 0) say(style.dim(`  not in the backfill (no partitions): ${created.unpartitionedAssetKeys.join(', ')}`));
