@@ -40,7 +40,7 @@ export const BACKFILL_CANCEL_WAIT_MS = 30_000;
  * @example
  * await backfillCommand({ project: '.', select: ['revenue'], from: '2025-01', to: '2025-06', concurrency: 2 })
  * // Backfill 1a2b3c4d · revenue · 6 partitions (2025-01 … 2025-06) · 2 at once
- * // ✔ 2025-01  0.4 s  run 5b0e1c2a … then "Backfill 1a2b3c4d completed: 6 succeeded in 2.1 s"; returns 0
+ * // ✔ 2025-01  412ms · run 5b0e1c2a … then "Backfill 1a2b3c4d completed: 6 succeeded, 0 failed, 0 cancelled, 0 not started, in 2.10s"; returns 0
  */
 export async function backfillCommand(options: BackfillCommandOptions): Promise<number> {
   const input = requestOf(options);
@@ -160,7 +160,7 @@ async function foregroundBackfill(options: Pick<BackfillCommandOptions, 'project
   }
 }
 
-/** `✔ 2025-03  0.4 s · run 5b0e1c2a` */
+/** `✔ 2025-03  412ms · run 5b0e1c2a` */
 export function partitionLine(key: string, status: string, runId: string, durationMs?: number): string {
   const mark = status === 'SUCCESS' ? style.green('✔') : status === 'CANCELED' ? style.yellow('■') : style.red('✘');
   const what = status === 'SUCCESS' ? '' : status === 'CANCELED' ? 'cancelled · ' : 'failed · ';
