@@ -11,20 +11,23 @@ import { toneOf } from '../../components/status.ts';
 import { progressSegments, rangeText, stateLabel, STATE_ORDER, stripSegments } from './backfill-strip.ts';
 import './backfills.css';
 
-/** How often the page reads progress while a backfill is unfinished. */
+/** How often the page reads progress while a backfill is unfinished; less often for big ones (their detail costs more). */
 const POLL_MS = 1_000;
+const BIG_BACKFILL_POLL_MS = 5_000;
+const BIG_BACKFILL_PARTITIONS = 10_000;
 type Mode = 'range' | 'missing' | 'failed' | 'all';
 
 export function BackfillsPage({ route }: { route: Route }) {
   const list = useApi(() => api.backfills(), []);
   const selectedId = route.query.get('id');
   const detail = useApi(() => (selectedId ? api.backfill(selectedId) : Promise.resolve(undefined)), [selectedId]);
-  const unfinished = (list.data?.backfills ?? []).some((b) => b.endedAt === null);
+  const unfinished = (list.data?.backfills ?? []).filter((b) => b.endedAt === null);
+  const pollMs = unfinished.length === 0 ? 0 : unfinished.some((b) => b.partitionCount > BIG_BACKFILL_PARTITIONS) ? BIG_BACKFILL_POLL_MS : POLL_MS;
   useEffect(() => {
-    if (!unfinished) return;
-    const timer = setInterval(() => { list.reload(); detail.reload(); }, POLL_MS);
+    if (!pollMs) return;
+    const timer = setInterval(() => { list.reload(); detail.reload(); }, pollMs);
     return () => clearInterval(timer);
-  }, [unfinished, list.reload, detail.reload]);
+  }, [pollMs, list.reload, detail.reload]);
   const select = (id: string | null) => navigate(href('/backfills', id ? { id } : {}), { replace: true });
   const refresh = () => { list.reload(); detail.reload(); };
 
