@@ -8,7 +8,7 @@ const ACTIVE = new Set<string>([RunStatus.QUEUED, RunStatus.STARTED, RunStatus.C
 
 /**
  * Two index ranges of (project, asset_key, partition, …): the latest materialization per partition, then every run
- * of a partition newest first, folded here into the latest one and whether any is active.
+ * of a partition oldest first, folded here into the latest one and whether any is active.
  *
  * @example
  * await partitionRecords(db, 'shop', 'revenue') // [{ partition: '2025-03', materializedAt: 1743…, lastRun: {…}, active: false }]
@@ -23,7 +23,8 @@ export async function partitionRecords(db: Kysely<WeirDb>, project: string, asse
     db.selectFrom('run_assets')
       .select(['partition', 'run_id', 'status', 'created_at'])
       .where('project', '=', project).where('asset_key', '=', assetKey).where('partition', 'is not', null)
-      .orderBy('partition').orderBy('created_at', 'desc')
+      // The index's own order (no sort): a partition's latest run is its last row.
+      .orderBy('partition').orderBy('created_at')
       .execute(),
   ]);
   const records = new Map<string, PartitionRecord>();
@@ -35,8 +36,7 @@ export async function partitionRecords(db: Kysely<WeirDb>, project: string, asse
   for (const row of materialized) recordOf(row.partition!).materializedAt = Number(row.at);
   for (const row of runs) {
     const record = recordOf(row.partition!);
-    // Newest first: the first row of a partition is its latest run.
-    if (!record.lastRun) record.lastRun = { runId: row.run_id, status: row.status, createdAt: Number(row.created_at) };
+    record.lastRun = { runId: row.run_id, status: row.status, createdAt: Number(row.created_at) };
     if (ACTIVE.has(row.status)) record.active = true;
   }
   return [...records.values()];
