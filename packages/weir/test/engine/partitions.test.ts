@@ -108,4 +108,38 @@ describe('partitioned runs', () => {
     assert.equal(nl.status, 'SUCCESS');
     assert.deepEqual(await nl.query('select * from main.by_region'), [{ region: 'nl', weir_partition: 'nl' }]);
   });
+
+  it('runs of different partitions of one asset work side by side; runs of one partition take turns', async () => {
+    let inside = 0;
+    let most = 0;
+    const gate = asset({ key: 'gate', partitions: months }, async (_, ctx) => {
+      inside++;
+      most = Math.max(most, inside);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      inside--;
+      return `select '${ctx.partition!.key}' as month`;
+    });
+    const both = (a: string, b: string) => Promise.all([a, b].map((partition) => run(partition, { assets: [gate], select: 'gate' })));
+    most = 0;
+    const different = await both('2025-01', '2025-02');
+    assert.deepEqual(different.map((r) => r.status), ['SUCCESS', 'SUCCESS']);
+    assert.equal(most, 2, 'two partitions computed at once');
+    most = 0;
+    const same = await both('2025-03', '2025-03');
+    assert.deepEqual(same.map((r) => r.status), ['SUCCESS', 'SUCCESS']);
+    assert.equal(most, 1, 'one partition, one run at a time');
+    assert.deepEqual(await first!.query('select weir_partition, count(*)::integer as n from main.gate group by all order by 1'),
+      [{ weir_partition: '2025-01', n: 1 }, { weir_partition: '2025-02', n: 1 }, { weir_partition: '2025-03', n: 1 }]);
+  });
+
+  it('the README example: month over month reads the previous month through a subquery', async () => {
+    const readme = asset({ key: 'mom', partitions: months, inputs: { revenue, prev: { asset: 'revenue', partitions: { offset: -1 } } } },
+      ({ revenue, prev }) => `select r.total, p.total as previous from ${revenue} r left join ${prev} p on true`);
+    const jan = await run('2025-01', { assets: [orders, revenue, readme], select: 'mom' });
+    assert.equal(jan.status, 'SUCCESS');
+    const feb = await run('2025-02', { assets: [orders, revenue, readme], select: 'mom' });
+    assert.equal(feb.status, 'SUCCESS');
+    assert.deepEqual(await feb.query('select weir_partition, total::integer as total, previous::integer as previous from main.mom order by 1'),
+      [{ weir_partition: '2025-01', total: 30, previous: null }, { weir_partition: '2025-02', total: 60, previous: 30 }]);
+  });
 });
