@@ -292,6 +292,10 @@ class RunExecution {
         : inputValueOf(this.project, upstreamDefinition);
     }
     const { log, line } = this.logger(step.key);
+    // An emptied input is refused against the last materialization of the same partition (another month says nothing).
+    const previous = partition
+      ? await this.options.storage.events.latestPartitionMaterialization(this.project.name, step.key, partition.key)
+      : this.latest.get(step.key);
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       await this.emit(EventType.STEP_START, step.key, attempt === 1 ? `Started ${step.key}` : `Started ${step.key} (attempt ${attempt})`, { attempt, kind: 'asset' });
@@ -303,8 +307,7 @@ class RunExecution {
       try {
         const outcome = await runAssetAttempt({
           project: this.project, runId: this.options.runId, definition, attempt, session, inputValues, upstream, dataVersion,
-          // The refusal of an emptied input compares with the last materialization: of another partition, it says nothing.
-          previous: partition ? undefined : this.latest.get(step.key),
+          previous,
           ...(partition ? { partition, withAssetLock: this.assetWideLock(step.key) } : {}),
           resources: this.options.resources ?? this.options.definitions.resources ?? {}, signal: controller.signal, log, logLine: line,
           relationOfKey: (key) => {

@@ -2,10 +2,11 @@
 // (a bad month leaves its own last good rows and every other month alone), a file per partition, offset inputs,
 // ctx.partition, the weir/partition tag, and the choice of partition when none is given.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { asset } from '../../src/definitions/asset.js';
+import { load } from '../../src/definitions/asset-context.js';
 import { value } from '../../src/definitions/check.js';
 import { staticPartitions, timePartitions, type PartitionContext } from '../../src/definitions/partitions.js';
 import { materialize, type MaterializeResult } from '../../src/testing/materialize.js';
@@ -141,5 +142,23 @@ describe('partitioned runs', () => {
     assert.equal(feb.status, 'SUCCESS');
     assert.deepEqual(await feb.query('select weir_partition, total::integer as total, previous::integer as previous from main.mom order by 1'),
       [{ weir_partition: '2025-01', total: 30, previous: null }, { weir_partition: '2025-02', total: 60, previous: 30 }]);
+  });
+
+  it('an export that comes back empty is refused against the last materialization of the same month', async () => {
+    const exportsOf = asset({ key: 'exports', partitions: months }, () => load.csv('exports/${partition.key}/orders.csv'));
+    const write = (month: string, body: string) => {
+      mkdirSync(join(first!.root, 'exports', month), { recursive: true });
+      writeFileSync(join(first!.root, 'exports', month, 'orders.csv'), body);
+    };
+    write('2025-01', 'id,amount\n1,10\n2,20\n');
+    write('2025-02', 'id,amount\n3,30\n');
+    assert.equal((await run('2025-01', { assets: [exportsOf], select: 'exports' })).status, 'SUCCESS');
+    assert.equal((await run('2025-02', { assets: [exportsOf], select: 'exports' })).status, 'SUCCESS');
+    write('2025-01', 'id,amount\n');
+    const emptied = await run('2025-01', { assets: [exportsOf], select: 'exports' });
+    assert.equal(emptied.status, 'FAILURE');
+    // The asset's last materialization is February's (1 row): the message names January's own, 2 rows.
+    assert.match(emptied.events.find((e) => e.type === 'STEP_FAILURE')!.message, /loaded 0 rows from exports\/2025-01\/orders.csv, where its last materialization .* had 2 rows/);
+    assert.deepEqual(await first!.query('select weir_partition, count(*)::integer as n from main.exports group by all order by 1'), [{ weir_partition: '2025-01', n: 2 }, { weir_partition: '2025-02', n: 1 }]);
   });
 });

@@ -1,7 +1,8 @@
 /** The per-partition facts of an asset, read from the partition columns of materializations and run_assets (0008). */
 import type { Kysely } from 'kysely';
 import { RunStatus } from '../../events/index.js';
-import type { PartitionRecord } from '../storage.js';
+import type { PartitionRecord, StoredMaterialization } from '../storage.js';
+import { toStoredMaterialization } from './row-mappers.js';
 import type { WeirDb } from './weir-db.js';
 
 const ACTIVE = new Set<string>([RunStatus.QUEUED, RunStatus.STARTED, RunStatus.CANCELING]);
@@ -40,4 +41,18 @@ export async function partitionRecords(db: Kysely<WeirDb>, project: string, asse
     if (ACTIVE.has(row.status)) record.active = true;
   }
   return [...records.values()];
+}
+
+/**
+ * One descent of (project, asset_key, partition, event_id): the partition's latest materialization.
+ *
+ * @example
+ * await latestPartitionMaterialization(db, 'shop', 'orders', '2025-03') // { eventId: 812, rowCount: 1204, partition: '2025-03', … }
+ */
+export async function latestPartitionMaterialization(db: Kysely<WeirDb>, project: string, assetKey: string, partition: string): Promise<StoredMaterialization | undefined> {
+  const row = await db.selectFrom('materializations').selectAll()
+    .where('project', '=', project).where('asset_key', '=', assetKey).where('partition', '=', partition)
+    .orderBy('event_id', 'desc').limit(1)
+    .executeTakeFirst();
+  return row ? toStoredMaterialization(row) : undefined;
 }
