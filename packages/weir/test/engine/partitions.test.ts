@@ -133,6 +133,18 @@ describe('partitioned runs', () => {
       [{ weir_partition: '2025-01', n: 1 }, { weir_partition: '2025-02', n: 1 }, { weir_partition: '2025-03', n: 1 }]);
   });
 
+  it('a partition that reads an upstream partition never materialized fails at once, saying which to run', async () => {
+    const gate = asset({ key: 'gate', partitions: months }, (_, ctx) => `select '${ctx.partition!.key}' as month`);
+    const reader = asset({ key: 'gate_reader', partitions: months, inputs: { gate } }, ({ gate }) => `select * from ${gate}`);
+    // gate has 2025-01 … 2025-03 (the test above), not 2025-04.
+    const r = await run('2025-04', { assets: [gate, reader], select: 'gate_reader' });
+    assert.equal(r.status, 'FAILURE');
+    assert.match(r.events.find((e) => e.type === 'STEP_FAILURE')!.message,
+      /gate_reader \[2025-04\] reads partition 2025-04 of 'gate' \(input 'gate'\), which has never been materialized\. Run it first: weir run -s gate --partition 2025-04/);
+    const ok = await run('2025-03', { assets: [gate, reader], select: 'gate_reader' });
+    assert.equal(ok.status, 'SUCCESS', ok.events.filter((e) => e.type === 'STEP_FAILURE').map((e) => e.message).join());
+  });
+
   it('the README example: month over month reads the previous month through a subquery', async () => {
     const readme = asset({ key: 'mom', partitions: months, inputs: { revenue, prev: { asset: 'revenue', partitions: { offset: -1 } } } },
       ({ revenue, prev }) => `select r.total, p.total as previous from ${revenue} r left join ${prev} p on true`);
