@@ -23,6 +23,7 @@ const BENCHMARKS = [
   ['ui-lineage.mjs', quick ? ['--sizes', '1000'] : []],
   ['ui-lineage-reload.mjs', quick ? ['--reps', '3'] : []],
   ['ui-run-page.mjs', quick ? ['--steps', '200'] : []],
+  ['partition-strip.mjs', quick ? ['--partitions', '20000', '--reps', '3'] : []],
 ];
 
 if (!process.argv.includes('--no-build')) {

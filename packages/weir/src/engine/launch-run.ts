@@ -74,7 +74,8 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
   // Decided before anything is recorded: a wrong partition never starts a run.
   const assetsByKey = new Map(options.definitions.assets.map((a) => [a.key, a]));
   const planned = plan.steps.flatMap((s) => assetsByKey.get(s.key) ?? []);
-  const partition = resolveRunPartition(planned, options.partition, nowMs).key;
+  // A run that copies another's tags (a re-execution, a retry) keeps its partition: the tag is the partition asked for.
+  const partition = resolveRunPartition(planned, options.partition ?? options.tags?.[PARTITION_TAG], nowMs).key;
   const project = options.definitions.project.name;
   const runId = newRunId();
   const run = await options.storage.runs.createRun({

@@ -205,6 +205,8 @@ export interface EventLog {
    * // [{ partition: '2025-03', materializedAt: 1743…, lastRun: { runId: 'a1…', status: 'SUCCESS', createdAt: 1743… }, active: false }, …]
    */
   partitionRecords(project: string, assetKey: string): Promise<PartitionRecord[]>;
+  /** The latest materialization of one partition of an asset, if any. */
+  latestPartitionMaterialization(project: string, assetKey: string, partition: string): Promise<StoredMaterialization | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

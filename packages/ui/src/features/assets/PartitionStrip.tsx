@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { api, ApiError } from '../../api/client.ts';
-import { useApi, useLiveReload } from '../../api/use-api.ts';
+import type { Loaded } from '../../api/use-api.ts';
 import type { AssetPartitions } from '../../api/types.ts';
 import { href, navigate, runHref } from '../../app/router.tsx';
 import { formatCount } from '../../components/format.ts';
@@ -13,19 +13,20 @@ import {
   indexAt, layoutStrip, panView, selectionOf, statusCounts, zoomView, type PartitionStatus, type StripView,
 } from './partition-strip-layout.ts';
 
-const LIVE = 'ASSET_MATERIALIZATION,RUN_START,RUN_SUCCESS,RUN_FAILURE,RUN_CANCELED';
 const LABELS: Record<PartitionStatus, string> = { MATERIALIZED: 'materialized', FAILED: 'failed', MISSING: 'missing', RUNNING: 'running' };
 const ORDER: PartitionStatus[] = ['MATERIALIZED', 'FAILED', 'RUNNING', 'MISSING'];
 /** Zoom per button press or wheel notch. */
 const ZOOM_STEP = 4;
 
 interface Selection { from: number; to: number }
-interface SelectionKeys { fromKey: string; toKey: string; counts: Record<PartitionStatus, number> }
+/** The keys of a selection, with the selection they belong to: while a new one loads, the old ones must not be used. */
+interface SelectionKeys { from: number; to: number; fromKey: string; toKey: string; counts: Record<PartitionStatus, number> }
 
-/** The strip, or nothing for an asset without partitions. */
-export function PartitionStrip({ assetKey }: { assetKey: string }) {
-  const partitions = useApi(() => api.assetPartitions(assetKey), [assetKey]);
-  useLiveReload(`/api/events/stream?types=${LIVE}`, partitions.reload, { throttleMs: 500 });
+/**
+ * The strip, or nothing for an asset without partitions. The page loads `partitions` (api.assetPartitions) at the
+ * same time as the asset, not after it, and reloads both on the same events.
+ */
+export function PartitionStrip({ assetKey, partitions }: { assetKey: string; partitions: Loaded<AssetPartitions> }) {
   if (partitions.error instanceof ApiError && partitions.error.status === 404) return null;
   if (!partitions.data) return null;
   return <Strip assetKey={assetKey} data={partitions.data} />;
@@ -37,7 +38,8 @@ function Strip({ assetKey, data }: { assetKey: string; data: AssetPartitions }) 
   const [width, setWidth] = useState(0);
   const [view, setView] = useState<StripView>({ start: 0, end: count });
   const [selection, setSelection] = useState<Selection | null>(null);
-  const [keys, setKeys] = useState<SelectionKeys | null>(null);
+  const [loadedKeys, setKeys] = useState<SelectionKeys | null>(null);
+  const keys = loadedKeys && selection && loadedKeys.from === selection.from && loadedKeys.to === selection.to ? loadedKeys : null;
   const [edges, setEdges] = useState<{ first: string; last: string } | null>(null);
   const [message, setMessage] = useState<{ tone: 'error' | 'info'; text: string } | null>(null);
   const drag = useRef<number | null>(null);
@@ -76,7 +78,7 @@ function Strip({ assetKey, data }: { assetKey: string; data: AssetPartitions }) 
     const timer = setTimeout(() => {
       ask(selection.from, selection.to).then((window) => {
         if (!current || !window.ranges.length) return;
-        setKeys({ fromKey: window.ranges[0]!.fromKey, toKey: window.ranges.at(-1)!.toKey, counts: statusCounts(window.ranges) });
+        setKeys({ ...selection, fromKey: window.ranges[0]!.fromKey, toKey: window.ranges.at(-1)!.toKey, counts: statusCounts(window.ranges) });
       }, () => undefined);
     }, 60);
     return () => { current = false; clearTimeout(timer); };

@@ -79,6 +79,19 @@ describe('partitions over HTTP', () => {
     assert.deepEqual(byIndex.ranges.map((r) => [r.fromKey, r.status]), [['2025-03', 'FAILED']]);
   });
 
+  it('a re-execution of a partition run materializes that partition again, not the latest', async () => {
+    const runs = await storage.runs.listRuns({ project: 'shop' });
+    const march = runs.find((r) => r.tags['weir/partition'] === '2025-03' && r.status === 'FAILURE')!;
+    const response = await app.request(`/api/runs/${march.runId}/reexecute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'all' }) });
+    assert.equal(response.status, 202);
+    const { runId } = (await response.json()) as { runId: string };
+    await launcher.idle();
+    const rerun = (await storage.runs.getRun(runId))!;
+    assert.equal(rerun.tags['weir/partition'], '2025-03');
+    assert.equal(rerun.status, 'SUCCESS');
+    assert.deepEqual((await storage.events.materializationsForRun(runId)).map((m) => m.partition), ['2025-03']);
+  });
+
   it('404 for an unpartitioned or unknown asset, 400 for a bad window', async () => {
     assert.equal((await app.request('/api/assets/plain/partitions')).status, 404);
     assert.equal((await app.request('/api/assets/revenu/partitions')).status, 404);
