@@ -17,6 +17,7 @@ const BENCHMARKS = [
   ['redact.mjs', quick ? ['--lines', '200000'] : []],
   ['concurrent-launches.mjs', []],
   ['sensor-decisions.mjs', quick ? ['--reps', '2', '--requests', '50'] : []],
+  ['backfill-planning.mjs', quick ? ['--reps', '5'] : []],
   ['kill-test.mjs', quick ? ['--reps', '10'] : []],
   ['cancel-latency.mjs', quick ? ['--reps', '10'] : []],
   ['trigger-latency.mjs', quick ? ['--triggers', '50'] : []],
@@ -24,6 +25,7 @@ const BENCHMARKS = [
   ['ui-lineage.mjs', quick ? ['--sizes', '1000'] : []],
   ['ui-lineage-reload.mjs', quick ? ['--reps', '3'] : []],
   ['ui-run-page.mjs', quick ? ['--steps', '200'] : []],
+  ['partition-strip.mjs', quick ? ['--partitions', '20000', '--reps', '3'] : []],
 ];
 
 if (!process.argv.includes('--no-build')) {

@@ -1,7 +1,7 @@
 /** The only code that calls fetch: typed calls to the JSON API under /api, and one hook for 401s (sign-in). */
 import type {
-  Alerts, ApiProject, AssetDetail, AssetList, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
-  RunDetail, RunListQuery, RunPage, Selection, Session, ScheduleList, SensorList, SensorStateResponse,
+  Alerts, ApiProject, AssetDetail, AssetList, AssetPartitions, CheckHistory, CheckOverview, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody,
+  RunDetail, RunListQuery, RunPage, Selection, Session, ScheduleList, SensorList, SensorStateResponse, BackfillList, BackfillDetail, BackfillRequestBody,
 } from './types.ts';
 
 /** An answer of 4xx or 5xx, with the API's stable error code and its message (which names what to fix). */
@@ -76,6 +76,9 @@ export const api = {
   /** Older check evaluations of one check (`check`) or of all the asset's checks. */
   assetChecks: (key: string, query: { check?: string; before?: number; limit?: number } = {}) =>
     request<CheckHistory>(`/api/assets/${assetPath(key)}/checks${queryString(query)}`),
+  /** A partitioned asset's partitions as status ranges; a window by index (`fromIndex`, `toIndex`) or by key. */
+  assetPartitions: (key: string, query: { fromIndex?: number; toIndex?: number; from?: string; to?: string } = {}) =>
+    request<AssetPartitions>(`/api/assets/${assetPath(key)}/partitions${queryString(query)}`),
   checks: () => request<CheckOverview>('/api/checks'),
   /** Alert channels (never their URLs), rules and recent deliveries. */
   alerts: () => request<Alerts>('/api/alerts'),
@@ -94,4 +97,10 @@ export const api = {
   sensors: () => request<SensorList>('/api/sensors'),
   /** Pauses or resumes a sensor; the state is stored (survives restarts). */
   setSensorState: (name: string, action: 'pause' | 'resume') => post<SensorStateResponse>(`/api/sensors/${encodeURIComponent(name)}/${action}`, {}),
+  backfills: () => request<BackfillList>('/api/backfills'),
+  backfill: (id: string) => request<BackfillDetail>(`/api/backfills/${encodeURIComponent(id)}`),
+  /** Starts a backfill of a selection: a partition range, only missing or failed partitions, or all. */
+  launchBackfill: (body: BackfillRequestBody) => post<{ backfillId: string; partitionCount: number; unpartitionedAssetKeys: string[] }>('/api/backfills', body),
+  cancelBackfill: (id: string) => post<{ backfillId: string; status: string }>(`/api/backfills/${encodeURIComponent(id)}/cancel`, {}),
+  retryBackfill: (id: string) => post<{ backfillId: string; partitionCount: number }>(`/api/backfills/${encodeURIComponent(id)}/retry-failed`, {}),
 };

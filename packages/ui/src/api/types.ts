@@ -3,9 +3,9 @@
  * so a change on the server fails the UI's type check instead of a page at run time.
  */
 export type {
-  Alerts, ApiCheckEvaluation, ApiEventRecord, ApiMaterialization, ApiProject, ApiProjectChange, ApiProjectLoadError, ApiRun, AssetDetail, AssetList, AssetSummary,
+  Alerts, ApiCheckEvaluation, ApiEventRecord, AssetPartitions, ApiMaterialization, ApiProject, ApiProjectChange, ApiProjectLoadError, ApiRun, AssetDetail, AssetList, AssetSummary,
   CheckHistory, CheckOverview, ColumnChanges, EventPage, MaterializationHistory, LaunchRequestBody, Lineage, Overview, ReexecuteRequestBody, RunDetail, RunListQuery,
-  RunPage, Selection, Session, TableColumn,
+  RunPage, Selection, Session, TableColumn, ApiBackfill, BackfillList, BackfillDetail, BackfillRequestBody,
   ApiSchedule, ApiScheduleTick, ScheduleList, SensorList, SensorStateResponse,
 } from '../../../weir/src/server/api-schemas.ts';
 import type { AssetSummary, CheckOverview, Lineage, RunDetail } from '../../../weir/src/server/api-schemas.ts';

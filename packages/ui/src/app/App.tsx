@@ -6,6 +6,7 @@ import { useApi } from '../api/use-api.ts';
 import { AlertsPage } from '../features/alerts/AlertsPage.tsx';
 import { AssetPage } from '../features/assets/AssetPage.tsx';
 import { AutomationPage } from '../features/automation/AutomationPage.tsx';
+import { BackfillsPage } from '../features/backfills/BackfillsPage.tsx';
 import { ChecksPage } from '../features/checks/ChecksPage.tsx';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { RunPage } from '../features/runs/RunPage.tsx';
@@ -25,6 +26,7 @@ const NAV = [
   { path: '/checks', label: 'Checks', match: (p: string) => p.startsWith('/checks') },
   { path: '/automation', label: 'Automation', match: (p: string) => p.startsWith('/automation') },
   { path: '/alerts', label: 'Alerts', match: (p: string) => p.startsWith('/alerts') },
+  { path: '/backfills', label: 'Backfills', match: (p: string) => p.startsWith('/backfills') },
 ];
 
 export function App() {
@@ -54,6 +56,7 @@ export function App() {
   else if (path === '/checks') page = <ChecksPage route={route} />;
   else if (path === '/automation') page = <AutomationPage />;
   else if (path === '/alerts') page = <AlertsPage />;
+  else if (path === '/backfills') page = <BackfillsPage route={route} />;
   else page = <main className="page"><h1>Not found</h1><p>No page at <code>{path}</code>. <a href="#/">Go to the overview</a>.</p></main>;
 
   return (

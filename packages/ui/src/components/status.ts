@@ -19,6 +19,8 @@ const TONES: Record<string, Tone> = {
   violated: 'failure',
   // checks
   passed: 'success', warned: 'warn', warn_only: 'warn', could_not_run: 'failure',
+  // backfills (a partition's state is its run's status, or QUEUED)
+  REQUESTED: 'queued', RUNNING: 'running', COMPLETED: 'success', FAILED: 'failure',
   // log levels
   error: 'failure', warn: 'warn', info: 'info', debug: 'neutral', event: 'neutral',
 };
@@ -29,6 +31,7 @@ const LABELS: Record<string, string> = {
   ...capitalised(RUN_STATUS_LABELS), ...capitalised(STEP_STATUS_LABELS), ...capitalised(CHECK_OUTCOME_LABELS),
   // A Gantt bar's attempt outcome `retry` (the step status is `retrying`).
   retry: 'Retried',
+  REQUESTED: 'Requested', RUNNING: 'Running', COMPLETED: 'Completed', FAILED: 'Failed',
   never: 'Never materialized', fresh: 'Fresh', stale: 'Stale', check_failed: 'Check failed', observed: 'Observed', missing: 'Missing',
   violated: 'Freshness violated',
 };

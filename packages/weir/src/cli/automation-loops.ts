@@ -7,6 +7,7 @@ import { createRunRetryLoop } from '../scheduler/run-retry-loop.js';
 import { createAlertLoop } from '../scheduler/alerts/alert-loop.js';
 import { createFreshnessLoop } from '../scheduler/freshness-loop.js';
 import { createDeclarativeAutomationLoop } from '../scheduler/declarative-automation-loop.js';
+import { createBackfillLoop } from '../scheduler/backfill-loop.js';
 
 /**
  * Every loop, in the order they are started. One line per loop: a new kind of automation adds its factory here.
@@ -21,6 +22,7 @@ export function automationLoops(deps: AutomationDeps): BackgroundLoop[] {
   // sensors:
   loops.push(createSensorLoop(deps));
   // backfills:
+  loops.push(createBackfillLoop(deps));
   // freshness and declarative automation:
   loops.push(createFreshnessLoop(deps), createDeclarativeAutomationLoop(deps));
   // alerts:

@@ -20,6 +20,7 @@ const commands = {
   build: () => import('./commands/build-command.js'),
   sensors: () => import('./commands/sensors-command.js'),
   alert: () => import('./commands/alert-command.js'),
+  backfill: () => import('./commands/backfill-command.js'),
 };
 
 /** dbt's flags, shared by `weir run`/`weir build` and every `weir dbt` verb. */
@@ -159,6 +160,22 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
   program.command('cancel <runId>').description('cancel a run, whatever process runs it (any unique prefix of its id)')
     .option('--no-wait', 'return once the request is recorded').option('--json', 'machine-readable output')
     .action(action(async (runId: string, opts: { wait?: boolean; json?: boolean }, cmd: Command) => (await commands.cancel()).cancelCommand({ project: projectOf(cmd), runId, ...opts })));
+  const backfill = program.command('backfill').description('run the partitions of partitioned assets: a range of keys, only missing or failed ones, or all (handed to weir dev/serve when one runs)')
+    .option('-s, --select <selection>', 'assets to backfill, in selection syntax (default: every partitioned asset)', collect)
+    .option('--from <key>', 'first partition key (included)').option('--to <key>', 'last partition key (included)')
+    .option('--missing', 'only partitions without a successful materialization').option('--failed', 'only partitions whose last materialization failed')
+    .option('--all', 'every partition').option('-c, --concurrency <n>', 'partitions run at once (default 4)', positiveInt)
+    .option('--json', 'print progress as JSON lines')
+    .action(action(async (opts: { select?: string[]; from?: string; to?: string; missing?: boolean; failed?: boolean; all?: boolean; concurrency?: number; json?: boolean }, cmd: Command) =>
+      (await commands.backfill()).backfillCommand({ project: projectOf(cmd), ...opts })));
+  backfill.command('cancel <backfillId>').description('cancel a whole backfill: nothing new starts, its running runs are cancelled (any unique prefix of its id)')
+    .option('--json', 'machine-readable output')
+    .action(action(async (backfillId: string, opts: { json?: boolean }, cmd: Command) => (await commands.backfill()).backfillCancelCommand({ project: projectOf(cmd), backfillId, json: opts.json })));
+  backfill.command('retry-failed <backfillId>').description('re-run the failed and cancelled partitions of an ended backfill, as a new backfill linked to it')
+    .option('-c, --concurrency <n>', 'partitions run at once (default: as the first backfill)', positiveInt).option('--json', 'print progress as JSON lines')
+    .action(action(async (backfillId: string, opts: { concurrency?: number; json?: boolean }, cmd: Command) => (await commands.backfill()).backfillRetryCommand({ project: projectOf(cmd), backfillId, ...opts })));
+  program.command('backfills').description('list backfills with their partitions done, running, failed and queued').option('--json', 'machine-readable output').option('-n, --limit <n>', 'how many', positiveInt)
+    .action(action(async (opts: { json?: boolean; limit?: number }, cmd: Command) => (await commands.backfill()).backfillsCommand({ project: projectOf(cmd), ...opts })));
   program.command('logs <runId>').description("a run's events and log lines").option('--step <key>', 'only this step').option('--level <level>', 'debug, info, warn or error').option('--json', 'JSON lines')
     .action(action(async (runId: string, opts: { step?: string; level?: 'debug' | 'info' | 'warn' | 'error'; json?: boolean }, cmd: Command) => (await commands.runs()).logsCommand({ project: projectOf(cmd), runId, ...opts })));
   program.command('schedules').description('schedules: cron in words, time zone, next ticks, last tick and its result').option('--json', 'machine-readable output')

@@ -334,7 +334,7 @@ export function timePartitions(options: TimePartitionsOptions): TimePartitionsDe
   }
   const unknown = Object.keys(options).filter((k) => !['unit', 'start', 'end', 'timezone', 'format'].includes(k));
   if (unknown.length) throw invalid(`timePartitions(): unknown option ${unknown.map((k) => `'${k}'`).join(', ')}`, location, 'Allowed options: unit, start, end, timezone, format.');
-  const timezone = checkTimeZone(options.timezone ?? 'UTC', 'timePartitions()');
+  const timezone = checkTimeZone(options.timezone ?? 'UTC', 'timePartitions()', location);
   const formatText = options.format ?? DEFAULT_FORMATS[unit];
   const keyFormat = compileFormat(formatText);
   const missing = NEEDED_TOKENS[unit].filter((t) => !keyFormat.tokens.has(t));

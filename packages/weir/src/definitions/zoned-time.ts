@@ -1,5 +1,5 @@
 /** Wall-clock time in an IANA time zone, from the runtime's Intl data alone: offsets, local fields, DST gaps. */
-import { WeirError } from '../shared/errors.js';
+import { WeirError, type SourceLocation } from '../shared/errors.js';
 import { closestNames } from '../shared/suggest.js';
 
 /** A wall-clock time in some zone (month 1-12). */
@@ -33,7 +33,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
  * checkTimeZone('Europe/Brussels', 'timePartitions()') // 'Europe/Brussels'
  * checkTimeZone('Europe/Brusels', 'timePartitions()')  // throws "… unknown time zone 'Europe/Brusels'. Did you mean 'Europe/Brussels'?"
  */
-export function checkTimeZone(timeZone: string, where: string): string {
+export function checkTimeZone(timeZone: string, where: string, location?: SourceLocation): string {
   try {
     formatter(timeZone);
     return timeZone;
@@ -41,7 +41,7 @@ export function checkTimeZone(timeZone: string, where: string): string {
     const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
     const close = closestNames(timeZone, known);
     throw new WeirError(`${where}: unknown time zone '${timeZone}'`, {
-      code: 'UNKNOWN_TIME_ZONE',
+      code: 'UNKNOWN_TIME_ZONE', location,
       hint: close.length ? `Did you mean ${close.map((n) => `'${n}'`).join(' or ')}?` : "Use an IANA name such as 'Europe/Brussels', 'America/New_York' or 'UTC'.",
     });
   }

@@ -25,6 +25,7 @@ import { auditExternalRelation, observationMessage, observeExternalFile, observe
 import { filePathOf, inputValueOf, relationOf } from './published-location.js';
 import { SessionPool } from './session-pool.js';
 import { partitionInputValue } from './partition-inputs.js';
+import { upstreamPartitions } from '../definitions/partition-mapping.js';
 import type { PartitionContext } from '../definitions/partitions.js';
 
 export interface ExecuteRunOptions {
@@ -189,7 +190,7 @@ class RunExecution {
       await this.emit(EventType.STEP_SKIPPED, step.key, skipReasonText(data), data);
       return { outcome: 'reused' };
     }
-    const missing = this.missingUpstream(definition, step);
+    const missing = this.missingUpstream(definition, step) ?? (partition ? await this.missingUpstreamPartition(definition, step, partition) : undefined);
     if (missing) {
       await this.emit(EventType.STEP_START, step.key, `Started ${step.key}`, { attempt: 1, kind: 'asset' });
       return this.stepFailed(step.key, 1, 0, 'error', { message: missing, code: 'UPSTREAM_NEVER_MATERIALIZED' });
@@ -230,6 +231,29 @@ class RunExecution {
       const upstream = this.assets.get(key);
       if (upstream?.io.kind === 'file' && existsSync(filePathOf(this.project, upstream.io.path, key))) continue;
       return `${step.key} reads '${key}', which has never been materialized. Run it too: weir run -s +${step.key}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * A partition an input maps to that was never materialized (and is not made by this run): said at once, instead of
+   * publishing a month computed from an empty subquery. Partitions outside the upstream definition (the month
+   * before the first) are not missing: the mapping reads none.
+   */
+  private async missingUpstreamPartition(definition: AssetDefinition, step: PlannedStep, partition: PartitionContext): Promise<string | undefined> {
+    const nowMs = this.options.nowMs ?? Date.now();
+    for (const dependency of definition.dependencies) {
+      const upstream = this.assets.get(dependency.key);
+      if (!upstream?.partitions || dependency.partitions.kind === 'all') continue;
+      const mapped = upstreamPartitions(dependency.partitions, definition.partitions, partition.key, upstream.partitions, nowMs);
+      if (mapped.kind !== 'keys') continue;
+      for (const key of mapped.keys) {
+        // This run materializes its own partition of an upstream step before this one starts.
+        if (key === partition.key && step.upstream.includes(dependency.key)) continue;
+        if (await this.options.storage.events.latestPartitionMaterialization(this.project.name, dependency.key, key)) continue;
+        const what = dependency.input ? `input '${dependency.input}'` : 'dep';
+        return `${step.key} [${partition.key}] reads partition ${key} of '${dependency.key}' (${what}), which has never been materialized. Run it first: weir run -s ${dependency.key} --partition ${key}`;
+      }
     }
     return undefined;
   }
@@ -297,6 +321,10 @@ class RunExecution {
         : inputValueOf(this.project, upstreamDefinition);
     }
     const { log, line } = this.logger(step.key);
+    // An emptied input is refused against the last materialization of the same partition (another month says nothing).
+    const previous = partition
+      ? await this.options.storage.events.latestPartitionMaterialization(this.project.name, step.key, partition.key)
+      : this.latest.get(step.key);
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       await this.emit(EventType.STEP_START, step.key, attempt === 1 ? `Started ${step.key}` : `Started ${step.key} (attempt ${attempt})`, { attempt, kind: 'asset' });
@@ -308,8 +336,7 @@ class RunExecution {
       try {
         const outcome = await runAssetAttempt({
           project: this.project, runId: this.options.runId, runStartedAt: this.startedAt, definition, attempt, session, inputValues, upstream, dataVersion,
-          // The refusal of an emptied input compares with the last materialization: of another partition, it says nothing.
-          previous: partition ? undefined : this.latest.get(step.key),
+          previous,
           ...(partition ? { partition, withAssetLock: this.assetWideLock(step.key) } : {}),
           resources: this.options.resources ?? this.options.definitions.resources ?? {}, trigger: this.options.trigger, signal: controller.signal, log, logLine: line,
           relationOfKey: (key) => {

@@ -95,8 +95,9 @@ export async function launchRun(options: LaunchRunOptions): Promise<LaunchedRun>
   // Decided before anything is recorded: a wrong partition never starts a run.
   const assetsByKey = new Map(options.definitions.assets.map((a) => [a.key, a]));
   const planned = plan.steps.flatMap((s) => assetsByKey.get(s.key) ?? []);
-  // A queued run adopted by the next process keeps the partition it was recorded with.
-  const partition = resolveRunPartition(planned, options.partition ?? options.recorded?.tags[PARTITION_TAG], nowMs).key;
+  // A queued run adopted by the next process keeps the partition it was recorded with; a run that copies another's
+  // tags (a re-execution, a retry) keeps its partition: the tag is the partition asked for.
+  const partition = resolveRunPartition(planned, options.partition ?? options.recorded?.tags[PARTITION_TAG] ?? options.tags?.[PARTITION_TAG], nowMs).key;
   const project = options.definitions.project.name;
   const runId = options.recorded?.runId ?? newRunId();
   const redact = projectRedactor(options.definitions);

@@ -61,11 +61,15 @@ export function partitionRanges(
   const to = Math.min(count - 1, window.to ?? count - 1);
   if (count === 0 || from > to) return [];
   const known: Array<{ index: number; status: PartitionStatus }> = [];
+  // The keys already in hand: a range edge on a record needs no keyAt.
+  const keyOf = new Map<number, string>();
   for (const record of records) {
     const index = definition.indexOf(record.partition, nowMs);
     if (index === undefined || index < from || index > to) continue;
     const status = partitionStatusOf(record);
-    if (status !== PartitionStatus.MISSING) known.push({ index, status });
+    if (status === PartitionStatus.MISSING) continue;
+    known.push({ index, status });
+    keyOf.set(index, record.partition);
   }
   known.sort((a, b) => a.index - b.index);
   const spans: Array<{ fromIndex: number; toIndex: number; status: PartitionStatus }> = [];
@@ -81,5 +85,6 @@ export function partitionRanges(
     next = index + 1;
   }
   if (next <= to) push(next, to, PartitionStatus.MISSING);
-  return spans.map((s) => ({ ...s, fromKey: definition.keyAt(s.fromIndex, nowMs), toKey: definition.keyAt(s.toIndex, nowMs) }));
+  const key = (index: number) => keyOf.get(index) ?? definition.keyAt(index, nowMs);
+  return spans.map((s) => ({ ...s, fromKey: key(s.fromIndex), toKey: key(s.toIndex) }));
 }

@@ -64,12 +64,12 @@ export async function publishPartition(session: DuckDbSession, spec: PublishPart
   const { schema, staging, table, column, partition, what } = spec;
   const target = qualified(schema, table);
   const staged = qualified(schema, staging);
-  const stagedColumns = (await session.describe(staged, { rowCount: 0, signal: options.signal })).columns;
-  if (stagedColumns.some((c) => c.name.toLowerCase() === column.toLowerCase())) {
-    throw new WeirError(`${what} returned a column '${column}', which is where Weir keeps each row's partition key`, {
-      code: 'PARTITION_COLUMN_TAKEN', hint: 'Rename that column, or set partitionColumn: on the asset to another name.',
-    });
-  }
+  // An output that carries the partition column (`select * from ${upstream}` of a partitioned input) gets it
+  // replaced by this partition's key: a row belongs to the partition that published it.
+  const isPartitionColumn = (name: string) => name.toLowerCase() === column.toLowerCase();
+  const described = (await session.describe(staged, { rowCount: 0, signal: options.signal })).columns;
+  const stagedColumns = described.filter((c) => !isPartitionColumn(c.name));
+  const rows = described.length === stagedColumns.length ? `select *` : `select * exclude (${quoteIdent(described.find((c) => isPartitionColumn(c.name))!.name)})`;
   const kind = await session.relationExists(schema, table);
   if (kind === 'view') {
     throw new WeirError(`${what}: ${schema}.${table} is a view, not a partitioned table`, { code: 'PARTITION_TABLE_IS_VIEW', hint: `Drop the view ${schema}.${table}, or give the asset another io.table.` });
@@ -90,12 +90,12 @@ export async function publishPartition(session: DuckDbSession, spec: PublishPart
   }
   const literal = `'${partition.replaceAll("'", "''")}'`;
   await session.transaction(async () => {
-    if (!kind) await session.run(`create table ${target} as select *, cast(null as varchar) as ${quoteIdent(column)} from ${staged} limit 0`);
+    if (!kind) await session.run(`create table ${target} as ${rows}, cast(null as varchar) as ${quoteIdent(column)} from ${staged} limit 0`);
     for (const added of stagedColumns.filter((c) => addedColumns.includes(c.name))) {
       await session.run(`alter table ${target} add column ${quoteIdent(added.name)} ${added.type}`);
     }
     await session.run(`delete from ${target} where ${quoteIdent(column)} = ${literal}`);
-    await session.run(`insert into ${target} by name select *, ${literal} as ${quoteIdent(column)} from ${staged}`);
+    await session.run(`insert into ${target} by name ${rows}, ${literal} as ${quoteIdent(column)} from ${staged}`);
   });
   return { addedColumns, created: !kind };
 }

@@ -694,6 +694,104 @@ export const scheduleTickQuerySchema = z.object({
   beforeId: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+// Backfills
+// ---------------------------------------------------------------------------------------------------------------
+
+export const BACKFILL_STATUS_VALUES = ['REQUESTED', 'RUNNING', 'CANCELING', 'CANCELED', 'COMPLETED', 'FAILED'] as const;
+export const backfillStatusSchema = named('BackfillStatus', z.enum(BACKFILL_STATUS_VALUES));
+/** A partition of a backfill: QUEUED until its run is launched, then as its run ended. */
+export const BACKFILL_PARTITION_STATES = ['QUEUED', 'RUNNING', 'SUCCESS', 'FAILURE', 'CANCELED'] as const;
+export const backfillPartitionStateSchema = named('BackfillPartitionState', z.enum(BACKFILL_PARTITION_STATES));
+
+export const backfillSchema = named('Backfill', z.object({
+  backfillId: z.string(),
+  project: z.string(),
+  /** As typed (`revenue+`), or null for everything. */
+  selection: z.string().nullable(),
+  /** The partitioned assets each partition's run materializes. */
+  assetKeys: z.array(z.string()),
+  /** What was asked: a key range and/or only missing or failed partitions; empty: all. */
+  request: z.object({ from: z.string().optional(), to: z.string().optional(), only: z.enum(['missing', 'failed']).optional() }),
+  concurrency: z.number().int(),
+  status: backfillStatusSchema,
+  /** Partitions in the backfill. */
+  partitionCount: z.number().int(),
+  /** Partitions launched so far. */
+  cursor: z.number().int(),
+  /** The backfill whose failed partitions this one re-runs. */
+  parentBackfillId: z.string().nullable(),
+  createdAt: z.number(),
+  endedAt: z.number().nullable(),
+  cancelRequestedAt: z.number().nullable(),
+  error: z.string().nullable(),
+  /** Partitions per state: queued are those not launched yet. */
+  counts: z.object({ QUEUED: z.number().int(), RUNNING: z.number().int(), SUCCESS: z.number().int(), FAILURE: z.number().int(), CANCELED: z.number().int() }),
+}));
+export type ApiBackfill = z.infer<typeof backfillSchema>;
+
+export const backfillListSchema = named('BackfillList', z.object({ backfills: z.array(backfillSchema) }));
+export type BackfillList = z.infer<typeof backfillListSchema>;
+
+/** Consecutive partitions of the backfill (in its order) in one state: never one row per partition unless they alternate. */
+export const backfillPartitionRangeSchema = named('BackfillPartitionRange', z.object({
+  fromIndex: z.number().int(),
+  toIndex: z.number().int(),
+  fromKey: z.string(),
+  toKey: z.string(),
+  /** Partitions in the range (the backfill may skip indices between fromIndex and toIndex). */
+  count: z.number().int(),
+  state: backfillPartitionStateSchema,
+  /** The run, when the range is one launched partition. */
+  runId: z.string().optional(),
+}));
+
+export const backfillDetailSchema = named('BackfillDetail', z.object({
+  backfill: backfillSchema,
+  ranges: z.array(backfillPartitionRangeSchema),
+  /** True when there were more ranges than the answer holds (the rest are left out). */
+  truncated: z.boolean(),
+  /** Backfills that re-ran this one's failed partitions, newest first. */
+  retries: z.array(z.string()),
+}));
+export type BackfillDetail = z.infer<typeof backfillDetailSchema>;
+
+export const backfillStartedSchema = named('BackfillStarted', z.object({
+  backfillId: z.string(),
+  partitionCount: z.number().int(),
+  assetKeys: z.array(z.string()),
+  /** Selected assets without partitions: not part of the backfill's runs. */
+  unpartitionedAssetKeys: z.array(z.string()),
+}));
+export const backfillCancelResponseSchema = named('BackfillCancelResponse', z.object({ backfillId: z.string(), status: backfillStatusSchema }));
+
+export const backfillIdParamsSchema = z.object({
+  id: z.string().regex(/^[0-9A-Fa-f-]{1,36}$/, 'a backfill id or a prefix of one: hex digits and -'),
+});
+const partitionKeyValue = z.string().min(1).max(RUN_FIELD_LIMITS.keyChars);
+export const backfillRequestSchema = named('BackfillRequest', z.strictObject({
+  /** Selection syntax of `weir run -s`; every asset when absent. */
+  select: selectionValue.optional(),
+  /** First and last partition keys, both included. */
+  from: partitionKeyValue.optional(),
+  to: partitionKeyValue.optional(),
+  /** Only partitions without a successful materialization (missing or failed). */
+  missing: z.boolean().optional(),
+  /** Only partitions whose last materialization failed. */
+  failed: z.boolean().optional(),
+  /** Every partition (the default when nothing else is said). */
+  all: z.boolean().optional(),
+  /** Partitions' runs at once (default 4). */
+  concurrency: z.number().int().min(1).max(64).optional(),
+}).refine((b) => !(b.missing && b.failed), { message: 'missing and failed exclude each other', path: ['failed'] })
+  .refine((b) => !(b.all && (b.missing || b.failed || b.from !== undefined || b.to !== undefined)), { message: 'all excludes from, to, missing and failed', path: ['all'] }));
+export type BackfillRequestBody = z.input<typeof backfillRequestSchema>;
+export const backfillListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const backfillDetailQuerySchema = z.object({
+  /** At most this many ranges of partitions. */
+  maxRanges: z.coerce.number().int().min(1).max(10_000).default(2_000),
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Drift guards: the API types and the domain types must stay the same shape.
@@ -821,6 +919,9 @@ export const partitionsQuerySchema = z.object({
   from: z.string().min(1).max(200).optional(),
   /** The last partition key to cover, included (default: the last complete one). */
   to: z.string().min(1).max(200).optional(),
+  /** The window by index instead (0 = the first partition), e.g. for the keys of a selection in the partition strip. */
+  fromIndex: z.coerce.number().int().min(0).optional(),
+  toIndex: z.coerce.number().int().min(0).optional(),
 });
 
 const partitionStatusValue = z.enum(['MATERIALIZED', 'FAILED', 'MISSING', 'RUNNING']);

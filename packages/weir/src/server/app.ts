@@ -10,6 +10,7 @@ import { serveStaticUi } from './static-ui.js';
 import type { ServerDeps } from './server-deps.js';
 import { addAlertRoutes } from './routes/alert-routes.js';
 import { addAssetRoutes } from './routes/asset-routes.js';
+import { addBackfillRoutes } from './routes/backfill-routes.js';
 import { addPartitionRoutes } from './routes/partition-routes.js';
 import { addCheckRoutes } from './routes/check-routes.js';
 import { addEventStreamRoutes } from './routes/event-stream-routes.js';
@@ -73,6 +74,7 @@ export function createApp(deps: ServerDeps): Hono {
   addScheduleRoutes(api);
   addSensorRoutes(api);
   addWebhookRoutes(api);
+  addBackfillRoutes(api);
   addOpenApiRoutes(api, API_VERSION);
   if (deps.staticRoot) serveStaticUi(app, deps.staticRoot);
   return app;

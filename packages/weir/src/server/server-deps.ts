@@ -47,6 +47,8 @@ export interface ServerDeps {
   storage: Storage;
   /** Absent: a read-only server, whose launch, cancel and re-execute routes answer 503. */
   launcher?: RunLauncher;
+  /** Starts backfills (planning is the scheduler's: scheduler/backfill-control.ts). Absent: POST /api/backfills answers 503. */
+  backfills?: BackfillStarter;
   /**
    * Events appended in this process, as they are committed: live streams wake at once instead of at the next poll.
    * Events written by another process are found by polling storage. Returns the unsubscribe function.
@@ -63,6 +65,24 @@ export interface ServerDeps {
   onError?: (error: unknown) => void;
   /** A folder with the built web UI (packages/ui/dist), served at / with index.html for other non-/api paths. */
   staticRoot?: string;
+}
+
+/**
+ * What the server needs to start backfills; the CLI passes scheduler/backfill-control.ts's `backfillControl()`.
+ *
+ * @example
+ * await deps.backfills.request({ select: 'revenue', only: 'missing', concurrency: 2 }) // { backfillId: '1a2b…', partitionCount: 14, … }
+ */
+export interface BackfillStarter {
+  request(input: { select?: string | readonly string[]; from?: string; to?: string; only?: 'missing' | 'failed'; concurrency?: number }): Promise<StartedBackfill>;
+  retryFailed(backfillId: string, options?: { concurrency?: number }): Promise<StartedBackfill>;
+}
+
+export interface StartedBackfill {
+  backfillId: string;
+  partitionCount: number;
+  assetKeys: string[];
+  unpartitionedAssetKeys: string[];
 }
 
 export interface SecurityOptions {

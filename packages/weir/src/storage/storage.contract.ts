@@ -473,6 +473,30 @@ export function storageContract(backendName: string, open: () => Promise<Storage
         assert.deepEqual(await s.events.materializationsForRun('nobody'), []);
       }));
 
+      it('partitions: each partition\'s latest materialization and latest run, from the partition columns', () => withStorage(async (s) => {
+        const partitioned = (runId: string, partition: string, createdAt: number) => newRun({ runId, createdAt, tags: { 'weir/partition': partition } });
+        const published = (runId: string, partition: string, timestamp: number) =>
+          event({ runId, stepKey: 'orders', type: EventType.ASSET_MATERIALIZATION, timestamp, data: { ...materializationData('orders', `${partition}@${timestamp}`), partition } });
+        await s.runs.createRun(partitioned('p1', '2025-01', 100));
+        await s.events.append(published('p1', '2025-01', 110));
+        await s.events.append(runEnd('p1', 'RUN_SUCCESS', 120));
+        await s.runs.createRun(partitioned('p2', '2025-01', 200));
+        await s.events.append(runEnd('p2', 'RUN_FAILURE', 220));
+        await s.runs.createRun(partitioned('p3', '2025-02', 300));
+        await s.events.append(runStart('p3', 301));
+        await s.runs.createRun(newRun({ runId: 'plain', createdAt: 400 }));
+        await s.events.append(materialization('plain', 'orders', 410));
+        const records = (await s.events.partitionRecords('shop', 'orders')).sort((a, b) => a.partition.localeCompare(b.partition));
+        assert.deepEqual(records, [
+          { partition: '2025-01', materializedAt: 110, lastRun: { runId: 'p2', status: RunStatus.FAILURE, createdAt: 200 }, active: false },
+          { partition: '2025-02', materializedAt: null, lastRun: { runId: 'p3', status: RunStatus.STARTED, createdAt: 300 }, active: true },
+        ]);
+        assert.deepEqual(await s.events.partitionRecords('shop', 'revenue'), []);
+        assert.equal((await s.events.latestPartitionMaterialization('shop', 'orders', '2025-01'))?.dataVersion, '2025-01@110');
+        assert.equal((await s.events.latestPartitionMaterialization('shop', 'orders', '2025-01'))?.partition, '2025-01');
+        assert.equal(await s.events.latestPartitionMaterialization('shop', 'orders', '2025-02'), undefined);
+      }));
+
       it('observations: latest per asset', () => withStorage(async (s) => {
         await s.runs.createRun(newRun({ runId: 'r1' }));
         await s.events.append(observation('r1', 'files/prices.xlsx', 'h1', 100));

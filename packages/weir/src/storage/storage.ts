@@ -205,6 +205,8 @@ export interface EventLog {
    * // [{ partition: '2025-03', materializedAt: 1743…, lastRun: { runId: 'a1…', status: 'SUCCESS', createdAt: 1743… }, active: false }, …]
    */
   partitionRecords(project: string, assetKey: string): Promise<PartitionRecord[]>;
+  /** The latest materialization of one partition of an asset, if any. */
+  latestPartitionMaterialization(project: string, assetKey: string, partition: string): Promise<StoredMaterialization | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -357,8 +359,137 @@ export interface NewSensorEvaluation {
   updatesState?: boolean;
 }
 
-/** Backfills: what was asked, per-partition progress, cancellation. */
+/**
+ * Backfills: what was asked, the planned work as ranges of partition indices, a launch cursor, and progress only for
+ * the partitions that were started, so a backfill of 100,000 partitions is one row and a few ranges up front.
+ */
 export interface BackfillStore {
+  /**
+   * Records a new backfill in status REQUESTED with its cursor at 0.
+   *
+   * @example
+   * await backfills.createBackfill({ backfillId, project: 'shop', selection: 'revenue', assetKeys: ['revenue'], request: { only: 'missing' },
+   *   concurrency: 4, ranges: [{ fromIndex: 10, toIndex: 23 }], partitionCount: 14, createdAt: Date.now() })
+   * // { backfillId, status: 'REQUESTED', cursor: 0, … }
+   */
+  createBackfill(backfill: NewBackfill): Promise<Backfill>;
+  getBackfill(backfillId: string): Promise<Backfill | undefined>;
+  /** Resolves a unique prefix of a backfill id to the full id; throws if ambiguous. */
+  resolveBackfillId(prefix: string): Promise<string | undefined>;
+  /** Newest first. */
+  listBackfills(filter?: { project?: string; statuses?: readonly BackfillStatus[]; limit?: number }): Promise<Backfill[]>;
+  /**
+   * The planned work (fixed when the backfill is created): ascending, disjoint ranges of partition indices, each with
+   * the position of its first partition. With `fromOrdinal`, from the range holding that position on; at most `limit`.
+   *
+   * @example
+   * await backfills.backfillRanges(id, { fromOrdinal: 3, limit: 2 })
+   * // [{ ordinalStart: 2, fromIndex: 9, toIndex: 20 }, { ordinalStart: 14, fromIndex: 30, toIndex: 31 }]
+   */
+  backfillRanges(backfillId: string, filter?: { fromOrdinal?: number; limit?: number }): Promise<PlannedPartitionRange[]>;
+  /** REQUESTED -> RUNNING; false when it was not REQUESTED. */
+  startBackfill(backfillId: string): Promise<boolean>;
+  /** REQUESTED or RUNNING -> CANCELING (nothing new starts); false when it was already canceling or has ended. */
+  requestCancel(backfillId: string, nowMs: number): Promise<boolean>;
+  /** Ends it (COMPLETED, FAILED or CANCELED) at nowMs, with an error for FAILED; false when it had already ended. */
+  finishBackfill(backfillId: string, status: FinishedBackfillStatus, nowMs: number, error?: string): Promise<boolean>;
+  /**
+   * Records a partition's run as launched (RUNNING) and moves the cursor past it, in one transaction.
+   *
+   * @example
+   * await backfills.recordLaunch(backfillId, { ordinal: 0, index: 10, key: '2025-11', runId }, Date.now())
+   * (await backfills.getBackfill(backfillId)).cursor // 1
+   */
+  recordLaunch(backfillId: string, partition: { ordinal: number; index: number; key: string; runId: string }, nowMs: number): Promise<void>;
+  /** Records how a started partition's run ended. */
+  recordPartitionEnd(backfillId: string, index: number, status: Exclude<BackfillPartitionStatus, 'RUNNING'>, nowMs: number): Promise<void>;
+  /** Started partitions, by index: those in `statuses` (all when absent), from index > afterIndex, at most `limit`. */
+  listPartitions(backfillId: string, filter?: { statuses?: readonly BackfillPartitionStatus[]; afterIndex?: number; limit?: number }): Promise<BackfillPartition[]>;
+  /**
+   * Started partitions as runs of consecutive ones (by index) in one status, at most `limit` of them: what a progress
+   * strip draws. A progress view reads these few ranges, not 100,000 rows.
+   *
+   * @example
+   * await backfills.partitionStatusRanges(id, { limit: 2000 })
+   * // [{ fromIndex: 0, toIndex: 49, fromKey: '2024-01-01', toKey: '2024-02-19', count: 50, status: 'SUCCESS' },
+   * //  { fromIndex: 50, toIndex: 50, fromKey: '2024-02-20', toKey: '2024-02-20', count: 1, status: 'FAILURE', runId: '5b0e…' }]
+   */
+  partitionStatusRanges(backfillId: string, options?: { limit?: number }): Promise<BackfillPartitionRange[]>;
+  /** How many started partitions are in each status (absent statuses: 0). */
+  partitionCounts(backfillId: string): Promise<Record<BackfillPartitionStatus, number>>;
+}
+
+/** Stored strings: never renamed. */
+export const BACKFILL_STATUSES = ['REQUESTED', 'RUNNING', 'CANCELING', 'CANCELED', 'COMPLETED', 'FAILED'] as const;
+export type BackfillStatus = (typeof BACKFILL_STATUSES)[number];
+export type FinishedBackfillStatus = Extract<BackfillStatus, 'CANCELED' | 'COMPLETED' | 'FAILED'>;
+export const FINISHED_BACKFILL_STATUSES: readonly BackfillStatus[] = ['CANCELED', 'COMPLETED', 'FAILED'];
+/** A started partition: its run is RUNNING or ended as the run did. Stored strings: never renamed. */
+export const BACKFILL_PARTITION_STATUSES = ['RUNNING', 'SUCCESS', 'FAILURE', 'CANCELED'] as const;
+export type BackfillPartitionStatus = (typeof BACKFILL_PARTITION_STATUSES)[number];
+
+/** Partition indices `fromIndex` to `toIndex`, both included. */
+export interface PartitionIndexRange {
+  fromIndex: number;
+  toIndex: number;
+}
+
+/** A range of a backfill's work and the position (0-based, in the whole work) of its first partition. */
+export interface PlannedPartitionRange extends PartitionIndexRange {
+  ordinalStart: number;
+}
+
+/** What the backfill was asked, as given: a key range and/or only missing or failed partitions (nothing: all). */
+export interface BackfillRequestRecord {
+  from?: string;
+  to?: string;
+  only?: 'missing' | 'failed';
+}
+
+export interface NewBackfill {
+  backfillId: string;
+  project: string;
+  /** The selection as typed (`revenue+`), or null for everything. */
+  selection: string | null;
+  /** The partitioned assets each partition's run materializes. */
+  assetKeys: string[];
+  request: BackfillRequestRecord;
+  /** At most this many partitions' runs at once. */
+  concurrency: number;
+  ranges: readonly PartitionIndexRange[];
+  /** Partitions in `ranges`. */
+  partitionCount: number;
+  /** The backfill whose failed partitions this one re-runs. */
+  parentBackfillId?: string | null;
+  createdAt: number;
+}
+
+export interface Backfill extends Omit<NewBackfill, 'ranges' | 'parentBackfillId'> {
+  status: BackfillStatus;
+  parentBackfillId: string | null;
+  /** Partitions launched so far: the position in the planned ranges of the next one to launch. */
+  cursor: number;
+  endedAt: number | null;
+  cancelRequestedAt: number | null;
+  error: string | null;
+}
+
+/** Consecutive started partitions of one status; `runId` when the range is one partition. */
+export interface BackfillPartitionRange extends PartitionIndexRange {
+  fromKey: string;
+  toKey: string;
+  count: number;
+  status: BackfillPartitionStatus;
+  runId?: string;
+}
+
+export interface BackfillPartition {
+  index: number;
+  key: string;
+  runId: string;
+  status: BackfillPartitionStatus;
+  startedAt: number;
+  endedAt: number | null;
 }
 
 /** Alerts: signals from automation, open problems (sent once, then once resolved), the router's cursor and deliveries. */

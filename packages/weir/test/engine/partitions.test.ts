@@ -2,10 +2,11 @@
 // (a bad month leaves its own last good rows and every other month alone), a file per partition, offset inputs,
 // ctx.partition, the weir/partition tag, and the choice of partition when none is given.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { asset } from '../../src/definitions/asset.js';
+import { load } from '../../src/definitions/asset-context.js';
 import { value } from '../../src/definitions/check.js';
 import { staticPartitions, timePartitions, type PartitionContext } from '../../src/definitions/partitions.js';
 import { materialize, type MaterializeResult } from '../../src/testing/materialize.js';
@@ -107,5 +108,69 @@ describe('partitioned runs', () => {
     const nl = await run('nl', { assets: [byRegion], select: 'by_region' });
     assert.equal(nl.status, 'SUCCESS');
     assert.deepEqual(await nl.query('select * from main.by_region'), [{ region: 'nl', weir_partition: 'nl' }]);
+  });
+
+  it('runs of different partitions of one asset work side by side; runs of one partition take turns', async () => {
+    let inside = 0;
+    let most = 0;
+    const gate = asset({ key: 'gate', partitions: months }, async (_, ctx) => {
+      inside++;
+      most = Math.max(most, inside);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      inside--;
+      return `select '${ctx.partition!.key}' as month`;
+    });
+    const both = (a: string, b: string) => Promise.all([a, b].map((partition) => run(partition, { assets: [gate], select: 'gate' })));
+    most = 0;
+    const different = await both('2025-01', '2025-02');
+    assert.deepEqual(different.map((r) => r.status), ['SUCCESS', 'SUCCESS']);
+    assert.equal(most, 2, 'two partitions computed at once');
+    most = 0;
+    const same = await both('2025-03', '2025-03');
+    assert.deepEqual(same.map((r) => r.status), ['SUCCESS', 'SUCCESS']);
+    assert.equal(most, 1, 'one partition, one run at a time');
+    assert.deepEqual(await first!.query('select weir_partition, count(*)::integer as n from main.gate group by all order by 1'),
+      [{ weir_partition: '2025-01', n: 1 }, { weir_partition: '2025-02', n: 1 }, { weir_partition: '2025-03', n: 1 }]);
+  });
+
+  it('a partition that reads an upstream partition never materialized fails at once, saying which to run', async () => {
+    const gate = asset({ key: 'gate', partitions: months }, (_, ctx) => `select '${ctx.partition!.key}' as month`);
+    const reader = asset({ key: 'gate_reader', partitions: months, inputs: { gate } }, ({ gate }) => `select * from ${gate}`);
+    // gate has 2025-01 … 2025-03 (the test above), not 2025-04.
+    const r = await run('2025-04', { assets: [gate, reader], select: 'gate_reader' });
+    assert.equal(r.status, 'FAILURE');
+    assert.match(r.events.find((e) => e.type === 'STEP_FAILURE')!.message,
+      /gate_reader \[2025-04\] reads partition 2025-04 of 'gate' \(input 'gate'\), which has never been materialized\. Run it first: weir run -s gate --partition 2025-04/);
+    const ok = await run('2025-03', { assets: [gate, reader], select: 'gate_reader' });
+    assert.equal(ok.status, 'SUCCESS', ok.events.filter((e) => e.type === 'STEP_FAILURE').map((e) => e.message).join());
+  });
+
+  it('the README example: month over month reads the previous month through a subquery', async () => {
+    const readme = asset({ key: 'mom', partitions: months, inputs: { revenue, prev: { asset: 'revenue', partitions: { offset: -1 } } } },
+      ({ revenue, prev }) => `select r.total, p.total as previous from ${revenue} r left join ${prev} p on true`);
+    const jan = await run('2025-01', { assets: [orders, revenue, readme], select: 'mom' });
+    assert.equal(jan.status, 'SUCCESS');
+    const feb = await run('2025-02', { assets: [orders, revenue, readme], select: 'mom' });
+    assert.equal(feb.status, 'SUCCESS');
+    assert.deepEqual(await feb.query('select weir_partition, total::integer as total, previous::integer as previous from main.mom order by 1'),
+      [{ weir_partition: '2025-01', total: 30, previous: null }, { weir_partition: '2025-02', total: 60, previous: 30 }]);
+  });
+
+  it('an export that comes back empty is refused against the last materialization of the same month', async () => {
+    const exportsOf = asset({ key: 'exports', partitions: months }, () => load.csv('exports/${partition.key}/orders.csv'));
+    const write = (month: string, body: string) => {
+      mkdirSync(join(first!.root, 'exports', month), { recursive: true });
+      writeFileSync(join(first!.root, 'exports', month, 'orders.csv'), body);
+    };
+    write('2025-01', 'id,amount\n1,10\n2,20\n');
+    write('2025-02', 'id,amount\n3,30\n');
+    assert.equal((await run('2025-01', { assets: [exportsOf], select: 'exports' })).status, 'SUCCESS');
+    assert.equal((await run('2025-02', { assets: [exportsOf], select: 'exports' })).status, 'SUCCESS');
+    write('2025-01', 'id,amount\n');
+    const emptied = await run('2025-01', { assets: [exportsOf], select: 'exports' });
+    assert.equal(emptied.status, 'FAILURE');
+    // The asset's last materialization is February's (1 row): the message names January's own, 2 rows.
+    assert.match(emptied.events.find((e) => e.type === 'STEP_FAILURE')!.message, /loaded 0 rows from exports\/2025-01\/orders.csv, where its last materialization .* had 2 rows/);
+    assert.deepEqual(await first!.query('select weir_partition, count(*)::integer as n from main.exports group by all order by 1'), [{ weir_partition: '2025-01', n: 2 }, { weir_partition: '2025-02', n: 1 }]);
   });
 });

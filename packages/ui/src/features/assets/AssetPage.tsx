@@ -1,8 +1,8 @@
 /** One asset: definition, code or SQL, columns and how they changed, history plots, checks, upstream and downstream. */
 import { useState } from 'react';
 import { api, ApiError } from '../../api/client.ts';
-import { useApi, useLiveReload } from '../../api/use-api.ts';
-import type { ApiCheckEvaluation, ApiMaterialization, AssetDetail, AssetSummary } from '../../api/types.ts';
+import { useApi, useLiveReload, type Loaded } from '../../api/use-api.ts';
+import type { ApiCheckEvaluation, ApiMaterialization, AssetDetail, AssetPartitions, AssetSummary } from '../../api/types.ts';
 import { assetHref, href, navigate, runHref } from '../../app/router.tsx';
 import { LineChart } from '../../components/charts.tsx';
 import { formatAgo, formatBytes, formatCount, formatDateTime, formatDuration, formatValue, plural, shortId } from '../../components/format.ts';
@@ -11,9 +11,10 @@ import { StatusBadge, StatusDot } from '../../components/StatusBadge.tsx';
 import { iconOf, labelOf, toneOf } from '../../components/status.ts';
 import { useOlderHistory } from './use-older-history.ts';
 import { FreshnessSection } from './FreshnessSection.tsx';
+import { PartitionStrip } from './PartitionStrip.tsx';
 import { checkOutcomeOf } from '../../../../weir/src/events/check-outcome.ts';
 
-const LIVE = 'ASSET_MATERIALIZATION,ASSET_CHECK_EVALUATION,RUN_SUCCESS,RUN_FAILURE,RUN_CANCELED';
+const LIVE = 'ASSET_MATERIALIZATION,ASSET_CHECK_EVALUATION,RUN_START,RUN_SUCCESS,RUN_FAILURE,RUN_CANCELED';
 /** Materializations per page, first and older ones. */
 const MATERIALIZATIONS_PAGE = 50;
 /** Evaluations per check and page. */
@@ -22,7 +23,9 @@ const CHECK_HISTORY_PAGE = 30;
 export function AssetPage({ assetKey }: { assetKey: string }) {
   const detail = useApi(() => api.asset(assetKey, { limit: MATERIALIZATIONS_PAGE, checkLimit: CHECK_HISTORY_PAGE }), [assetKey]);
   const assets = useApi(() => api.assets(), []);
-  const reload = () => { detail.reload(); assets.reload(); };
+  // Asked with the asset, not after it: a 404 (not partitioned) simply shows no strip.
+  const partitions = useApi(() => api.assetPartitions(assetKey), [assetKey]);
+  const reload = () => { detail.reload(); assets.reload(); partitions.reload(); };
   useLiveReload(`/api/events/stream?types=${LIVE}`, reload, { throttleMs: 500 });
   // The hook keeps the last answer while it loads the next: never show another asset's page under this key.
   const data = detail.data?.asset.key === assetKey ? detail.data : undefined;
@@ -32,7 +35,7 @@ export function AssetPage({ assetKey }: { assetKey: string }) {
   }
   if (!data) return <main className="page"><div className="page-head"><h1>{assetKey}</h1></div><Skeleton rows={10} /></main>;
   const statusOf = new Map((assets.data?.assets ?? []).map((a) => [a.key, a.status]));
-  return <AssetView key={assetKey} detail={data} statusOf={statusOf} />;
+  return <AssetView key={assetKey} detail={data} statusOf={statusOf} partitions={partitions} />;
 }
 
 function AssetNotFound({ assetKey, message }: { assetKey: string; message: string }) {
@@ -47,7 +50,7 @@ function AssetNotFound({ assetKey, message }: { assetKey: string; message: strin
   );
 }
 
-function AssetView({ detail, statusOf }: { detail: AssetDetail; statusOf: Map<string, string> }) {
+function AssetView({ detail, statusOf, partitions }: { detail: AssetDetail; statusOf: Map<string, string>; partitions: Loaded<AssetPartitions> }) {
   const a = detail.asset;
   const [launchError, setLaunchError] = useState<string | null>(null);
   const launch = async (select: string) => {
@@ -82,6 +85,7 @@ function AssetView({ detail, statusOf }: { detail: AssetDetail; statusOf: Map<st
         ) : null}
       </div>
       {launchError ? <div className="error-panel" role="alert"><p>{launchError}</p></div> : null}
+      {a.type === 'asset' ? <PartitionStrip assetKey={a.key} partitions={partitions} /> : null}
       <div className="grid-2">
         <Section title="About">
           {a.description ? <p style={{ marginTop: 0 }}>{a.description}</p> : <p className="muted" style={{ marginTop: 0 }}>No description.</p>}

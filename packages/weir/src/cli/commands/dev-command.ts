@@ -14,6 +14,8 @@ import { style } from '../output/style.js';
 import { recordServingProcess } from '../serving-process.js';
 import { startAutomation } from '../automation-runtime.js';
 import type { AutomationHost } from '../../scheduler/automation-host.js';
+import { backfillControl } from '../../scheduler/backfill-control.js';
+import { backfillWakeups } from '../backfill-wakeups.js';
 import { createProcessLog } from '../process-log.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,7 +46,8 @@ export async function devCommand(options: { project: string; host?: string; port
     // A failed run may be due a retry: look now rather than at the loop's next pass.
     onRunFinished: (result) => { if (result.status === 'FAILURE') automation?.wake('run-retries'); },
   });
-  const app = createApp({ project, storage: instance.storage, launcher, subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token, trustProxy }, onError: log,
+  const backfillWake = backfillWakeups();
+  const app = createApp({ project, storage: instance.storage, launcher, backfills: backfillControl({ project, storage: instance.storage, onRequested: backfillWake.wake }), subscribe: launcher.subscribe, subscribeProject: watcher.subscribe, security: { token, trustProxy }, onError: log,
     staticRoot: existsSync(`${UI_DIST}/index.html`) ? UI_DIST : undefined });
   // Open the warehouse now: this process owns it from the start, and a second `weir dev` fails fast on the lock.
   await instance.warehouse();
@@ -59,6 +62,7 @@ export async function devCommand(options: { project: string; host?: string; port
   // Schedules, sensors, backfills and alerts run here while this process holds the automation lease.
   const automationLog = createProcessLog({ format: 'text', redact: (text) => projectRedactor(watcher.snapshot().definitions)(text) });
   automation = startAutomation({ instance, project, launcher, log: automationLog.automation, serverUrl: server.url });
+  const stopBackfillWakeups = backfillWake.attach(() => automation!.wake('backfills'), launcher.subscribe);
   // Runs are ended here when their process dies while this one serves (they were at open too: openLocalInstance).
   const stopWatchingDeadRuns = watchForDeadRuns(instance.storage, {
     onEnded: (dead) => process.stderr.write(`${style.yellow('warning')} run ${dead.execution.runId.slice(0, 8)} ended: ${dead.reason}\n`),
@@ -74,6 +78,7 @@ export async function devCommand(options: { project: string; host?: string; port
   });
   process.stdout.write('Stopping: cancelling running runs…\n');
   // Automation first: nothing new is launched while the runs are being cancelled.
+  stopBackfillWakeups();
   // Queued runs stay QUEUED: the next serving process starts them.
   launcher.closeQueue();
   await automation.stop();

@@ -16,6 +16,8 @@ import { openLocalInstance } from '../local-instance.js';
 import { recordServingProcess } from '../serving-process.js';
 import { startAutomation } from '../automation-runtime.js';
 import type { AutomationHost } from '../../scheduler/automation-host.js';
+import { backfillControl } from '../../scheduler/backfill-control.js';
+import { backfillWakeups } from '../backfill-wakeups.js';
 import { createProcessLog, type LogFormat } from '../process-log.js';
 import { closableLauncher, drainRuns, DEFAULT_GRACE_MS } from '../drain-runs.js';
 
@@ -60,8 +62,9 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     onRunError: (runId, error) => log.error(`run ${shortId(runId)} failed outside its steps: ${(error as Error)?.message ?? String(error)}`, { runId }),
   });
   const gate = closableLauncher(launcher, 'weir serve');
+  const backfillWake = backfillWakeups();
   const app = createApp({
-    project, storage: instance.storage, launcher: gate, subscribe: launcher.subscribe, security: { token, trustProxy },
+    project, storage: instance.storage, launcher: gate, backfills: backfillControl({ project, storage: instance.storage, onRequested: backfillWake.wake }), subscribe: launcher.subscribe, security: { token, trustProxy },
     onError: (error) => log.error((error as Error)?.message ?? String(error)),
     staticRoot: existsSync(`${UI_DIST}/index.html`) ? UI_DIST : undefined,
   });
@@ -80,6 +83,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   if (adopted.adopted.length) log.info(`resumed ${adopted.adopted.length} queued run${adopted.adopted.length === 1 ? '' : 's'} left by the previous serving process`, { runIds: adopted.adopted });
   for (const { runId, missing } of adopted.ended) log.warn(`queued run ${shortId(runId)} ended without starting: its assets ${missing.join(', ')} are gone`, { runId, missing });
   automation = startAutomation({ instance, project, launcher: gate, log: log.automation, serverUrl: server.url });
+  const stopBackfillWakeups = backfillWake.attach(() => automation!.wake('backfills'), launcher.subscribe);
   log.info(`serving ${name} at ${server.url}`, { project: name, url: server.url, pid: process.pid, ui: existsSync(`${UI_DIST}/index.html`), holder: automation.holder });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -92,6 +96,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   // Nothing new starts from here: queued runs stay QUEUED for the next serving process, automation stops, the API
   // refuses launches.
   launcher.closeQueue();
+  stopBackfillWakeups();
   await automation.stop();
   gate.close();
   const drained = await drainRuns(launcher, {

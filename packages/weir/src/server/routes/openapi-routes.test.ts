@@ -17,12 +17,13 @@ describe('GET /api/openapi.json', () => {
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods as object).map((m) => `${m.toUpperCase()} ${path}`));
     assert.deepEqual(operations.sort(), [
       'DELETE /api/session', 'GET /api/alerts', 'GET /api/assets', 'GET /api/assets/{key}', 'GET /api/assets/{key}/checks',
-      'GET /api/assets/{key}/materializations', 'GET /api/assets/{key}/partitions', 'GET /api/checks', 'GET /api/events/stream', 'GET /api/lineage',
-      'GET /api/openapi.json', 'GET /api/overview', 'GET /api/project', 'GET /api/runs', 'GET /api/runs/{id}', 'GET /api/runs/{id}/events',
-      'GET /api/runs/{id}/events/stream', 'GET /api/schedules', 'GET /api/schedules/{name}/ticks', 'GET /api/selection', 'GET /api/sensors',
-      'GET /api/session', 'POST /api/runs', 'POST /api/runs/{id}/cancel', 'POST /api/runs/{id}/reexecute', 'POST /api/schedules/{name}/pause',
-      'POST /api/schedules/{name}/resume', 'POST /api/schedules/{name}/run', 'POST /api/sensors/{name}/pause', 'POST /api/sensors/{name}/resume',
-      'POST /api/session', 'POST /api/webhooks/{name}',
+      'GET /api/assets/{key}/materializations', 'GET /api/assets/{key}/partitions', 'GET /api/backfills', 'GET /api/backfills/{id}',
+      'GET /api/checks', 'GET /api/events/stream', 'GET /api/lineage', 'GET /api/openapi.json', 'GET /api/overview', 'GET /api/project',
+      'GET /api/runs', 'GET /api/runs/{id}', 'GET /api/runs/{id}/events', 'GET /api/runs/{id}/events/stream', 'GET /api/schedules',
+      'GET /api/schedules/{name}/ticks', 'GET /api/selection', 'GET /api/sensors', 'GET /api/session', 'POST /api/backfills',
+      'POST /api/backfills/{id}/cancel', 'POST /api/backfills/{id}/retry-failed', 'POST /api/runs', 'POST /api/runs/{id}/cancel',
+      'POST /api/runs/{id}/reexecute', 'POST /api/schedules/{name}/pause', 'POST /api/schedules/{name}/resume', 'POST /api/schedules/{name}/run',
+      'POST /api/sensors/{name}/pause', 'POST /api/sensors/{name}/resume', 'POST /api/session', 'POST /api/webhooks/{name}',
     ]);
     const ids = Object.values(doc.paths).flatMap((methods) => Object.values(methods as Record<string, { operationId: string }>).map((o) => o.operationId));
     assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');

@@ -74,6 +74,22 @@ describe('partitions over HTTP', () => {
     ]);
     const windowed = partitionsResponseSchema.parse(await (await app.request('/api/assets/revenue/partitions?from=2025-02&to=2025-04')).json());
     assert.deepEqual(windowed.ranges.map((r) => [r.fromIndex, r.toIndex, r.status]), [[1, 1, 'MATERIALIZED'], [2, 2, 'FAILED'], [3, 3, 'MISSING']]);
+    // By index: what the partition strip asks for the keys of a selection.
+    const byIndex = partitionsResponseSchema.parse(await (await app.request('/api/assets/revenue/partitions?fromIndex=2&toIndex=2')).json());
+    assert.deepEqual(byIndex.ranges.map((r) => [r.fromKey, r.status]), [['2025-03', 'FAILED']]);
+  });
+
+  it('a re-execution of a partition run materializes that partition again, not the latest', async () => {
+    const runs = await storage.runs.listRuns({ project: 'shop' });
+    const march = runs.find((r) => r.tags['weir/partition'] === '2025-03' && r.status === 'FAILURE')!;
+    const response = await app.request(`/api/runs/${march.runId}/reexecute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'all' }) });
+    assert.equal(response.status, 202);
+    const { runId } = (await response.json()) as { runId: string };
+    await launcher.idle();
+    const rerun = (await storage.runs.getRun(runId))!;
+    assert.equal(rerun.tags['weir/partition'], '2025-03');
+    assert.equal(rerun.status, 'SUCCESS');
+    assert.deepEqual((await storage.events.materializationsForRun(runId)).map((m) => m.partition), ['2025-03']);
   });
 
   it('404 for an unpartitioned or unknown asset, 400 for a bad window', async () => {

@@ -37,6 +37,8 @@ export function addPartitionRoutes(api: ApiContext): void {
     let window: { from?: number; to?: number };
     try {
       window = {
+        ...(query.fromIndex !== undefined ? { from: query.fromIndex } : {}),
+        ...(query.toIndex !== undefined ? { to: query.toIndex } : {}),
         ...(query.from !== undefined ? { from: partitions.requireIndex(query.from, nowMs, `asset '${node.key}'`) } : {}),
         ...(query.to !== undefined ? { to: partitions.requireIndex(query.to, nowMs, `asset '${node.key}'`) } : {}),
       };

@@ -9,6 +9,7 @@ import { sensorsMigration } from './migrations/0005-sensors.js';
 import { alertsMigration } from './migrations/0006-alerts.js';
 import { leasesMigration } from './migrations/0007-leases.js';
 import { partitionsMigration } from './migrations/0008-partitions.js';
+import { backfillsMigration } from './migrations/0009-backfills.js';
 import type { SqlFlavor } from './sql-flavor.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -33,6 +34,7 @@ export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
     '0006_alerts': alertsMigration(flavor),
     '0007_leases': leasesMigration(),
     '0008_partitions': partitionsMigration(),
+    '0009_backfills': backfillsMigration(),
   };
 }
 

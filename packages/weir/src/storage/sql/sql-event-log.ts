@@ -5,7 +5,7 @@ import type {
   EventLog, EventQuery, EventsAfterPage, EventsAfterQuery, HistoryQuery, PartitionRecord, StoredCheckEvaluation, StoredMaterialization, StoredObservation,
 } from '../storage.js';
 import { changesDerivedState, insertEvent, insertPlainEvents } from './insert-event.js';
-import { partitionRecords } from './partition-records.js';
+import { latestPartitionMaterialization, partitionRecords } from './partition-records.js';
 import { toEventRecord, toStoredCheckEvaluation, toStoredMaterialization, toStoredObservation } from './row-mappers.js';
 import type { WeirDb } from './weir-db.js';
 
@@ -213,5 +213,9 @@ export class SqlEventLog implements EventLog {
 
   partitionRecords(project: string, assetKey: string): Promise<PartitionRecord[]> {
     return partitionRecords(this.db, project, assetKey);
+  }
+
+  latestPartitionMaterialization(project: string, assetKey: string, partition: string): Promise<StoredMaterialization | undefined> {
+    return latestPartitionMaterialization(this.db, project, assetKey, partition);
   }
 }
