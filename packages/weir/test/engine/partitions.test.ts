@@ -19,7 +19,8 @@ let badMonth: string | undefined;
 // Each month's orders: amount = 10 × the month number; badMonth comes out negative.
 const orders = asset({
   key: 'orders', partitions: months,
-  checks: [value({ name: 'amounts_positive', sql: 'select min(amount) from {{ this }}', min: 0 })],
+  // The check's SQL names the partition too (a month whose rows carried another month would find none: min is null).
+  checks: [value({ name: 'amounts_positive', sql: "select min(amount) from {{ this }} where month = '{{ partition.key }}'", min: 0 })],
 }, (_, ctx) => {
   seen.push(ctx.partition!);
   const sign = badMonth === ctx.partition!.key ? -1 : 1;
@@ -67,7 +68,8 @@ describe('partitioned runs', () => {
     const materialized = await first.storage.events.materializationsForRun(marchRun.runId);
     assert.deepEqual(materialized.map((m) => [m.assetKey, m.partition, m.rowCount]).sort(), [['growth', '2025-03', 1], ['growth_file', '2025-03', 1], ['orders', '2025-03', 2], ['revenue', '2025-03', 1]]);
     const checks = await first.storage.events.checkEvaluationsForRun(marchRun.runId);
-    assert.deepEqual(checks.map((c) => [c.checkName, c.partition, c.passed]), [['amounts_positive', '2025-03', true]]);
+    assert.deepEqual(checks.map((c) => [c.checkName, c.partition, c.passed, c.observed]), [['amounts_positive', '2025-03', true, 30]]);
+    assert.match(checks[0]!.sql ?? '', /where month = '2025-03'/);
   });
 
   it('a bad month fails its check and leaves its last good rows and every other month as they were', async () => {
