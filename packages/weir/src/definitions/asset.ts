@@ -224,6 +224,14 @@ function resolveDependencies(options: AssetOptions, location: SourceLocation | u
   });
 }
 
+/** Whether a path differs for every partition: it names the key, the period's start, or every dimension. */
+function pathNamesEveryPartition(path: string, partitions: PartitionsDefinition): boolean {
+  const named = new Set([...path.matchAll(/\$\{\s*partition\.([A-Za-z0-9_.]+)\s*\}|\{\{\s*partition\.([A-Za-z0-9_.]+)\s*\}\}/g)].map((m) => m[1] ?? m[2]));
+  if (named.has('key')) return true;
+  if (partitions.kind === 'multi') return partitions.dimensions.every((d) => named.has(`dimensions.${d.name}`) || (d.definition.kind === 'time' && named.has('start')));
+  return partitions.kind === 'time' && named.has('start');
+}
+
 /** A partitioned file asset writes one file per partition: its path must say where each goes. */
 function checkPartitionedIo(options: AssetOptions, io: IoSpec, location: SourceLocation | undefined): void {
   if (!options.partitions) {
@@ -232,9 +240,9 @@ function checkPartitionedIo(options: AssetOptions, io: IoSpec, location: SourceL
     }
     return;
   }
-  if (io.kind === 'file' && !/\$\{\s*partition\.(key|start|end)\s*\}|\{\{\s*partition\.(key|start|end)\s*\}\}/.test(io.path)) {
+  if (io.kind === 'file' && !pathNamesEveryPartition(io.path, options.partitions)) {
     throw invalid(`asset '${options.key}' is partitioned, but its file ${io.path} is the same for every partition`, location,
-      "Put the partition in the path, e.g. io: { path: 'output/${partition.key}/revenue.xlsx' }: each partition keeps its own file.");
+      "Put the partition in the path, e.g. io: { path: 'output/${partition.key}/revenue.xlsx' } (or every dimension: ${partition.dimensions.region}): each partition keeps its own file.");
   }
   if (io.kind === 'file' && (options.partitionColumn !== undefined || options.schemaChange !== undefined)) {
     throw invalid(`asset '${options.key}': partitionColumn and schemaChange apply to table assets only`, location, 'A file asset writes one file per partition; remove them.');

@@ -29,6 +29,8 @@ test('an end is the first period not included, and the set never runs past now',
   assert.equal(months.count(at('2025-03-10Z')), 2);
   assert.equal(months.indexOf('2025-07', at('2030-01-01Z')), undefined);
   assert.throws(() => months.keyAt(6, at('2030-01-01Z')), /index 6 is outside monthly partitions from 2025-01 to 2025-07/);
+  assert.throws(() => timePartitions({ unit: 'day', start: '2025-01-01' }).keys(Infinity), /without an end/);
+  assert.deepEqual(timePartitions({ unit: 'day', start: '2025-01-01' }).keys(Infinity, 0, 2), ['2025-01-01', '2025-01-02']);
 });
 
 test('hourly keys in Europe/Brussels carry the offset: two 02:00 hours when clocks go back, none in spring', () => {

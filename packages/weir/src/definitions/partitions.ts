@@ -188,6 +188,9 @@ function finish<T extends PartitionsDefinition>(core: Core, extra: Omit<T, keyof
     },
     keys(nowMs: number, fromIndex = 0, toIndex?: number) {
       const end = Math.min(toIndex ?? Infinity, core.count(nowMs));
+      if (!Number.isFinite(end)) {
+        throw new WeirError(`keys() of ${core.label} without an end: there is no last partition at that time`, { code: 'UNBOUNDED_PARTITIONS', hint: 'Pass a finite nowMs, or a toIndex.' });
+      }
       const out: string[] = [];
       for (let i = Math.max(0, fromIndex); i < end; i++) out.push(core.keyAtUnchecked(i, nowMs));
       return out;

@@ -16,7 +16,7 @@ import { quoteIdent, qualified } from '../connectors/duckdb/quote-identifier.js'
 import type { DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
 import { describeRelation, exportTable, loadIntoTable, publishFile, publishTable, stagingFilePath, stagingTableName, auditTableName } from '../io/index.js';
 import { publishPartition } from '../io/publish-partition.js';
-import { interpolatePartition } from '../definitions/partition-template.js';
+import { interpolatePartition, usesPartition } from '../definitions/partition-template.js';
 import type { PartitionContext } from '../definitions/partitions.js';
 import { evaluateCheck } from '../checks/index.js';
 import { withStepConsole } from './console-capture.js';
@@ -224,8 +224,13 @@ function refuseEmptiedInput(attempt: AssetAttempt, loaded: Loadable): void {
 /** Runs the checks on the staged data; emits each evaluation as it completes. */
 async function audit(attempt: AssetAttempt, relation: string, path?: string): Promise<CheckEvaluationData[]> {
   const failed: CheckEvaluationData[] = [];
-  for (const spec of attempt.definition.checks) {
+  for (const declared of attempt.definition.checks) {
     if (attempt.signal.aborted) throw new StepAborted(abortReason(attempt.signal));
+    // A check's SQL may name the partition too: `… where month = '{{ partition.key }}'`.
+    const sql = (declared as { sql?: unknown }).sql;
+    const spec = typeof sql === 'string' && usesPartition(sql)
+      ? { ...declared, sql: interpolatePartition(sql, attempt.partition, `check '${declared.name}' of asset '${attempt.definition.key}'`) }
+      : declared;
     const evaluation = await evaluateCheck(spec, {
       assetKey: attempt.definition.key,
       runner: attempt.session,

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { asset } from '../definitions/asset.js';
-import { staticPartitions, timePartitions } from '../definitions/partitions.js';
+import { multiPartitions, staticPartitions, timePartitions } from '../definitions/partitions.js';
 import { buildAssetGraph } from './asset-graph.js';
 
 const months = timePartitions({ unit: 'month', start: '2025-01', timezone: 'Europe/Brussels' });
@@ -46,6 +46,9 @@ test('bad partition options are load errors that say what to write', () => {
   assert.throws(() => asset({ key: 'a', inputs: { o: { asset: 'orders', partitions: 'previous' as never } } }, sql), /input 'o': partitions mapping "previous" is not valid/);
   assert.throws(() => asset({ key: 'a', partitions: months, io: { path: 'out/a.xlsx' } }, sql), /is partitioned, but its file out\/a.xlsx is the same for every partition.*\$\{partition.key\}/);
   assert.doesNotThrow(() => asset({ key: 'a', partitions: months, io: { path: 'out/${partition.key}/a.xlsx' } }, sql));
+  const monthRegion = multiPartitions({ month: months, region: regions });
+  assert.throws(() => asset({ key: 'a', partitions: monthRegion, io: { path: 'out/${partition.dimensions.region}.csv' } }, sql), /the same for every partition/);
+  assert.doesNotThrow(() => asset({ key: 'a', partitions: monthRegion, io: { path: 'out/${partition.dimensions.region}/${partition.dimensions.month}.csv' } }, sql));
   assert.throws(() => asset({ key: 'a', partitionColumn: 'p' }, sql), /apply to partitioned assets only/);
   assert.throws(() => asset({ key: 'a', partitions: months, partitionColumn: '1x' }, sql), /partitionColumn/);
 });

@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { asset } from '../../src/definitions/asset.js';
 import { load } from '../../src/definitions/asset-context.js';
 import { value } from '../../src/definitions/check.js';
-import { staticPartitions, timePartitions, type PartitionContext } from '../../src/definitions/partitions.js';
+import { multiPartitions, staticPartitions, timePartitions, type PartitionContext } from '../../src/definitions/partitions.js';
 import { materialize, type MaterializeResult } from '../../src/testing/materialize.js';
 
 const NOW = Date.parse('2025-05-15T12:00:00Z'); // January … April are complete
@@ -19,7 +19,8 @@ let badMonth: string | undefined;
 // Each month's orders: amount = 10 × the month number; badMonth comes out negative.
 const orders = asset({
   key: 'orders', partitions: months,
-  checks: [value({ name: 'amounts_positive', sql: 'select min(amount) from {{ this }}', min: 0 })],
+  // The check's SQL names the partition too (a month whose rows carried another month would find none: min is null).
+  checks: [value({ name: 'amounts_positive', sql: "select min(amount) from {{ this }} where month = '{{ partition.key }}'", min: 0 })],
 }, (_, ctx) => {
   seen.push(ctx.partition!);
   const sign = badMonth === ctx.partition!.key ? -1 : 1;
@@ -67,7 +68,8 @@ describe('partitioned runs', () => {
     const materialized = await first.storage.events.materializationsForRun(marchRun.runId);
     assert.deepEqual(materialized.map((m) => [m.assetKey, m.partition, m.rowCount]).sort(), [['growth', '2025-03', 1], ['growth_file', '2025-03', 1], ['orders', '2025-03', 2], ['revenue', '2025-03', 1]]);
     const checks = await first.storage.events.checkEvaluationsForRun(marchRun.runId);
-    assert.deepEqual(checks.map((c) => [c.checkName, c.partition, c.passed]), [['amounts_positive', '2025-03', true]]);
+    assert.deepEqual(checks.map((c) => [c.checkName, c.partition, c.passed, c.observed]), [['amounts_positive', '2025-03', true, 30]]);
+    assert.match(checks[0]!.sql ?? '', /where month = '2025-03'/);
   });
 
   it('a bad month fails its check and leaves its last good rows and every other month as they were', async () => {
@@ -172,5 +174,23 @@ describe('partitioned runs', () => {
     // The asset's last materialization is February's (1 row): the message names January's own, 2 rows.
     assert.match(emptied.events.find((e) => e.type === 'STEP_FAILURE')!.message, /loaded 0 rows from exports\/2025-01\/orders.csv, where its last materialization .* had 2 rows/);
     assert.deepEqual(await first!.query('select weir_partition, count(*)::integer as n from main.exports group by all order by 1'), [{ weir_partition: '2025-01', n: 2 }, { weir_partition: '2025-02', n: 1 }]);
+  });
+
+  it('month × region: each pair its own rows and file; a monthly reader reads every region of its month', async () => {
+    const monthRegion = multiPartitions({ month: months, region: staticPartitions(['be', 'nl']) });
+    const sales = asset({ key: 'sales', partitions: monthRegion, io: { path: 'out/${partition.dimensions.region}/${partition.dimensions.month}.csv' } },
+      (_, ctx) => `select '${ctx.partition!.dimensions!.region}' as region, ${ctx.partition!.dimensions!.region === 'be' ? 10 : 20} as amount`);
+    const salesTable = asset({ key: 'sales_table', partitions: monthRegion }, (_, ctx) => `select '${ctx.partition!.dimensions!.region}' as region, ${ctx.partition!.dimensions!.region === 'be' ? 10 : 20} as amount`);
+    const monthly = asset({ key: 'monthly_sales', partitions: months, inputs: { salesTable } }, ({ salesTable }) => `select sum(amount) as total from ${salesTable}`);
+    const assets = [sales, salesTable, monthly];
+    for (const key of ['2025-02|be', '2025-02|nl']) assert.equal((await run(key, { assets, select: ['sales', 'sales_table'] })).status, 'SUCCESS', key);
+    assert.equal(readFileSync(join(first!.root, 'out/nl/2025-02.csv'), 'utf8').trim(), 'region,amount\nnl,20');
+    assert.deepEqual(await first!.query('select weir_partition, amount from main.sales_table order by 1'), [{ weir_partition: '2025-02|be', amount: 10 }, { weir_partition: '2025-02|nl', amount: 20 }]);
+    const month = await run('2025-02', { assets, select: 'monthly_sales' });
+    assert.equal(month.status, 'SUCCESS');
+    assert.deepEqual(await first!.query('select total::integer as total from main.monthly_sales'), [{ total: 30 }]);
+    // A monthly run of 2025-03 needs both regions of March first.
+    const march = await run('2025-03', { assets, select: 'monthly_sales' });
+    assert.match(march.events.find((e) => e.type === 'STEP_FAILURE')!.message, /reads partition 2025-03\|be of 'sales_table'/);
   });
 });

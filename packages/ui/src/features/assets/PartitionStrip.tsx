@@ -10,10 +10,10 @@ import { href, navigate, runHref } from '../../app/router.tsx';
 import { formatCount } from '../../components/format.ts';
 import { Section } from '../../components/Panels.tsx';
 import {
-  indexAt, layoutStrip, panView, selectionOf, statusCounts, zoomView, type PartitionStatus, type StripView,
+  indexAt, layoutStrip, panView, selectionOf, statusCounts, zoomView, type PartitionStatus, type SegmentStatus, type StripView,
 } from './partition-strip-layout.ts';
 
-const LABELS: Record<PartitionStatus, string> = { MATERIALIZED: 'materialized', FAILED: 'failed', MISSING: 'missing', RUNNING: 'running' };
+const LABELS: Record<SegmentStatus, string> = { MATERIALIZED: 'materialized', FAILED: 'failed', MISSING: 'missing', RUNNING: 'running', PARTIAL: 'partly materialized' };
 const ORDER: PartitionStatus[] = ['MATERIALIZED', 'FAILED', 'RUNNING', 'MISSING'];
 /** Zoom per button press or wheel notch. */
 const ZOOM_STEP = 4;
@@ -172,6 +172,9 @@ function Strip({ assetKey, data }: { assetKey: string; data: AssetPartitions }) 
             <span className="partition-swatch" data-status={status} /> {formatCount(counts[status])} {LABELS[status]}
           </span>
         ))}
+        {segments.some((s) => s.status === 'PARTIAL') ? (
+          <span className="partition-legend-item" data-status="PARTIAL"><span className="partition-swatch" data-status="PARTIAL" /> partly materialized (zoom in)</span>
+        ) : null}
       </div>
       <div
         ref={track}
@@ -189,7 +192,7 @@ function Strip({ assetKey, data }: { assetKey: string; data: AssetPartitions }) 
       >
         {segments.map((s) => (
           <div key={s.x} className="partition-segment" data-status={s.status} style={{ left: s.x, width: s.width }}
-            title={`${LABELS[s.status]}${s.fromIndex === s.toIndex ? '' : ' (at least one)'}: partitions #${formatCount(s.fromIndex + 1)}${s.toIndex > s.fromIndex ? `–#${formatCount(s.toIndex + 1)}` : ''}`} />
+            title={`${LABELS[s.status]}${s.fromIndex === s.toIndex || s.status === 'PARTIAL' ? '' : ' (at least one)'}: partitions #${formatCount(s.fromIndex + 1)}${s.toIndex > s.fromIndex ? `–#${formatCount(s.toIndex + 1)}` : ''}`} />
         ))}
         {selectionBox ? <div className="partition-selection" style={{ left: selectionBox.left, width: Math.max(2, selectionBox.right - selectionBox.left) }} /> : null}
       </div>

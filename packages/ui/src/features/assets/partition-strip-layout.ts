@@ -10,20 +10,30 @@ export interface StatusRange { fromIndex: number; toIndex: number; status: Parti
 /** The indices shown: from `start` (included) to `end` (excluded); fractional while zooming. */
 export interface StripView { start: number; end: number }
 
+/** What a segment shows: a status, or PARTIAL where one pixel holds both materialized and missing partitions. */
+export type SegmentStatus = PartitionStatus | 'PARTIAL';
+
 export interface StripSegment {
   /** Pixels from the strip's left edge. */
   x: number;
   width: number;
-  status: PartitionStatus;
+  status: SegmentStatus;
   /** The partitions under it, both included. */
   fromIndex: number;
   toIndex: number;
 }
 
 // A pixel holding several partitions shows the one that most needs a look: a failure among 1,000 good months must
-// not vanish when zoomed out, and neither must a gap.
-const PRIORITY: Record<PartitionStatus, number> = { MATERIALIZED: 1, MISSING: 2, RUNNING: 3, FAILED: 4 };
-const BY_PRIORITY: PartitionStatus[] = ['MATERIALIZED', 'MATERIALIZED', 'MISSING', 'RUNNING', 'FAILED'];
+// not vanish when zoomed out, nor a run in progress; materialized and missing together show as PARTIAL, so neither
+// sparse good data nor a gap disappears.
+const BIT: Record<PartitionStatus, number> = { MATERIALIZED: 1, MISSING: 2, RUNNING: 4, FAILED: 8 };
+
+function shown(mask: number): SegmentStatus {
+  if (mask & BIT.FAILED) return 'FAILED';
+  if (mask & BIT.RUNNING) return 'RUNNING';
+  if ((mask & BIT.MATERIALIZED) && (mask & BIT.MISSING)) return 'PARTIAL';
+  return mask & BIT.MATERIALIZED ? 'MATERIALIZED' : 'MISSING';
+}
 
 /** Fewest partitions a view shows, so zooming in stops at a readable width. */
 export const MIN_VIEW_PARTITIONS = 8;
@@ -46,17 +56,17 @@ export function layoutStrip(ranges: readonly StatusRange[], view: StripView, wid
     const first = Math.max(0, Math.floor((range.fromIndex - view.start) / perColumn));
     // The column holding the range's last partition: its right edge, minus a hair so an edge on a boundary stays left.
     const last = Math.min(columns - 1, Math.ceil((range.toIndex + 1 - view.start) / perColumn) - 1);
-    const priority = PRIORITY[range.status];
-    for (let c = first; c <= last; c++) if (column[c]! < priority) column[c] = priority;
+    const bit = BIT[range.status];
+    for (let c = first; c <= last; c++) column[c]! |= bit;
   }
   const segments: StripSegment[] = [];
   for (let c = 0; c < columns;) {
-    const priority = column[c]!;
+    const mask = column[c]!;
     let end = c + 1;
-    while (end < columns && column[end] === priority) end++;
-    if (priority) {
+    while (end < columns && shown(column[end]!) === shown(mask) && (column[end] === 0) === (mask === 0)) end++;
+    if (mask) {
       segments.push({
-        x: c, width: end - c, status: BY_PRIORITY[priority]!,
+        x: c, width: end - c, status: shown(mask),
         fromIndex: Math.max(0, Math.floor(view.start + c * perColumn)),
         toIndex: Math.ceil(view.start + end * perColumn) - 1,
       });
