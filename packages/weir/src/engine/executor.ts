@@ -314,11 +314,17 @@ class RunExecution {
 
   private async runAttempts(step: PlannedStep, definition: AssetDefinition, upstream: UpstreamVersion[], dataVersion: string, partition?: PartitionContext): Promise<StepEnd> {
     const inputValues: Record<string, string> = {};
-    for (const input of definition.inputs) {
-      const upstreamDefinition = this.assets.get(input.key) ?? this.externals.get(input.key)!;
-      inputValues[input.name] = definition.partitions || ('io' in upstreamDefinition && upstreamDefinition.partitions)
-        ? partitionInputValue(this.project, input, definition, partition, upstreamDefinition, this.options.nowMs ?? Date.now())
-        : inputValueOf(this.project, upstreamDefinition);
+    try {
+      for (const input of definition.inputs) {
+        const upstreamDefinition = this.assets.get(input.key) ?? this.externals.get(input.key)!;
+        inputValues[input.name] = definition.partitions || ('io' in upstreamDefinition && upstreamDefinition.partitions)
+          ? partitionInputValue(this.project, input, definition, partition, upstreamDefinition, this.options.nowMs ?? Date.now())
+          : inputValueOf(this.project, upstreamDefinition);
+      }
+    } catch (error) {
+      // An input that cannot be given (a file input mapped to no partition) fails this step, not the whole run.
+      await this.emit(EventType.STEP_START, step.key, `Started ${step.key}`, { attempt: 1, kind: 'asset' });
+      return this.stepFailed(step.key, 1, 0, 'error', toErrorInfo(error));
     }
     const { log, line } = this.logger(step.key);
     // An emptied input is refused against the last materialization of the same partition (another month says nothing).

@@ -7,6 +7,7 @@ import { interpolatePartition } from '../definitions/partition-template.js';
 import type { PartitionContext, PartitionsDefinition } from '../definitions/partitions.js';
 import { qualified, quoteIdent } from '../connectors/duckdb/quote-identifier.js';
 import { filePathOf, inputValueOf } from './published-location.js';
+import { WeirError } from '../shared/errors.js';
 
 function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
@@ -43,6 +44,17 @@ export function partitionInputValue(
     const context = upstreamPartitionsDef.context(mapped.keys[0]!, nowMs);
     return filePathOf(project, interpolatePartition(upstream.io.path, context, where), where);
   }
-  // Several partitions' files (or all): DuckDB's read_* functions take a glob.
+  if (mapped.kind === 'keys') {
+    // A path names one file, or every partition's by a glob: a glob here would silently read partitions the mapping
+    // excludes (the first month's "previous month" would be every month), so say what cannot be expressed.
+    const what = mapped.keys.length === 0
+      ? `no partition of '${upstream.key}' (${partition?.key ?? 'this partition'} has none before it)`
+      : `${mapped.keys.length} partitions of '${upstream.key}' (${mapped.keys[0]} … ${mapped.keys.at(-1)})`;
+    throw new WeirError(`${where}: the mapping gives ${what}, and a file input is one partition's path or all of them`, {
+      code: 'PARTITION_INPUT_UNSUPPORTED', location: downstream.location,
+      hint: `Make '${upstream.key}' a table asset (then the input reads exactly the mapped partitions, none for the first), or read it with partitions: 'all' and filter.`,
+    });
+  }
+  // Every partition's files: DuckDB's read_* functions take a glob.
   return filePathOf(project, upstream.io.path.replace(/\$\{\s*partition\.[A-Za-z0-9_.]+\s*\}|\{\{\s*partition\.[A-Za-z0-9_.]+\s*\}\}/g, '*'), where);
 }

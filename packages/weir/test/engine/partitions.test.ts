@@ -158,6 +158,26 @@ describe('partitioned runs', () => {
       [{ weir_partition: '2025-01', total: 30, previous: null }, { weir_partition: '2025-02', total: 60, previous: 30 }]);
   });
 
+  it('a file input mapped to no partition (the first month) or to several is a clear error, never a glob over every month', async () => {
+    const monthFile = asset({ key: 'month_file', partitions: months, io: { path: 'output/${partition.key}/month.csv' } },
+      (_, ctx) => `select '${ctx.partition!.key}' as month`);
+    const previousFile = asset({ key: 'previous_file', partitions: months, inputs: { prev: { asset: 'month_file', partitions: { offset: -1 } } } },
+      ({ prev }) => `select * from read_csv('${prev}')`);
+    const lastTwo = asset({ key: 'last_two', partitions: months, inputs: { prev: { asset: 'month_file', partitions: { offset: [-2, -1] } } } },
+      ({ prev }) => `select * from read_csv('${prev}')`);
+    const all = [monthFile, previousFile, lastTwo];
+    for (const month of ['2025-01', '2025-02', '2025-03']) assert.equal((await run(month, { assets: all, select: 'month_file' })).status, 'SUCCESS');
+    const january = await run('2025-01', { assets: all, select: 'previous_file' });
+    assert.equal(january.status, 'FAILURE');
+    assert.match(january.events.find((e) => e.type === 'STEP_FAILURE')!.message, /input 'prev': the mapping gives no partition of 'month_file' \(2025-01 has none before it\), and a file input is one partition's path or all of them/);
+    const february = await run('2025-02', { assets: all, select: 'previous_file' });
+    assert.equal(february.status, 'SUCCESS');
+    assert.deepEqual(await february.query("select * from main.previous_file where weir_partition = '2025-02'"), [{ month: '2025-01', weir_partition: '2025-02' }]);
+    const march = await run('2025-03', { assets: all, select: 'last_two' });
+    assert.equal(march.status, 'FAILURE');
+    assert.match(march.events.find((e) => e.type === 'STEP_FAILURE')!.message, /the mapping gives 2 partitions of 'month_file' \(2025-01 … 2025-02\)/);
+  });
+
   it('an export that comes back empty is refused against the last materialization of the same month', async () => {
     const exportsOf = asset({ key: 'exports', partitions: months }, () => load.csv('exports/${partition.key}/orders.csv'));
     const write = (month: string, body: string) => {
