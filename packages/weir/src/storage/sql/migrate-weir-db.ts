@@ -1,5 +1,5 @@
 /** Versioned schema migrations of the metadata database, run with Kysely's Migrator from an in-code list. */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { WeirError } from '../../shared/errors.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { runListIndexesMigration } from './migrations/0002-run-list-indexes.js';
@@ -47,6 +47,10 @@ export function weirMigrations(flavor: SqlFlavor): Record<string, Migration> {
  * // first time: runs 0001_initial, 0002_run_list_indexes and 0003_run_executor; later: no-op
  */
 export async function migrateWeirDb(db: Kysely<WeirDb>, flavor: SqlFlavor, databaseName: string): Promise<void> {
+  // Up to date already (the usual case): nothing to write. The migrator itself takes its lock row in a write
+  // transaction on every call, so four commands opening the file at once (`weir logs`, `run-info`, …) would queue
+  // behind each other's write lock for nothing, and on a busy machine past the busy timeout.
+  if (await isUpToDate(db, Object.keys(weirMigrations(flavor)))) return;
   const provider: MigrationProvider = { getMigrations: async () => weirMigrations(flavor) };
   const migrator = new Migrator({
     db, provider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE,
@@ -63,4 +67,15 @@ export async function migrateWeirDb(db: Kysely<WeirDb>, flavor: SqlFlavor, datab
   throw new WeirError(`Migrating ${databaseName}${failed ? ` (${failed})` : ''} failed: ${message}`, {
     code: 'METADATA_MIGRATION_FAILED', hint: 'The database is unchanged if the backend supports transactional DDL; fix the cause and start Weir again.', cause: error,
   });
+}
+
+/** Whether the database has run exactly the migrations this Weir knows (a newer or older set goes to the migrator). */
+async function isUpToDate(db: Kysely<WeirDb>, known: readonly string[]): Promise<boolean> {
+  try {
+    const applied = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+    const names = new Set(applied.rows.map((r) => r.name));
+    return names.size === known.length && known.every((name) => names.has(name));
+  } catch {
+    return false; // a new database: no migration table yet
+  }
 }
