@@ -129,6 +129,9 @@ function buildProgram(setExit: (code: number) => void, onProject: (dir: string) 
     .option('--args <yaml>', "the macro's arguments, YAML or JSON: '{table: orders, days: 7}'")
     .action(action(async (macro: string, opts: DbtFlagValues & { args?: string }, cmd: Command) =>
       (await commands.dbt()).runOperationCommand({ project: projectOf(cmd), verb: 'run-operation', macro, ...opts })));
+  const docs = dbt.command('docs').description("dbt's docs commands");
+  dbtFlags(docs.command('generate').description('write target/manifest.json and target/catalog.json (columns and types from the warehouse)'), { build: false })
+    .action(action(async (opts: DbtFlagValues, cmd: Command) => (await commands.dbt()).docsGenerateCommand({ project: projectOf(cmd), verb: 'docs generate', ...opts })));
   const source = dbt.command('source').description("dbt's source commands");
   dbtFlags(source.command('freshness').description('how long ago each source was loaded, against its warn_after / error_after; writes target/sources.json'), { build: false })
     .option('-o, --output <path>', 'where to write sources.json (default: target/sources.json)')

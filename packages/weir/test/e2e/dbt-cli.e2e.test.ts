@@ -277,4 +277,21 @@ describe('weir on a dbt project', () => {
     assert.equal(only.code, 0, only.stdout + only.stderr);
     assert.doesNotMatch(only.stdout, /stale/);
   });
+
+  it('weir dbt docs generate writes catalog.json with each built relation\'s columns and types, sources included', async () => {
+    const dir = jaffle();
+    assert.equal((await weir(['build', '--project', dir])).code, 0);
+    const result = await weir(['dbt', 'docs', 'generate', '--project', dir]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const catalog = JSON.parse(readFileSync(join(dir, 'target/catalog.json'), 'utf8'));
+    assert.equal(catalog.metadata.dbt_schema_version, 'https://schemas.getdbt.com/dbt/catalog/v1.json');
+    assert.deepEqual(Object.keys(catalog.nodes).sort(), ['model.jaffle.customers', 'model.jaffle.stg_orders', 'seed.jaffle.raw_orders']);
+    const customers = catalog.nodes['model.jaffle.customers'];
+    assert.equal(customers.metadata.type, 'BASE TABLE');
+    assert.deepEqual(Object.values(customers.columns).map((c: any) => [c.name, c.index]), [['customer_id', 1], ['total', 2]]);
+    assert.equal(catalog.nodes['model.jaffle.stg_orders'].metadata.type, 'VIEW');
+    assert.match(catalog.nodes['seed.jaffle.raw_orders'].columns.amount.type, /INTEGER/);
+    assert.ok(catalog.sources['source.jaffle.meta.run_log'], 'the source the hooks created is in the catalog');
+    assert.ok(existsSync(join(dir, 'target/manifest.json')));
+  });
 });

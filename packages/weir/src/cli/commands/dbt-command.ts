@@ -3,7 +3,7 @@
  * test|seed|compile|ls|parse`, with dbt's flags, dbt's artefacts in `target/`, and the run recorded like any other.
  */
 import { parse as parseYaml } from 'yaml';
-import { join, relative, resolve as resolvePath } from 'node:path';
+import { basename, join, relative, resolve as resolvePath } from 'node:path';
 import type { EventRecord } from '../../events/index.js';
 import { applyRunEvent, checkOutcomeOf, EventType, initialRunState, RunStatus, type CheckEvaluationData, type RunState } from '../../events/index.js';
 import { launchRun, projectRedactor, selectionText } from '../../engine/launch-run.js';
@@ -13,8 +13,8 @@ import { evaluateCheck } from '../../checks/index.js';
 import { selectAssets } from '../../graph/selection.js';
 import { loadProjectConfig, type DbtInvocation, type LoadedDbt } from '../../loaders/index.js';
 import {
-  compileNode, freshnessCriteria, freshnessSql, freshnessStatus, nodeRelation, writeSourcesJson, KIND_NOUN, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
-  type CompiledNode, type DbtRunResult, type DbtNode, type DbtUnitTest, type FreshnessResult,
+  catalogJson, compileNode, freshnessCriteria, writeCatalog, freshnessSql, freshnessStatus, nodeRelation, writeSourcesJson, KIND_NOUN, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
+  type CatalogColumnRow, type CompiledNode, type DbtRunResult, type DbtNode, type DbtUnitTest, type FreshnessResult,
 } from '../../loaders/dbt/index.js';
 import { WeirError } from '../../shared/errors.js';
 import { newRunId } from '../../shared/ids.js';
@@ -31,7 +31,7 @@ import { keepRunningWhenStdoutCloses } from '../output/stdout-guard.js';
 import { qualified, quoteIdent } from '../../connectors/duckdb/quote-identifier.js';
 import { plural } from '../../shared/plural.js';
 
-export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'snapshot' | 'compile' | 'ls' | 'parse' | 'run-operation' | 'source freshness';
+export type DbtVerb = 'build' | 'run' | 'test' | 'seed' | 'snapshot' | 'compile' | 'ls' | 'parse' | 'run-operation' | 'source freshness' | 'docs generate';
 
 export interface DbtCommandOptions {
   project: string;
@@ -348,6 +348,49 @@ export async function sourceFreshnessCommand(options: DbtCommandOptions & { outp
       process.stdout.write(`${label}  source ${r.source.sourceName}.${r.source.name}  ${r.status === 'runtime error' ? redact(r.error ?? '') : age}\n`);
     }
     return results.some((r) => r.status === 'error' || r.status === 'runtime error') ? 1 : 0;
+  } finally {
+    await instance.close();
+  }
+}
+
+/**
+ * `weir dbt docs generate`: the manifest (with compiled SQL) and `target/catalog.json` (every relation's columns and
+ * types from the warehouse), which dbt docs and other tools read.
+ *
+ * @example
+ * await docsGenerateCommand({ project: 'shop', verb: 'docs generate' }) // 0; target/manifest.json and target/catalog.json written
+ */
+export async function docsGenerateCommand(options: DbtCommandOptions): Promise<number> {
+  const invocation: DbtInvocation = { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: true };
+  let instance: LocalInstance;
+  try {
+    instance = await openLocalInstance(options.project, { dbt: invocation });
+  } catch (error) {
+    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
+    throw error;
+  }
+  try {
+    const dbt = instance.loaded.dbt!;
+    const redact = projectRedactor(instance.loaded.definitions);
+    const session = await (await instance.warehouse()).connect();
+    let rows: CatalogColumnRow[];
+    try {
+      rows = await session.query<CatalogColumnRow>(`select c.table_catalog, c.table_schema, c.table_name, t.table_type, c.column_name, c.data_type, c.ordinal_position::integer as ordinal_position
+        from information_schema.columns c join information_schema.tables t using (table_catalog, table_schema, table_name)`);
+    } finally {
+      session.close();
+    }
+    // Relations are named in the warehouse's own catalog (the DuckDB file's name), as the assets name them.
+    const catalogName = instance.loaded.definitions.project.warehousePath === ':memory:' ? 'memory' : basename(instance.loaded.definitions.project.warehousePath).replace(/\.[^.]*$/, '');
+    const catalogOf = (database: string | null) => (database === null || database === dbt.project.target.database ? catalogName : database);
+    const document = catalogJson(dbt.project, rows, catalogOf);
+    writeManifest(dbt.project, join(dbt.targetDir, 'manifest.json'), { redact });
+    writeCatalog(document, join(dbt.targetDir, 'catalog.json'), redact);
+    const found = Object.keys(document.nodes as object).length + Object.keys(document.sources as object).length;
+    const expected = [...dbt.project.nodes.values()].filter((n) => n.resourceType !== 'test' && n.relationName !== null).length + dbt.project.sources.size;
+    process.stdout.write(`${statusText('succeeded', 'catalog')}  ${plural(found, 'relation')} of ${expected} found in the warehouse ${style.dim(`→ ${relative(process.cwd(), join(dbt.targetDir, 'catalog.json'))}`)}\n`);
+    if (found < expected) process.stderr.write(`${style.yellow('warning')} ${expected - found} of the project's relations are not in the warehouse yet (build them first: weir build)\n`);
+    return 0;
   } finally {
     await instance.close();
   }
