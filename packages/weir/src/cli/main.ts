@@ -31,7 +31,8 @@ function dbtFlags(command: Command, options: { build: boolean }): Command {
     .option('--vars <yaml>', "override vars of dbt_project.yml: YAML or JSON, e.g. '{start_date: 2024-01-01}'")
     .option('-t, --target <name>', 'profiles.yml target (default: the profile\'s target)')
     .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: the project, then ~/.dbt)')
-    .option('--project-dir <dir>', 'project folder (dbt spelling of --project)');
+    .option('--project-dir <dir>', 'project folder (dbt spelling of --project)')
+    .option('--state <dir>', 'target/ folder of an earlier run, for state:modified, state:new and result:<status> selectors');
   if (options.build) {
     command
       .option('--full-refresh', 'rebuild incremental models from scratch')
@@ -41,7 +42,7 @@ function dbtFlags(command: Command, options: { build: boolean }): Command {
   return command;
 }
 
-type DbtFlagValues = { select?: string[]; exclude?: string[]; vars?: string; target?: string; profilesDir?: string; fullRefresh?: boolean; threads?: number; failFast?: boolean };
+type DbtFlagValues = { select?: string[]; exclude?: string[]; vars?: string; target?: string; profilesDir?: string; fullRefresh?: boolean; threads?: number; failFast?: boolean; state?: string };
 
 function positiveInt(value: string): number {
   const n = Number(value);

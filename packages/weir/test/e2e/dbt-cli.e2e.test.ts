@@ -294,4 +294,34 @@ describe('weir on a dbt project', () => {
     assert.ok(catalog.sources['source.jaffle.meta.run_log'], 'the source the hooks created is in the catalog');
     assert.ok(existsSync(join(dir, 'target/manifest.json')));
   });
+
+  it('state selectors against an earlier run\'s target/: state:modified, state:new, state:modified.configs, result:fail, with graph operators', async () => {
+    const dir = jaffle();
+    assert.equal((await weir(['build', '--project', dir])).code, 0);
+    const state = temp.make('weir-state-');
+    for (const file of ['manifest.json', 'run_results.json']) writeProject(state, { [file]: readFileSync(join(dir, 'target', file), 'utf8') });
+    const names = async (...args: string[]) => {
+      const result = await weir(['dbt', 'ls', '--project', dir, '--state', state, '--output', 'name', ...args]);
+      assert.equal(result.code, 0, result.stderr);
+      return result.stdout.trim().split('\n').filter(Boolean);
+    };
+    assert.deepEqual(await names('-s', 'state:modified'), []);
+    writeProject(dir, {
+      'models/staging/stg_orders.sql': "select * from {{ ref('raw_orders') }} where amount >= {{ var('min_amount') }} and id > 0\n",
+      'models/big_orders.sql': "{{ config(materialized='view') }}\nselect * from {{ ref('stg_orders') }} where amount > 10\n",
+    });
+    assert.deepEqual(await names('-s', 'state:new'), ['big_orders']);
+    // stg_orders changed (with its tests, selected with it), big_orders is new.
+    assert.deepEqual(await names('-s', 'state:modified', '--resource-type', 'model'), ['big_orders', 'stg_orders']);
+    assert.deepEqual(await names('-s', 'state:modified.body+', '--resource-type', 'model'), ['big_orders', 'customers', 'stg_orders']);
+    assert.deepEqual(await names('-s', 'state:modified.configs'), []);
+    const build = await weir(['dbt', 'build', '--project', dir, '--state', state, '-s', 'state:modified', '--exclude', 'state:new']);
+    assert.equal(build.code, 0, build.stdout + build.stderr);
+    const built = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string }) => r.unique_id);
+    assert.ok(built.includes('model.jaffle.stg_orders') && !built.includes('model.jaffle.big_orders') && !built.includes('model.jaffle.customers'), built.join(', '));
+    const missing = await weir(['dbt', 'ls', '--project', dir, '-s', 'state:modified']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /needs --state DIR/);
+    assert.deepEqual(await names('-s', 'result:fail'), []);
+  });
 });

@@ -13,7 +13,7 @@ import { evaluateCheck } from '../../checks/index.js';
 import { selectAssets } from '../../graph/selection.js';
 import { loadProjectConfig, type DbtInvocation, type LoadedDbt } from '../../loaders/index.js';
 import {
-  catalogJson, compileNode, freshnessCriteria, writeCatalog, freshnessSql, freshnessStatus, nodeRelation, writeSourcesJson, KIND_NOUN, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
+  catalogJson, compileNode, expandStateTerms, freshnessCriteria, writeCatalog, freshnessSql, freshnessStatus, nodeRelation, writeSourcesJson, KIND_NOUN, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
   type CatalogColumnRow, type CompiledNode, type DbtRunResult, type DbtNode, type DbtUnitTest, type FreshnessResult,
 } from '../../loaders/dbt/index.js';
 import { WeirError } from '../../shared/errors.js';
@@ -50,6 +50,8 @@ export interface DbtCommandOptions {
   skipUnchanged?: boolean;
   json?: boolean;
   output?: 'selector' | 'name' | 'path' | 'json';
+  /** `--state DIR`: the target/ folder of an earlier run, for state: and result: selectors. */
+  state?: string;
   /** `ls --resource-type model --resource-type source`: only these kinds of node. */
   resourceType?: string[];
 }
@@ -117,6 +119,17 @@ export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
   try {
     const dbt = instance.loaded.dbt!;
     for (const warning of dbt.assets.warnings) process.stderr.write(`${style.yellow('warning')} ${warning}\n`);
+    // state: and result: selectors name nodes of an earlier run's artefacts: rewritten into those nodes first.
+    const terms = (list?: string[]) => (list ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+    const select = expandStateTerms(terms(options.select), { project: dbt.project, stateDir: options.state, keyOf: dbt.assets.keyOf });
+    const exclude = expandStateTerms(terms(options.exclude), { project: dbt.project, stateDir: options.state, keyOf: dbt.assets.keyOf });
+    if (select.unmatched.length || exclude.unmatched.length) warnUnmatched([...select.unmatched, ...exclude.unmatched]);
+    if (terms(options.select).length && !select.terms.length) {
+      if (options.verb === 'ls') process.stderr.write(`${style.yellow('warning')} No nodes selected!\n`);
+      else process.stdout.write('Nothing to do. Try checking your model configs and model specification args\n');
+      return 0;
+    }
+    options = { ...options, select: select.terms.length ? select.terms : undefined, exclude: exclude.terms.length ? exclude.terms : undefined };
     switch (options.verb) {
       case 'parse': return parseVerb(instance, dbt);
       case 'ls': return lsVerb(instance, dbt, { ...options, output: options.output ?? (options.json ? 'json' : undefined) });

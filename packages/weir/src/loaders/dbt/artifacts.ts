@@ -25,7 +25,7 @@ function configJson(node: DbtNode): Record<string, unknown> {
   return { ...rest, 'pre-hook': pre_hook, 'post-hook': post_hook };
 }
 
-function nodeJson(node: DbtNode, compiled?: CompiledNode): Record<string, unknown> {
+export function nodeJson(node: DbtNode, compiled?: CompiledNode): Record<string, unknown> {
   const base: Record<string, unknown> = {
     database: node.database, schema: node.schema, name: node.name, resource_type: node.resourceType, package_name: node.packageName,
     path: node.path, original_file_path: node.originalFilePath, unique_id: node.uniqueId, fqn: node.fqn, alias: node.alias,

@@ -13,4 +13,5 @@ export type * from './types.js';
 export { runUnitTest, unitTestChecks, type DbtUnitTest, type FixtureRows } from './unit-tests.js';
 export { KIND_NOUN, VERBS_THAT_RUN, unsupportedMessage, type UnsupportedFeature, type UnsupportedKind } from './unsupported-features.js';
 export { freshnessCriteria, freshnessSql, freshnessStatus, writeSourcesJson, type FreshnessResult, type FreshnessCriteria } from './source-freshness.js';
+export { expandStateTerms } from './state-selection.js';
 export { catalogJson, writeCatalog, type CatalogColumnRow } from './catalog.js';
