@@ -278,6 +278,22 @@ export function storageContract(backendName: string, open: () => Promise<Storage
         assert.deepEqual(await s.runs.runsToStop([]), []);
       }));
 
+      it('recordCanceling marks a STARTED run CANCELING, and leaves a queued or finished run alone', () => withStorage(async (s) => {
+        const canceling = (runId: string, timestamp: number) => event({ runId, stepKey: null, type: EventType.RUN_CANCELING, timestamp, data: {} }) as NewEvent & { type: 'RUN_CANCELING' };
+        await s.runs.createRun(newRun({ runId: 'live' }));
+        assert.equal(await s.runs.recordCanceling(canceling('live', 5)), false, 'not started yet');
+        assert.equal((await s.runs.getRun('live'))?.status, RunStatus.QUEUED);
+        await s.events.append(runStart('live', 10));
+        assert.equal(await s.runs.recordCanceling(canceling('live', 11)), true);
+        assert.equal((await s.runs.getRun('live'))?.status, RunStatus.CANCELING);
+        assert.equal(await s.runs.recordCanceling(canceling('live', 12)), false, 'already CANCELING: one event');
+        await s.events.append(runEnd('live', EventType.RUN_SUCCESS, 20));
+        assert.equal(await s.runs.recordCanceling(canceling('live', 21)), false, 'a run that ended is never revived');
+        assert.equal((await s.runs.getRun('live'))?.status, RunStatus.SUCCESS);
+        assert.deepEqual((await s.events.eventsForRun('live')).map((e) => e.type), [EventType.RUN_ENQUEUED, EventType.RUN_START, EventType.RUN_CANCELING, EventType.RUN_SUCCESS]);
+        assert.equal(await s.runs.recordCanceling(canceling('missing', 1)), false);
+      }));
+
       it('endRun appends every event in order unless the run has finished', () => withStorage(async (s) => {
         await s.runs.createRun(newRun({ runId: 'lost' }));
         await s.events.append(runStart('lost', 10));

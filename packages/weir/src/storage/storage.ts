@@ -67,6 +67,15 @@ export interface RunStore {
    * dead one) without racing the executor's own terminal event.
    */
   endRun(runId: string, events: readonly NewEvent[]): Promise<boolean>;
+  /**
+   * Appends RUN_CANCELING for the run if it is STARTED (and answers true), else nothing (false): how a process that
+   * asked another one to cancel shows the run as stopping at once, without ever reviving a run that just ended.
+   *
+   * @example
+   * await runs.recordCanceling({ runId, project: 'shop', type: 'RUN_CANCELING', stepKey: null, timestamp: Date.now(), message: 'Cancel requested', data: {} })
+   * // true: the run is CANCELING until its executor ends it
+   */
+  recordCanceling(event: NewEvent & { type: 'RUN_CANCELING' }): Promise<boolean>;
 }
 
 /** Which process executes a run. */
