@@ -2,7 +2,7 @@
 // temporary project: every page shows real data; runs launched, followed, cancelled and re-executed from the UI.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { demoProject, launchBrowser, qualityFile, startUiServer, tempProject, type UiServer } from './ui-server.ts';
@@ -264,6 +264,30 @@ describe('web UI', () => {
     assert.equal(child.run.trigger, 'reexecution');
     assert.deepEqual([...child.run.stepKeys].sort(), ['quality', 'report']);
     await page.locator('.run-meta a', { hasText: failedRun.slice(0, 8) }).waitFor();
+  });
+
+  it('shows the project\'s warnings (a secret too short to mask) under the header, on every page', async () => {
+    const config = join(project.dir, 'weir.yaml');
+    const original = readFileSync(config, 'utf8');
+    writeFileSync(config, `${original}settings:\n  pin: { default: '4711', secret: true }\n`);
+    try {
+      assert.equal((await server.reload()).type, 'project_reloaded');
+      for (const at of ['#/', '#/runs']) {
+        await page.goto(`${server.url}/${at}`);
+        await page.reload(); // the project is read at start and on the stream's news; a reload makes it certain
+        const banner = page.locator('[data-testid="project-warnings"]');
+        await banner.waitFor();
+        const text = await banner.innerText();
+        assert.match(text, /^1 project warning\s+weir\.yaml: secret setting 'pin' has a value of only 4 characters/);
+        assert.ok(!text.includes('4711'));
+      }
+    } finally {
+      writeFileSync(config, original);
+      await server.reload();
+    }
+    await page.reload();
+    await page.locator('.project-name', { hasText: 'ui_shop' }).waitFor();
+    assert.equal(await page.locator('[data-testid="project-warnings"]').count(), 0, 'gone once fixed');
   });
 
   it('asks for the access token when the server requires one', async () => {

@@ -8,6 +8,7 @@ import { AssetPage } from '../features/assets/AssetPage.tsx';
 import { AutomationPage } from '../features/automation/AutomationPage.tsx';
 import { BackfillsPage } from '../features/backfills/BackfillsPage.tsx';
 import { ChecksPage } from '../features/checks/ChecksPage.tsx';
+import { plural } from '../components/format.ts';
 import { HomePage } from '../features/home/HomePage.tsx';
 import { RunPage } from '../features/runs/RunPage.tsx';
 import { RunsPage } from '../features/runs/RunsPage.tsx';
@@ -79,6 +80,13 @@ export function App() {
       {loadError && !path.startsWith('/lineage') ? (
         <div className="banner tone-failure" role="alert">
           <strong>Definitions failed to load</strong>: {loadError.message} — showing the last good definitions. <a href="#/lineage">Details</a>
+        </div>
+      ) : null}
+      {/* Warnings from loading the project (a secret setting too short to mask), as `weir dev` prints them. */}
+      {project.data?.warnings.length ? (
+        <div className="banner tone-warn project-warnings" role="status" data-testid="project-warnings">
+          <strong>{plural(project.data.warnings.length, 'project warning')}</strong>
+          {project.data.warnings.map((warning) => <div key={warning}>{warning}</div>)}
         </div>
       ) : null}
       <div id="main" tabIndex={-1} className="main"><Suspense fallback={<div className="lineage" aria-busy="true" />}>{page}</Suspense></div>

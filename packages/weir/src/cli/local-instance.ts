@@ -12,7 +12,7 @@ import { readCatalogSnapshot, writeCatalogSnapshot } from '../connectors/duckdb/
 import type { WarehouseAccess } from '../engine/warehouse-access.js';
 import { printProjectWarnings } from './output/project-warnings.js';
 import { endDeadRuns, localLiveness } from '../engine/end-dead-runs.js';
-import { sweepStaging, unfinishedRunSuffixes } from '../engine/sweep-staging.js';
+import { publishedFileFolders, sweepStaging, unfinishedRunSuffixes } from '../engine/sweep-staging.js';
 import type { ProjectConfig } from '../definitions/project.js';
 import type { AssetDefinition } from '../definitions/asset.js';
 
@@ -127,7 +127,9 @@ async function sweepDeadRunLeftovers(opened: DuckDbWarehouse, storage: Storage, 
   if (opened.path === ':memory:') return; // a new in-memory warehouse holds nothing of anyone
   const session = await opened.connect();
   try {
-    await sweepStaging({ session, project, assets, keep: await unfinishedRunSuffixes(storage.runs) });
+    await sweepStaging({
+      session, project, assets, keep: await unfinishedRunSuffixes(storage.runs), knownFolders: await publishedFileFolders(storage.events, project),
+    });
   } catch {
     // Leftovers waste space but harm nothing (no asset can take their names); the next open tries again.
   } finally {

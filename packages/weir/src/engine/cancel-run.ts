@@ -15,7 +15,8 @@ export type CancelOutcome =
 
 /**
  * Asks run `runId` to stop, whatever process executes it. A queued or started run whose process is alive gets the
- * request (its heartbeat loop aborts it); one whose process is gone is ended CANCELED here, its running steps failed.
+ * request (its heartbeat loop aborts it), and a started one is CANCELING at once (RUN_CANCELING recorded here); one
+ * whose process is gone is ended CANCELED here, its running steps failed.
  *
  * @example
  * await cancelRun(storage, '5b0e…', { nowMs: Date.now(), ...localLiveness() }) // { outcome: 'requested' }
@@ -30,7 +31,16 @@ export async function cancelRun(storage: Storage, runId: string, options: Livene
   const [execution] = await storage.runs.listExecutions({ statuses: [RunStatus.QUEUED, RunStatus.STARTED, RunStatus.CANCELING], runIds: [runId] });
   if (!execution) return finishedNow(storage, runId);
   const dead = judgeExecution(execution, options);
-  if (!dead) return { outcome: 'requested' };
+  if (!dead) {
+    // Shown as stopping from now on, not only once the executor notices (a hung one may take long, or never).
+    if (execution.status === RunStatus.STARTED) {
+      await storage.runs.recordCanceling({
+        runId, project: run.project, type: 'RUN_CANCELING', stepKey: null, timestamp: options.nowMs,
+        message: 'Cancel requested: waiting for the process running it to stop it', data: {},
+      });
+    }
+    return { outcome: 'requested' };
+  }
   if (!(await endDeadRun(storage, dead, { nowMs: options.nowMs, canceled: true }))) return finishedNow(storage, runId);
   return { outcome: 'ended', status: RunStatus.CANCELED, reason: dead.reason };
 }

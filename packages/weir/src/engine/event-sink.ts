@@ -4,6 +4,7 @@
  */
 import type { EventRecord, NewEvent } from '../events/index.js';
 import type { EventLog } from '../storage/storage.js';
+import { isLevelOnly } from '../events/is-level-only.js';
 import { redactDeep } from '../shared/redact.js';
 import { EventSpill, type SpilledEvent } from './event-spill.js';
 
@@ -24,8 +25,11 @@ export const MAX_BATCH_EVENTS = 1000;
  *   - park them on local disk, synchronously, and store them from there as soon as the event loop is free: works
  *     for every backend, costs a sequential write and read per parked line, and memory stays bounded by
  *     MAX_BUFFERED_EVENTS + MAX_BATCH_EVENTS + one read chunk.
- * Weir does the last. A step that yields (awaits a query, a file, a timer) lets batches drain as it goes and never
- * touches the disk. Order is kept across the three places an event can wait: the batch being stored is older than
+ * Weir does the last, with one shortcut where the store allows it: when the memory queue is full and nothing older is
+ * waiting elsewhere, a store with a synchronous append (SQLite: EventLog.appendBatchNow) commits the queue there and
+ * then, one transaction of MAX_BUFFERED_EVENTS lines, which the loop pays for as it logs (a commit every 5,000
+ * lines, not every line); the spill file is for the other cases (another batch in flight, PostgreSQL). A step that
+ * yields (awaits a query, a file, a timer) lets batches drain as it goes and never touches the disk. Order is kept across the three places an event can wait: the batch being stored is older than
  * the spill file, which is older than the memory queue (the queue moves to the file's end whole, and is read from
  * only while the file is empty).
  */
@@ -51,6 +55,8 @@ export class EventSink {
   private firstError: unknown;
   /** Events in the batch being stored. */
   private storing = 0;
+  /** Whether a batch is being read back from the spill file. */
+  private readingSpill = false;
   private peak = 0;
 
   /** `options.spillDir`: where lines beyond the memory bound wait (default: the OS temp folder). */
@@ -104,16 +110,36 @@ export class EventSink {
   }
 
   private redacted(event: NewEvent): NewEvent {
-    return { ...event, message: this.redact(event.message), data: redactDeep(event.data, this.redact) } as NewEvent;
+    // A log line's `{ level }` holds Weir's own words only, and it is frozen or fresh: kept as it is (a deep copy
+    // per line cost more than the line's insert). Built field by field: a spread copy per line costs as much again.
+    const data = isLevelOnly(event.data) ? event.data : redactDeep(event.data, this.redact);
+    return {
+      runId: event.runId, project: event.project, type: event.type, stepKey: event.stepKey, timestamp: event.timestamp,
+      message: this.redact(event.message), data,
+    } as NewEvent;
   }
 
   private push(entry: SpilledEvent): void {
     this.queue.push(entry);
     if (this.queue.length + this.storing > this.peak) this.peak = this.queue.length + this.storing;
     if (this.queue.length >= MAX_BUFFERED_EVENTS) {
-      this.spill.write(this.queue);
+      if (!this.storeNow()) this.spill.write(this.queue);
       this.queue = [];
     }
+  }
+
+  /**
+   * Stores the whole memory queue synchronously if the store can (EventLog.appendBatchNow) and nothing older waits
+   * elsewhere: no batch out being stored or read back, nothing in the spill file. Then the queue holds the oldest
+   * events, and storing them now keeps emit order.
+   */
+  private storeNow(): boolean {
+    if (!this.log.appendBatchNow || this.storing || this.readingSpill || !this.spill.isEmpty) return false;
+    const batch = this.queue;
+    const records = this.log.appendBatchNow(batch.map((entry) => entry.event));
+    if (!records) return false;
+    for (let i = 0; i < batch.length; i++) this.settle(batch[i]!, records[i]!);
+    return true;
   }
 
   private startDrain(): void {
@@ -128,8 +154,20 @@ export class EventSink {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const batch = this.spill.isEmpty ? this.queue.splice(0, MAX_BATCH_EVENTS) : await this.spill.read(MAX_BATCH_EVENTS);
+      let batch: SpilledEvent[];
+      if (this.spill.isEmpty) {
+        batch = this.queue.splice(0, MAX_BATCH_EVENTS);
+      } else {
+        // Out of the file and not yet being stored: storeNow() must wait, or newer events would get lower ids.
+        this.readingSpill = true;
+        try {
+          batch = await this.spill.read(MAX_BATCH_EVENTS);
+        } finally {
+          this.readingSpill = false;
+        }
+      }
       if (!batch.length) return;
+      // store() sets `storing` before its first await: no gap in which a batch is in hand but not marked.
       await this.store(batch);
     }
   }

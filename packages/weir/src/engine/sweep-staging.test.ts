@@ -9,7 +9,7 @@ import { asset } from '../definitions/asset.js';
 import type { ProjectConfig } from '../definitions/project.js';
 import { stagingFilePath, stagingTableName } from '../shared/reserved-names.js';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
-import { sweepStaging, unfinishedRunSuffixes } from './sweep-staging.js';
+import { publishedFileFolders, sweepStaging, unfinishedRunSuffixes } from './sweep-staging.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weir-sweep-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -60,6 +60,39 @@ describe('sweepStaging', () => {
       assert.deepEqual(result.files.sort(), [join(out, '.dir.parquet.weir-stage-deadbeef'), join(out, '.revenue.parquet.weir-stage-deadbeef')]);
       assert.deepEqual(readdirSync(out).sort(), ['.notes', '.revenue.parquet.weir-stage-a11ve000', 'other.parquet', 'revenue.parquet']);
       assert.deepEqual(await sweepStaging({ session, project, assets: [revenue], keep }), { relations: [], files: [] }, 'a second sweep finds nothing');
+    } finally {
+      session.close();
+      warehouse.close();
+    }
+  });
+
+  it('sweeps the folder of a file asset deleted from the definitions, found in the stored history', async () => {
+    const project: ProjectConfig = {
+      name: 'p', root, configFile: join(root, 'weir.yaml'), warehousePath: join(root, 'w2.duckdb'), metadataPath: join(root, 'm.sqlite'),
+      definitionGlobs: [], concurrency: 1, settings: {}, secretSettings: [], settingSources: {},
+    };
+    const old = join(root, 'old-exports');
+    mkdirSync(old);
+    const final = join(old, 'gone.csv');
+    writeFileSync(final, 'n\n1\n');
+    writeFileSync(stagingFilePath(final, DEAD), 'n\n2\n'); // left by a run that died; the asset was deleted since
+
+    const storage = await openSqliteStorage(':memory:');
+    await storage.runs.createRun({ runId: 'earlier', project: 'p', trigger: 'cli', selection: null, stepKeys: ['gone'], createdAt: 1 });
+    await storage.events.append({
+      runId: 'earlier', project: 'p', type: 'ASSET_MATERIALIZATION', stepKey: 'gone', timestamp: 2, message: '',
+      data: { assetKey: 'gone', dataVersion: 'v1', codeVersion: 'c1', upstream: {}, storage: { kind: 'file', location: 'old-exports/gone.csv', format: 'csv' }, rowCount: 1, columns: [], durationMs: 1, bytes: null, metadata: {} },
+    } as never);
+    const knownFolders = await publishedFileFolders(storage.events, project);
+    await storage.close();
+    assert.deepEqual([...knownFolders], [old]);
+
+    const warehouse = await DuckDbWarehouse.open(project.warehousePath);
+    const session = await warehouse.connect();
+    try {
+      assert.deepEqual(await sweepStaging({ session, project, assets: [], keep: new Set() }), { relations: [], files: [] }, 'unknown to the definitions alone');
+      assert.deepEqual((await sweepStaging({ session, project, assets: [], keep: new Set(), knownFolders })).files, [stagingFilePath(final, DEAD)]);
+      assert.deepEqual(readdirSync(old), ['gone.csv'], 'the published file stays');
     } finally {
       session.close();
       warehouse.close();

@@ -3,14 +3,14 @@
  * files (`.<file>.weir-stage-<run8>`) beside file assets, found by Weir's reserved names alone.
  */
 import { readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { AssetDefinition } from '../definitions/asset.js';
 import type { QueryRunner } from '../definitions/asset-context.js';
 import type { ProjectConfig } from '../definitions/project.js';
 import { RunStatus } from '../events/index.js';
 import { qualified } from '../connectors/duckdb/quote-identifier.js';
 import { STAGING_TABLE_MARKER, runSuffix, stagedFileRun, stagingTableRun } from '../shared/reserved-names.js';
-import type { RunStore } from '../storage/storage.js';
+import type { EventLog, RunStore } from '../storage/storage.js';
 import { filePathOf } from './published-location.js';
 
 export interface SweepResult {
@@ -37,8 +37,8 @@ export async function unfinishedRunSuffixes(runs: RunStore): Promise<Set<string>
  * Drops every staging relation and removes every staged file (in the folders of `assets`' files) whose run suffix is
  * not in `keep`. Call it right after opening the warehouse, before any step takes a session: DuckDB's file lock
  * means no other process is writing to this warehouse then, so nothing swept can belong to a live run elsewhere,
- * and `keep` protects the runs of this process. A folder that does not exist is skipped; a file asset removed from
- * the definitions since its run died keeps its leftover (its folder is no longer known).
+ * and `keep` protects the runs of this process. A folder that does not exist is skipped. Only reserved names are
+ * touched (`.<file>.weir-stage-<run8>`, which no asset can take), so sweeping a folder another asset shares is safe.
  *
  * @example
  * await sweepStaging({ session, project, assets, keep: new Set(['5b0e1c2a']) })
@@ -49,6 +49,11 @@ export async function sweepStaging(options: {
   project: ProjectConfig;
   assets: readonly AssetDefinition[];
   keep: ReadonlySet<string>;
+  /**
+   * Folders files were published to before (publishedFileFolders), swept too: a file asset deleted from the
+   * definitions since its run died is no longer among `assets`, but its folder is in the history.
+   */
+  knownFolders?: Iterable<string>;
 }): Promise<SweepResult> {
   const { session, keep } = options;
   const result: SweepResult = { relations: [], files: [] };
@@ -65,7 +70,9 @@ export async function sweepStaging(options: {
     await session.run(`drop ${row.kind} if exists ${qualified(row.schema_name, row.name)}`);
     result.relations.push(`${row.schema_name}.${row.name}`);
   }
-  for (const folder of fileAssetFolders(options.project, options.assets)) {
+  const folders = fileAssetFolders(options.project, options.assets);
+  for (const folder of options.knownFolders ?? []) folders.add(folder);
+  for (const folder of folders) {
     let names: string[];
     try {
       names = await readdir(folder);
@@ -81,6 +88,21 @@ export async function sweepStaging(options: {
     }
   }
   return result;
+}
+
+/**
+ * The folders of every file the project has published, by the latest materialization of each asset key ever stored:
+ * deleted assets included, since their keys stay in the history.
+ *
+ * @example
+ * await publishedFileFolders(storage.events, project) // Set { '/p/output', '/p/old-exports' }
+ */
+export async function publishedFileFolders(events: EventLog, project: ProjectConfig): Promise<Set<string>> {
+  const folders = new Set<string>();
+  for (const materialization of (await events.latestMaterializations(project.name)).values()) {
+    if (materialization.storage.kind === 'file') folders.add(dirname(resolve(project.root, materialization.storage.location)));
+  }
+  return folders;
 }
 
 function fileAssetFolders(project: ProjectConfig, assets: readonly AssetDefinition[]): Set<string> {

@@ -5,7 +5,7 @@ import { WeirError, isWeirError } from '../shared/errors.js';
 import type { ColumnDescription, DuckDbSession } from '../connectors/duckdb/duckdb-session.js';
 import { qualified, quoteLiteral } from '../connectors/duckdb/quote-identifier.js';
 import type { TableTarget } from '../connectors/excel/read-excel-into-table.js';
-import { checkCsvFieldCounts, checkUtf8, guessCsvDialect, type CsvDialect } from './check-csv-file.js';
+import { checkCsvFieldCounts, checkUtf8, guessCsvDialect, type CsvDialect } from '../shared/check-csv-file.js';
 
 export interface LoadOptions {
   signal?: AbortSignal;

@@ -237,6 +237,8 @@ export const projectSchema = named('Project', z.object({
   loadedAt: z.number(),
   /** Set when the latest reload of the definitions failed; the server keeps serving the last good ones. */
   loadError: projectLoadErrorSchema.nullable(),
+  /** Problems that do not stop loading, one message each (a secret setting too short to mask), as `weir dev` prints them. */
+  warnings: z.array(z.string()),
 }));
 export type ApiProject = z.infer<typeof projectSchema>;
 

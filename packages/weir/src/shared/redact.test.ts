@@ -60,6 +60,36 @@ describe('secretRedactor', () => {
     assert.equal(secretRedactor([binary])(Buffer.from(binary).toString('base64url')).includes('***'), true);
   });
 
+  it('masks its base64 wrapped into lines (MIME 76 characters, PEM 64), the break anywhere in it', () => {
+    const secret = 'correct-horse-battery-staple-9f2c';
+    const mask = secretRedactor([secret]);
+    // A MIME attachment body: a long text holding the secret, base64, cut every 76 characters.
+    const body = `${'x'.repeat(40)} password=${secret} ${'y'.repeat(40)}`;
+    for (let shift = 0; shift < 6; shift++) {
+      const encoded = Buffer.from(`${'-'.repeat(shift)}${body}`).toString('base64');
+      for (const [width, eol] of [[76, '\r\n'], [64, '\n']] as const) {
+        const wrapped = encoded.match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol);
+        const masked = mask(wrapped);
+        assert.match(masked, /\*\*\*/, `shift ${shift}, ${width}`);
+        const rest = masked.split('***').map((part) => Buffer.from(part.replace(/\s/g, ''), 'base64').toString('latin1')).join('');
+        for (let i = 0; i + 4 <= secret.length; i++) assert.ok(!rest.includes(secret.slice(i, i + 4)), `shift ${shift}, ${width}: ${rest} holds ${secret.slice(i, i + 4)}`);
+      }
+    }
+    assert.equal(mask('an ordinary\nline'), 'an ordinary\nline');
+  });
+
+  it('masks its hex form, either case, alone or inside the hex of a longer text', () => {
+    const secret = 'hunter22-Secret';
+    const mask = secretRedactor([secret]);
+    const hex = Buffer.from(secret).toString('hex');
+    assert.equal(mask(`token=${hex}`), 'token=***');
+    assert.equal(mask(`token=${hex.toUpperCase()}`), 'token=***');
+    assert.equal(mask(`bytea \\x${Buffer.from(`user:${secret}`).toString('hex')}`), `bytea \\x${Buffer.from('user:').toString('hex')}***`);
+    assert.equal(mask('deadbeef 0123456789abcdef'), 'deadbeef 0123456789abcdef', 'other hex stays');
+    // Hex of a short value is too easily ordinary hex (a hash, a colour): left alone, as its base64 is.
+    assert.equal(secretRedactor(['abcd1'])(Buffer.from('abcd1').toString('hex')), Buffer.from('abcd1').toString('hex'));
+  });
+
   it('ignores values too short to mask, and non-strings', () => {
     assert.equal(MIN_MASKED_SECRET_LENGTH, 4);
     assert.equal(secretRedactor(['abc'])('abc abc'), 'abc abc');

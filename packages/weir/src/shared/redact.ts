@@ -19,7 +19,9 @@ const MIN_BASE64_FRAGMENT = 8;
  *   any depth (`\'`, `\\\"`);
  * - URL-encoded, by encodeURIComponent or a form (`+` for a space), with either case of hex digits, or partly;
  * - base64 (standard and URL-safe alphabets) at each of the three alignments in a 3-byte group, so the secret is
- *   caught inside `Basic base64(user:secret)` whatever the length of `user:` (only for values of 8+ characters).
+ *   caught inside `Basic base64(user:secret)` whatever the length of `user:`, also when wrapped into lines (MIME's
+ *   76 characters, PEM's 64: a line break may fall anywhere in it); and hex, either case (both only for values of
+ *   8+ characters).
  *
  * @example
  * const redact = secretRedactor(["it's-hunter22"]);
@@ -32,7 +34,11 @@ export function secretRedactor(secrets: Iterable<string>): (text: string) => str
     .sort((a, b) => b.length - a.length);
   if (!values.length) return (text) => text;
   // Longest first: a secret that contains another is masked whole.
-  const alternatives = [...values.map(writtenFormPattern), ...values.flatMap(base64Fragments).sort((a, b) => b.length - a.length).map(escapeRegex)];
+  const alternatives = [
+    ...values.map(writtenFormPattern),
+    ...values.flatMap(base64Fragments).sort((a, b) => b.length - a.length).map(wrappedPattern),
+    ...values.filter((v) => v.length >= MIN_SAFE_SECRET_LENGTH).map(hexFormPattern),
+  ];
   const pattern = new RegExp(alternatives.join('|'), 'g');
   return (text) => text.replace(pattern, MASK);
 }
@@ -102,6 +108,19 @@ function base64Fragments(secret: string): string[] {
     fragments.push(fragment, fragment.replace(/\+/g, '-').replace(/\//g, '_'));
   }
   return [...new Set(fragments)];
+}
+
+/** A base64 fragment that may be cut by a line break anywhere (`\n` or `\r\n`), as MIME and PEM wrap lines. */
+function wrappedPattern(fragment: string): string {
+  return [...fragment].map(escapeRegex).join('(?:\\r?\\n)?');
+}
+
+/**
+ * The secret's UTF-8 bytes in hex, each digit in either case: how a secret looks in a hex dump, a token or a
+ * `bytea` value. Whole bytes only (two digits each), so it is found inside the hex of a longer text too.
+ */
+function hexFormPattern(secret: string): string {
+  return [...Buffer.from(secret, 'utf8')].map((byte) => hexPattern(byte, 2)).join('');
 }
 
 function escapeRegex(text: string): string {

@@ -278,6 +278,22 @@ export function storageContract(backendName: string, open: () => Promise<Storage
         assert.deepEqual(await s.runs.runsToStop([]), []);
       }));
 
+      it('recordCanceling marks a STARTED run CANCELING, and leaves a queued or finished run alone', () => withStorage(async (s) => {
+        const canceling = (runId: string, timestamp: number) => event({ runId, stepKey: null, type: EventType.RUN_CANCELING, timestamp, data: {} }) as NewEvent & { type: 'RUN_CANCELING' };
+        await s.runs.createRun(newRun({ runId: 'live' }));
+        assert.equal(await s.runs.recordCanceling(canceling('live', 5)), false, 'not started yet');
+        assert.equal((await s.runs.getRun('live'))?.status, RunStatus.QUEUED);
+        await s.events.append(runStart('live', 10));
+        assert.equal(await s.runs.recordCanceling(canceling('live', 11)), true);
+        assert.equal((await s.runs.getRun('live'))?.status, RunStatus.CANCELING);
+        assert.equal(await s.runs.recordCanceling(canceling('live', 12)), false, 'already CANCELING: one event');
+        await s.events.append(runEnd('live', EventType.RUN_SUCCESS, 20));
+        assert.equal(await s.runs.recordCanceling(canceling('live', 21)), false, 'a run that ended is never revived');
+        assert.equal((await s.runs.getRun('live'))?.status, RunStatus.SUCCESS);
+        assert.deepEqual((await s.events.eventsForRun('live')).map((e) => e.type), [EventType.RUN_ENQUEUED, EventType.RUN_START, EventType.RUN_CANCELING, EventType.RUN_SUCCESS]);
+        assert.equal(await s.runs.recordCanceling(canceling('missing', 1)), false);
+      }));
+
       it('endRun appends every event in order unless the run has finished', () => withStorage(async (s) => {
         await s.runs.createRun(newRun({ runId: 'lost' }));
         await s.events.append(runStart('lost', 10));
@@ -365,6 +381,32 @@ export function storageContract(backendName: string, open: () => Promise<Storage
         const before = await s.events.lastEventId();
         const refused = { ...logEvent('rb', 'orders', 'bad', 3000), runId: null } as unknown as NewEvent;
         await assert.rejects(s.events.appendBatch([logEvent('rb', 'orders', 'kept?', 2999), refused]));
+        assert.equal(await s.events.lastEventId(), before);
+      }));
+
+      it('appendBatchNow, where a backend has it, stores plain events at once, in order, or nothing', () => withStorage(async (s) => {
+        if (!s.events.appendBatchNow) return; // optional: the EventSink spills to a file instead
+        await s.runs.createRun(newRun({ runId: 'rn' }));
+        assert.deepEqual(s.events.appendBatchNow([]), []);
+        const lines = Array.from({ length: 1203 }, (_, i) => logEvent('rn', 'orders', `line ${i} \u0000 ü`, 10 + i));
+        const batch = [...lines.slice(0, 700), stepEvent('rn', 'orders', EventType.STEP_SUCCESS, 2000), ...lines.slice(700),
+          { ...logEvent('rn', 'orders', 'with fields', 2001), data: { level: 'warn', fields: { rows: 3 } } } as NewEvent];
+        const records = s.events.appendBatchNow(batch);
+        assert.ok(records, 'nothing else is in the way, so it stores them now');
+        assert.equal(records.length, batch.length);
+        for (let i = 1; i < records.length; i++) assert.equal(records[i]!.id, records[i - 1]!.id + 1, `id ${i} follows the one before`);
+        assert.deepEqual(records.map((r) => r.type), batch.map((e) => e.type));
+        const stored = await s.events.eventsForRun('rn', { afterId: records[0]!.id - 1 });
+        assert.deepEqual(stored, records, 'what appendBatchNow returned is what was stored, committed');
+        assert.equal(stored[4]!.message, 'line 4 \uFFFD ü', 'a NUL is replaced as append does');
+        assert.deepEqual(stored.at(-1)!.data, { level: 'warn', fields: { rows: 3 } });
+
+        // An event with derived state is not for this path: nothing is stored, the caller uses appendBatch.
+        const before = await s.events.lastEventId();
+        assert.equal(s.events.appendBatchNow([logEvent('rn', 'orders', 'kept?', 3000), runStart('rn', 3001)]), undefined);
+        assert.equal(await s.events.lastEventId(), before);
+        // A row the store refuses: nothing is stored either.
+        assert.equal(s.events.appendBatchNow([logEvent('rn', 'orders', 'kept?', 3000), { ...logEvent('rn', 'orders', 'bad', 3001), runId: null } as unknown as NewEvent]), undefined);
         assert.equal(await s.events.lastEventId(), before);
       }));
 

@@ -67,6 +67,15 @@ export interface RunStore {
    * dead one) without racing the executor's own terminal event.
    */
   endRun(runId: string, events: readonly NewEvent[]): Promise<boolean>;
+  /**
+   * Appends RUN_CANCELING for the run if it is STARTED (and answers true), else nothing (false): how a process that
+   * asked another one to cancel shows the run as stopping at once, without ever reviving a run that just ended.
+   *
+   * @example
+   * await runs.recordCanceling({ runId, project: 'shop', type: 'RUN_CANCELING', stepKey: null, timestamp: Date.now(), message: 'Cancel requested', data: {} })
+   * // true: the run is CANCELING until its executor ends it
+   */
+  recordCanceling(event: NewEvent & { type: 'RUN_CANCELING' }): Promise<boolean>;
 }
 
 /** Which process executes a run. */
@@ -167,6 +176,16 @@ export interface EventLog {
    * // [{ id: 41, type: 'LOG', … }, { id: 42, type: 'LOG', … }, { id: 43, type: 'STEP_SUCCESS', … }]
    */
   appendBatch(events: readonly NewEvent[]): Promise<EventRecord[]>;
+  /**
+   * Optional (SQLite has it): appends events without derived state (log lines, step events) synchronously, all or
+   * none, and returns their records in order; or returns undefined, having stored nothing, when it cannot right now
+   * (another transaction is open on the connection, the database is locked, an event has derived state). How a step
+   * that logs in a loop without yielding is stored as it logs, instead of waiting for the loop to end.
+   *
+   * @example
+   * events.appendBatchNow?.([logLine('a'), logLine('b')]) // [{ id: 41, … }, { id: 42, … }], or undefined
+   */
+  appendBatchNow?(events: readonly NewEvent[]): EventRecord[] | undefined;
   eventsForRun(runId: string, query?: EventQuery): Promise<EventRecord[]>;
   /**
    * Events with id > afterId, of every run (or of one project or run), oldest first: one indexed read for a

@@ -2,6 +2,8 @@
 // error names the model file, the compiled line and its text, and earlier published tables stay intact.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadProject } from '../../src/loaders/index.js';
 import { buildAssetGraph } from '../../src/graph/index.js';
 import { WeirErrors } from '../../src/shared/errors.js';
@@ -67,6 +69,32 @@ describe('dbt errors', () => {
       // The last good table is still there.
       assert.equal(num(await built.query('select doubled as n from main.revenue')), 20);
     });
+  });
+
+  it('a seed with ragged rows or bytes that are not UTF-8 fails with the CSV checks\' messages, and the last good table stays', async () => {
+    const dir = project({ 'seeds/prices.csv': 'id,label\n1,cheap\n2,dear\n' });
+    await withBuild(dir, {}, async (built) => assert.equal(built.status, 'SUCCESS'));
+    const seedFailure = async () => withBuild(dir, {}, async (built) => {
+      assert.equal(built.status, 'FAILURE');
+      const failure = built.events.find((e) => e.type === 'STEP_FAILURE' && e.stepKey === 'prices');
+      assert.ok(failure && failure.type === 'STEP_FAILURE');
+      assert.equal(num(await built.query('select count(*) as n from main.prices')), 2, 'the last good seed table is intact');
+      return failure.data.error;
+    });
+
+    // A value holding the delimiter, unquoted: dbt's reader would have failed on row 3 without naming the line.
+    writeFileSync(join(dir, 'seeds/prices.csv'), 'id,label\n1,cheap\n2,dear, really\n3,"a, b"\n');
+    const ragged = await seedFailure();
+    assert.equal(ragged.code, 'CSV_WRONG_FIELD_COUNT');
+    assert.match(ragged.message, /seeds\/prices\.csv:3: the csv file has rows with the wrong number of fields: line 3 has 3 fields where the header \(line 1\) has 2\./);
+    assert.match(ragged.message, /Fix the file: every row needs as many fields as the header \(a value holding the delimiter ',' needs quotes\)/);
+
+    // Latin-1 bytes: read as UTF-8 they would have become U+FFFD in the table without a word.
+    writeFileSync(join(dir, 'seeds/prices.csv'), Buffer.from('id,label\n1,caf\xe9\n', 'latin1'));
+    const latin1 = await seedFailure();
+    assert.equal(latin1.code, 'FILE_ENCODING');
+    assert.match(latin1.message, /seeds\/prices\.csv:2: the seed file is not UTF-8: line 2 has the byte 0xE9 where UTF-8 cannot have it \(in Latin-1\/Windows-1252 it is 'é'\)/);
+    assert.match(latin1.message, /dbt reads seeds as UTF-8: save the file as UTF-8\./);
   });
 
   it('two models on one relation, or a model and a TypeScript asset on one table, are one load error naming both', async () => {

@@ -2,7 +2,7 @@
 // same file stands for the other process (the e2e tests do it with real `weir` processes).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import type { Storage } from '../../src/storage/storage.js';
 import { materialize } from '../../src/testing/materialize.js';
 import { cancelRun } from '../../src/engine/cancel-run.js';
 import { endDeadRuns, localLiveness } from '../../src/engine/end-dead-runs.js';
+import { cancelCommand } from '../../src/cli/commands/cancel-command.js';
 
 const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
@@ -86,16 +87,64 @@ describe('cancel from another process', () => {
   });
 });
 
+describe('cancel of a live run from another process', () => {
+  it('shows the run CANCELING at once, before its process notices', async () => {
+    const storage = await openSqliteStorage(':memory:');
+    try {
+      const { host } = localLiveness();
+      await seedStartedRun(storage, 'live', { host, pid: process.pid, processStart: null });
+      assert.deepEqual(await cancelRun(storage, 'live', { nowMs: Date.now(), ...localLiveness() }), { outcome: 'requested' });
+      assert.equal((await storage.runs.getRun('live'))?.status, 'CANCELING');
+      const [canceling] = await storage.events.eventsForRun('live', { types: ['RUN_CANCELING'] });
+      assert.match(canceling!.message, /^Cancel requested: waiting for the process running it to stop it$/);
+      assert.deepEqual(await storage.runs.runsToStop(['live']), ['live'], 'the request is recorded for the executor');
+      assert.deepEqual(await cancelRun(storage, 'live', { nowMs: Date.now(), ...localLiveness() }), { outcome: 'requested' });
+      assert.equal((await storage.events.eventsForRun('live', { types: ['RUN_CANCELING'] })).length, 1, 'asked twice: one RUN_CANCELING');
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('`weir cancel` keeps waiting past its notice while the process lives, says why, and reports the stop', async () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'weir.yaml'), 'name: p\n');
+    const storage = await openSqliteStorage(join(root, '.weir', 'metadata.sqlite'));
+    const { host } = localLiveness();
+    await seedStartedRun(storage, 'slowstop', { host, pid: process.pid, processStart: null });
+    const written: string[] = [];
+    const collect = { write: (chunk: string) => { written.push(String(chunk)); return true; } } as Pick<NodeJS.WriteStream, 'write'>;
+    try {
+      const command = cancelCommand({ project: root, runId: 'slowstop', stillStoppingAfterMs: 100, output: { stdout: collect, stderr: collect } });
+      // The executor (played here) takes far longer than the notice to stop the run.
+      while (!written.some((line) => line.includes('still stopping'))) await new Promise((r) => setTimeout(r, 20));
+      assert.equal((await storage.runs.getRun('slowstop'))?.status, 'CANCELING', 'shown as stopping meanwhile');
+      await storage.runs.endRun('slowstop', [{ runId: 'slowstop', project: 'p', type: 'RUN_CANCELED', stepKey: null, timestamp: Date.now(), message: 'Run cancelled', data: { durationMs: 1, succeeded: [], failed: [], skipped: [], canceled: [] } }]);
+      assert.equal(await command, 0);
+    } finally {
+      await storage.close();
+    }
+    const notice = written.find((line) => line.includes('still stopping'))!;
+    assert.match(notice, new RegExp(`^Run slowstop is still stopping after .*: its process \\(pid ${process.pid} on .*\\) is alive and has not ended it yet\\. Still waiting \\(Ctrl-C stops waiting; the cancel stays recorded\\)\\. If that process hangs, kill ${process.pid}: the run is then ended at once\\.\\n$`));
+    assert.ok(written.some((line) => /^Run slowstop .*cancel.* after /i.test(line)), `reports the stop: ${written.join('')}`);
+  });
+});
+
 describe('endDeadRuns', () => {
-  it('ends the started run whose process is gone as FAILURE with the reason; leaves a live one and a queued one', async () => {
+  it('ends the started run, and the claimed queued run, whose process is gone as FAILURE with the reason; leaves a live one and an unclaimed queued one', async () => {
     const storage = await openSqliteStorage(':memory:');
     try {
       const me = localLiveness();
       await seedStartedRun(storage, 'gone', { host: me.host, pid: deadPid(), processStart: null });
       await seedStartedRun(storage, 'alive', { host: me.host, pid: process.pid, processStart: null });
       await storage.runs.createRun({ runId: 'queued', project: 'p', trigger: 'cli', selection: null, stepKeys: ['a'], createdAt: 0 });
+      // Killed after being claimed (its executor recorded) and before its RUN_START.
+      await storage.runs.createRun({ runId: 'claimed', project: 'p', trigger: 'cli', selection: null, stepKeys: ['a'], createdAt: Date.now() - 500 });
+      await storage.runs.recordExecutor('claimed', { host: me.host, pid: deadPid(), processStart: null }, Date.now() - 400);
       const ended = await endDeadRuns(storage, { nowMs: Date.now(), ...me });
-      assert.deepEqual(ended.map((d) => d.execution.runId), ['gone']);
+      assert.deepEqual(ended.map((d) => d.execution.runId).sort(), ['claimed', 'gone']);
+      assert.equal((await storage.runs.getRun('claimed'))?.status, 'FAILURE');
+      const [claimedEnd] = await storage.events.eventsForRun('claimed', { types: ['RUN_FAILURE'] });
+      assert.match(claimedEnd!.message, /^Run failed: the process running it stopped: pid \d+ on .*; not run: a$/);
       assert.equal((await storage.runs.getRun('gone'))?.status, 'FAILURE');
       assert.equal((await storage.runs.getRun('alive'))?.status, 'STARTED');
       assert.equal((await storage.runs.getRun('queued'))?.status, 'QUEUED');

@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { workbookReader } from './exceljs-parts.js';
 import { WeirError, isWeirError } from '../../shared/errors.js';
@@ -92,6 +93,43 @@ function requireCompleteXml(worksheet: StreamingSheet, path: string, sheet: stri
   })();
 }
 
+// The end of the shared strings part (`</sst>`, maybe prefixed): every text cell of every sheet points into it.
+const SHARED_STRINGS_END = /<\/(?:[A-Za-z_][\w.-]*:)?sst>\s*$/;
+
+/** The streaming reader's hook for the shared strings part, which exceljs reads before the sheets. */
+interface SharedStringsHook {
+  _parseSharedStrings?: (entry: NodeJS.ReadableStream) => AsyncGenerator<unknown>;
+}
+
+/**
+ * Makes a shared strings part whose XML stops before `</sst>` an error, as requireCompleteXml does for a sheet: cut
+ * short, it would leave every text cell that points past its end empty, and the sheet would load "fine".
+ * The part is piped through a tail-keeping stream and handed on, so exceljs reads exactly what it would have.
+ */
+function requireCompleteSharedStrings(reader: StreamingWorkbook, path: string): void {
+  const hooked = reader as StreamingWorkbook & SharedStringsHook;
+  const original = hooked._parseSharedStrings;
+  if (typeof original !== 'function') return;
+  hooked._parseSharedStrings = async function* (entry: NodeJS.ReadableStream) {
+    let tail = '';
+    const tracked = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        tail = (tail + chunk.subarray(Math.max(0, chunk.length - TAIL_CHARS)).toString('utf8')).slice(-TAIL_CHARS);
+        done(null, chunk);
+      },
+    });
+    entry.on('error', (error) => tracked.destroy(error as Error));
+    entry.pipe(tracked);
+    yield* original.call(this, tracked);
+    if (!SHARED_STRINGS_END.test(tail)) {
+      throw new WeirError('not a readable .xlsx workbook (its shared strings end early: xl/sharedStrings.xml stops before </sst>, so text cells would be missing)', {
+        code: 'EXCEL_UNREADABLE', location: { file: path },
+        hint: 'The file was cut short or damaged: export it again from its source (or re-save it in Excel as .xlsx). Nothing was loaded from it.',
+      });
+    }
+  };
+}
+
 interface SheetOptions extends ExcelParseOptions {
   date1904: boolean;
 }
@@ -151,6 +189,7 @@ async function parseExcelSheetOnce(source: ExcelSource, sink: SheetSink, options
     hyperlinks: 'ignore',
     entries: 'ignore',
   }) as unknown as StreamingWorkbook;
+  requireCompleteSharedStrings(reader, path);
 
   try {
     for await (const worksheet of guarded(reader, failure, path)) {

@@ -53,9 +53,11 @@ function storedZip(entries: Record<string, string>): Buffer {
 }
 
 /** The smallest workbook Excel writes the parts of: one sheet, numbers and inline strings, `sheetXml` as given. */
-function minimalXlsx(sheetXml: string): Buffer {
+function minimalXlsx(sheetXml: string, sharedStrings?: string): Buffer {
   const ns = 'http://schemas.openxmlformats.org';
   return storedZip({
+    // Before the sheet, as Excel writes it (exceljs reads the parts in zip order).
+    ...(sharedStrings === undefined ? {} : { 'xl/sharedStrings.xml': sharedStrings }),
     '[Content_Types].xml': `<?xml version="1.0"?><Types xmlns="${ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
     '_rels/.rels': `<?xml version="1.0"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
     'xl/workbook.xml': `<?xml version="1.0"?><workbook xmlns="${ns}/spreadsheetml/2006/main" xmlns:r="${ns}/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
@@ -229,6 +231,12 @@ describe('readExcelIntoTable', () => {
     const complete = join(dir, 'complete.xlsx');
     await writeFile(complete, minimalXlsx(whole));
     assert.equal((await readExcelIntoTable(session, { path: complete }, target('complete'))).rowCount, 500, 'the hand-written workbook reads whole');
+    const sharedStrings = `<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="201" uniqueCount="201"><si><t>b</t></si>${Array.from({ length: 200 }, (_, i) => `<si><t>text ${i}</t></si>`).join('')}</sst>`;
+    const sharedSheet = `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1" t="s"><v>0</v></c></row>${Array.from({ length: 200 }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}"><v>${i}</v></c><c r="B${i + 2}" t="s"><v>${i + 1}</v></c></row>`).join('')}</sheetData></worksheet>`;
+    const withShared = join(dir, 'shared-strings.xlsx');
+    await writeFile(withShared, minimalXlsx(sharedSheet, sharedStrings));
+    assert.equal((await readExcelIntoTable(session, { path: withShared }, target('shared'))).rowCount, 200, 'whole shared strings read whole');
+    assert.deepEqual(await session.query(`select count(b) as n, max(b) as last from shared`), [{ n: 200, last: 'text 99' }]);
     const zip = minimalXlsx(whole);
     const directoryAt = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])));
     const cases: Array<[string, Buffer, RegExp]> = [
@@ -238,6 +246,9 @@ describe('readExcelIntoTable', () => {
       // A well-formed zip whose sheet stops half-way (a writer killed mid-file): the first 250 rows would parse.
       ['sheet-ends-early.xlsx', minimalXlsx(whole.slice(0, Math.floor(whole.length / 2))), /sheet 'S' ends early: its XML stops before <\/worksheet>, so rows are missing/],
       ['sheet-without-end-tag.xlsx', minimalXlsx(whole.replace('</worksheet>', '')), /sheet 'S' ends early/],
+      // A whole sheet whose text cells point into shared strings that stop half-way: they would load as NULLs.
+      ['shared-strings-end-early.xlsx', minimalXlsx(sharedSheet, sharedStrings.slice(0, Math.floor(sharedStrings.length / 2))),
+        /its shared strings end early: xl\/sharedStrings.xml stops before <\/sst>, so text cells would be missing/],
     ];
     for (const [name, content, reason] of cases) {
       const path = join(dir, name);

@@ -21,6 +21,7 @@ import { readSeed, seedSql } from './seeds.js';
 import { snapshotOptions } from './snapshots.js';
 import { contractChecks } from './contract-check.js';
 import { unitTestChecks } from './unit-tests.js';
+import { checkCsvFieldCounts, checkUtf8 } from '../../shared/check-csv-file.js';
 import type { DbtModelNode, DbtNode, DbtSnapshotNode, DbtProject, DbtSeedNode, DbtSource, DbtTestNode } from './types.js';
 
 /** How a Weir asset outside the dbt project is read from SQL. */
@@ -408,9 +409,15 @@ const SEED_PLACEHOLDER = { database: null, schema: '__weir_seed__', identifier: 
 
 function seedCompute(node: DbtSeedNode, file: string) {
   return async (_inputs: Record<string, string>, ctx: AssetContext) => {
-    const table = readSeed(readFileSync(node.absolutePath, 'utf8'), {
-      columnTypes: node.config.column_types, delimiter: typeof node.config.delimiter === 'string' ? node.config.delimiter : undefined, file,
+    const delimiter = typeof node.config.delimiter === 'string' ? node.config.delimiter : ',';
+    // The checks load.csv makes, with the same messages: a seed in another encoding or with ragged rows fails
+    // naming the line, where reading it as UTF-8 would have turned bytes into U+FFFD without a word.
+    await checkUtf8(node.absolutePath, 'seed', ctx.signal, 'Nothing was loaded from it. dbt reads seeds as UTF-8: save the file as UTF-8.');
+    await checkCsvFieldCounts(node.absolutePath, { delimiter, quote: '"', escape: '', skipRows: 0, comment: '' }, {
+      header: true, signal: ctx.signal,
+      hint: `Nothing was loaded from it. Fix the file: every row needs as many fields as the header (a value holding the delimiter '${delimiter === '\t' ? '\\t' : delimiter}' needs quotes).`,
     });
+    const table = readSeed(readFileSync(node.absolutePath, 'utf8'), { columnTypes: node.config.column_types, delimiter, file });
     // seedSql names the relation; the staging table is ctx.target. Its first two statements (schema, drop) Weir does.
     const placeholder = '"__weir_seed__"."__weir_target__"';
     for (const statement of seedSql(SEED_PLACEHOLDER, table).slice(2)) await ctx.run(statement.split(placeholder).join(ctx.target));

@@ -1,6 +1,10 @@
 // GET /api/project, and the promise behind it: no response of any route ever holds a secret setting's value.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadProjectConfig } from '../../loaders/project/load-project-config.js';
 import { projectSchema } from '../api-schemas.js';
 import { SECRET, SECRET_BASIC, openServerFixture, type ServerFixture } from '../server-fixture.js';
 
@@ -41,6 +45,24 @@ describe('GET /api/project', () => {
       assert.deepEqual(body.counts, { assets: 5, externals: 1, checks: 3 }, 'still the last good definitions');
     } finally {
       delete f.snapshot.loadError;
+    }
+  });
+
+  it('shows the project\'s warnings (a secret too short to mask) as loading gave them, without the value', async () => {
+    assert.deepEqual((await f.json('/api/project', projectSchema)).body.warnings, [], 'none for this project');
+    const dir = mkdtempSync(join(tmpdir(), 'weir-project-warnings-'));
+    try {
+      writeFileSync(join(dir, 'weir.yaml'), 'name: w\nsettings:\n  pin: { env: PIN, secret: true }\n');
+      const { warnings } = loadProjectConfig(dir, { PIN: '4711' });
+      f.snapshot.definitions.project.warnings = warnings;
+      const text = await (await f.request('/api/project')).text();
+      const body = projectSchema.parse(JSON.parse(text));
+      assert.equal(body.warnings.length, 1);
+      assert.match(body.warnings[0]!, /^weir\.yaml: secret setting 'pin' has a value of only 4 characters: .* Set PIN to a value of at least 8 characters/);
+      assert.ok(!text.includes('4711'), 'the value itself is never sent');
+    } finally {
+      delete f.snapshot.definitions.project.warnings;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -10,11 +10,12 @@ export const SECRET_MASK = '***';
  * @example
  * // GET /api/project
  * // {"name":"shop","settings":[{"name":"api_key","value":"***","secret":true,"source":"env"}, …], "version":3,
- * //  "loadedAt":1716200000000, "loadError":{"message":"definitions/orders.ts:3:7: …","file":"definitions/orders.ts","line":3,…}}
+ * //  "loadedAt":1716200000000, "loadError":{"message":"definitions/orders.ts:3:7: …","file":"definitions/orders.ts","line":3,…},
+ * //  "warnings":["weir.yaml: secret setting 'pin' has a value of only 4 characters: …"]}
  */
 export function addProjectRoutes(api: ApiContext): void {
   addRoute(api.app, api.book, {
-    method: 'get', path: '/api/project', tag: 'project', summary: 'The project: name, description, settings (secrets masked), counts, and the state of its definitions (version, load error)',
+    method: 'get', path: '/api/project', tag: 'project', summary: 'The project: name, description, settings (secrets masked), counts, the state of its definitions (version, load error) and its warnings',
     responses: { 200: { description: 'The project', schema: projectSchema }, 401: { description: 'No valid token', schema: errorBodySchema } },
   }, ({ c }) => {
     const { definitions, graph, loadError, version, loadedAt } = api.snapshot();
@@ -39,6 +40,7 @@ export function addProjectRoutes(api: ApiContext): void {
       loadedAt: loadedAt ?? api.startedAt,
       // Redacted like every answer (api.json): a loader message may quote a line holding a secret.
       loadError: loadError ?? null,
+      warnings: project.warnings ?? [],
     };
     return api.json(c, body);
   });

@@ -2,6 +2,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { EventType, RunStatus, type EventRecord, type NewEvent } from '../../events/index.js';
 import { stringifyJson } from '../../shared/json.js';
+import { eventRecord, plainInsertChunks, plainInsertSql, withStorableMessage, type PlaceholderStyle } from './plain-event-insert.js';
 import type { WeirDb } from './weir-db.js';
 
 /**
@@ -102,56 +103,38 @@ export async function insertEvent(trx: Kysely<WeirDb>, newEvent: NewEvent): Prom
   return { ...event, id } as EventRecord;
 }
 
-/**
- * Rows per INSERT in insertPlainEvents: 7 parameters each stays far below SQLite's 32,766 and PostgreSQL's 65,535
- * bound parameters, and one fixed size means one SQL text (one cached prepared statement) for every full chunk.
- */
-const ROWS_PER_INSERT = 500;
-const EVENT_COLUMNS = ['run_id', 'project', 'step_key', 'type', 'timestamp', 'message', 'data'] as const;
+/** Each Kysely dialect's placeholder style, found once by compiling one parameter with its own compiler. */
+const placeholderStyles = new WeakMap<object, PlaceholderStyle>();
 
-/*
- * Why the SQL is compiled once per chunk size and reused: building and compiling Kysely's query tree for 500 rows
- * cost as much as SQLite's insert itself (~1.5 µs a row, half of a million-line log's time). The text comes from the
- * dialect's own compiler (placeholders `?` or `$1` as it needs), from rows of the same shape, so only the
- * parameters change. Keyed by the Kysely instance's executor, since two dialects compile differently.
- */
-const compiledInserts = new WeakMap<object, Map<string, string>>();
-
-function insertSql(trx: Kysely<WeirDb>, rowCount: number, returning: boolean): string {
+function placeholderStyle(trx: Kysely<WeirDb>): PlaceholderStyle {
   const key = trx.getExecutor().adapter;
-  let bySize = compiledInserts.get(key);
-  if (!bySize) compiledInserts.set(key, (bySize = new Map()));
-  const cacheKey = `${rowCount}:${returning}`;
-  let text = bySize.get(cacheKey);
-  if (text === undefined) {
-    const row = Object.fromEntries(EVENT_COLUMNS.map((column) => [column, ''])) as never;
-    const insert = trx.insertInto('events').values(Array.from({ length: rowCount }, () => row));
-    text = (returning ? insert.returning('id') : insert).compile().sql;
-    bySize.set(cacheKey, text);
+  let style = placeholderStyles.get(key);
+  if (style === undefined) {
+    style = trx.selectFrom('events').select('id').where('id', '=', 0).compile().sql.includes('$1') ? '$' : '?';
+    placeholderStyles.set(key, style);
   }
-  return text;
+  return style;
 }
 
 /**
- * Inserts events that change no derived state (see changesDerivedState) with multi-row INSERTs and returns their
- * records in the given order. The caller supplies the transaction. `consecutiveInsertIds`: see SqlFlavor.
+ * Inserts events that change no derived state (see changesDerivedState) with multi-row INSERTs (plainInsertChunks)
+ * and returns their records in the given order. The caller supplies the transaction. `consecutiveInsertIds`: see
+ * SqlFlavor.
  *
  * @example
- * await insertPlainEvents(trx, [log1, log2]) // insert into "events" (...) values (...), (...) returning "id"
+ * await insertPlainEvents(trx, [log1, log2]) // insert into "events" (...) values (?1, …), (?1, …) returning "id"
  * // -> [{ id: 41, …log1 }, { id: 42, …log2 }]
  */
 export async function insertPlainEvents(trx: Kysely<WeirDb>, events: readonly NewEvent[], options: { consecutiveInsertIds?: boolean } = {}): Promise<EventRecord[]> {
+  for (const event of events) {
+    if (changesDerivedState(event.type)) throw new Error(`insertPlainEvents: ${event.type} changes derived state; use insertEvent`);
+  }
   const records: EventRecord[] = [];
   const returning = !options.consecutiveInsertIds;
-  for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
-    const chunk = events.slice(start, start + ROWS_PER_INSERT).map(withStorableMessage);
-    const parameters: unknown[] = [];
-    for (const event of chunk) {
-      if (changesDerivedState(event.type)) throw new Error(`insertPlainEvents: ${event.type} changes derived state; use insertEvent`);
-      // In EVENT_COLUMNS order, the order insertSql's rows list them.
-      parameters.push(event.runId, event.project, event.stepKey, event.type, event.timestamp, event.message, stringifyJson(event.data));
-    }
-    const result = await trx.executeQuery<{ id: number | bigint | string }>(CompiledQuery.raw(insertSql(trx, chunk.length, returning), parameters));
+  const style = placeholderStyle(trx);
+  for (const chunk of plainInsertChunks(events)) {
+    const text = plainInsertSql(style, chunk.events.length) + (returning ? ' returning "id"' : '');
+    const result = await trx.executeQuery<{ id: number | bigint | string }>(CompiledQuery.raw(text, chunk.parameters));
     let ids: number[];
     if (returning) {
       // RETURNING gives no order, but one statement takes its ids in VALUES order (a PostgreSQL sequence is drawn
@@ -159,12 +142,12 @@ export async function insertPlainEvents(trx: Kysely<WeirDb>, events: readonly Ne
       ids = result.rows.map((row) => Number(row.id)).sort((a, b) => a - b);
     } else {
       const last = Number(result.insertId);
-      if (!Number.isSafeInteger(last) || Number(result.numAffectedRows) !== chunk.length) {
-        throw new Error(`insertPlainEvents: the driver reported ${String(result.numAffectedRows)} rows and last id ${String(result.insertId)} for ${chunk.length} rows`);
+      if (!Number.isSafeInteger(last) || Number(result.numAffectedRows) !== chunk.events.length) {
+        throw new Error(`insertPlainEvents: the driver reported ${String(result.numAffectedRows)} rows and last id ${String(result.insertId)} for ${chunk.events.length} rows`);
       }
-      ids = chunk.map((_, i) => last - chunk.length + 1 + i);
+      ids = chunk.events.map((_, i) => last - chunk.events.length + 1 + i);
     }
-    chunk.forEach((event, i) => records.push({ ...event, id: ids[i]! } as EventRecord));
+    chunk.events.forEach((event, i) => records.push(eventRecord(event, ids[i]!)));
   }
   return records;
 }
@@ -180,15 +163,6 @@ const WITH_DERIVED_STATE = new Set<string>([
  */
 export function changesDerivedState(type: string): boolean {
   return WITH_DERIVED_STATE.has(type);
-}
-
-/**
- * A message is free text (a log line may carry a program's raw output), but PostgreSQL TEXT rejects NUL and SQLite
- * drivers cut the string at it. Replace NUL with U+FFFD so every backend stores, and returns, the same message.
- * `data` needs nothing: JSON escapes NUL as \u0000.
- */
-function withStorableMessage(event: NewEvent): NewEvent {
-  return event.message.includes('\u0000') ? { ...event, message: event.message.replaceAll('\u0000', '\uFFFD') } : event;
 }
 
 const FINAL_STATUS = {

@@ -9,6 +9,12 @@ import { latestPartitionMaterialization, partitionRecords } from './partition-re
 import { toEventRecord, toStoredCheckEvaluation, toStoredMaterialization, toStoredObservation } from './row-mappers.js';
 import type { WeirDb } from './weir-db.js';
 
+/** How a backend tunes the shared event log. */
+export interface SqlEventLogOptions {
+  consecutiveInsertIds?: boolean;
+  appendNow?: (events: readonly NewEvent[]) => EventRecord[] | undefined;
+}
+
 /** eventsAfter's page size when the caller gives none. */
 const DEFAULT_EVENTS_AFTER_LIMIT = 1000;
 
@@ -27,8 +33,12 @@ const DEFAULT_EVENTS_AFTER_LIMIT = 1000;
  * record.id // 2: the run's status is now STARTED
  */
 export class SqlEventLog implements EventLog {
-  /** `options.consecutiveInsertIds`: see SqlFlavor. */
-  constructor(private readonly db: Kysely<WeirDb>, private readonly options: { consecutiveInsertIds?: boolean } = {}) {}
+  /** `options.consecutiveInsertIds`: see SqlFlavor. `options.appendNow`: the backend's synchronous append, if it has one. */
+  constructor(private readonly db: Kysely<WeirDb>, private readonly options: SqlEventLogOptions = {}) {
+    if (options.appendNow) this.appendBatchNow = options.appendNow;
+  }
+
+  appendBatchNow?: (events: readonly NewEvent[]) => EventRecord[] | undefined;
 
   append(event: NewEvent): Promise<EventRecord> {
     // One INSERT is atomic by itself: BEGIN and COMMIT only when derived tables change with it (a run of 1,000 steps

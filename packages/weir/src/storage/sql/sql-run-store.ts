@@ -1,6 +1,6 @@
 /** RunStore over any Kysely<WeirDb>: runs, their lookup by id prefix, and newest-first filtered lists. */
 import { sql, type Kysely } from 'kysely';
-import { FINISHED_RUN_STATUSES, type NewEvent, type Run, type NewRun, type RunFilter, type RunStatus, type RunTrigger } from '../../events/index.js';
+import { FINISHED_RUN_STATUSES, type NewEvent, type Run, type NewRun, type RunFilter, RunStatus, type RunTrigger } from '../../events/index.js';
 import { WeirError } from '../../shared/errors.js';
 import type { RunCountByDay, RunExecution, RunExecutor, RunStore } from '../storage.js';
 import { insertEvent } from './insert-event.js';
@@ -150,6 +150,16 @@ export class SqlRunStore implements RunStore {
       .orderBy('created_at').orderBy('run_id')
       .execute();
     return rows.map(toRunExecution);
+  }
+
+  async recordCanceling(event: NewEvent & { type: 'RUN_CANCELING' }): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      // Under the write lock (BEGIN IMMEDIATE on SQLite), as in endRun: the executor's terminal event cannot slip in.
+      const row = await trx.selectFrom('runs').select('status').where('run_id', '=', event.runId).executeTakeFirst();
+      if (row?.status !== RunStatus.STARTED) return false;
+      await insertEvent(trx, event);
+      return true;
+    });
   }
 
   async endRun(runId: string, events: readonly NewEvent[]): Promise<boolean> {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Storage } from '../storage.js';
 import { migrateWeirDb } from './migrate-weir-db.js';
 import type { SqlFlavor } from './sql-flavor.js';
-import { SqlEventLog } from './sql-event-log.js';
+import { SqlEventLog, type SqlEventLogOptions } from './sql-event-log.js';
 import { SqlRunStore } from './sql-run-store.js';
 import { SqlAlertStore } from './sql-alert-store.js';
 import { SqlBackfillStore } from './sql-backfill-store.js';
@@ -29,10 +29,13 @@ export class SqlStorage implements Storage {
   readonly alerts: SqlAlertStore;
   readonly leases: SqlLeaseStore;
 
-  /** `databaseName` is how errors name the database: a file path, or a URL without its password. */
-  constructor(readonly db: Kysely<WeirDb>, readonly flavor: SqlFlavor, readonly databaseName: string) {
+  /**
+   * `databaseName` is how errors name the database: a file path, or a URL without its password. `events`: what the
+   * backend adds to the shared event log (SqlEventLogOptions).
+   */
+  constructor(readonly db: Kysely<WeirDb>, readonly flavor: SqlFlavor, readonly databaseName: string, events: SqlEventLogOptions = {}) {
     this.runs = new SqlRunStore(db);
-    this.events = new SqlEventLog(db, { consecutiveInsertIds: flavor.consecutiveInsertIds });
+    this.events = new SqlEventLog(db, { consecutiveInsertIds: flavor.consecutiveInsertIds, ...events });
     this.schedules = new SqlScheduleStore(db);
     this.sensors = new SqlSensorStore(db);
     this.backfills = new SqlBackfillStore(db);

@@ -24,6 +24,26 @@ storageContract('sqlite file', () => openSqliteStorage(tempFile()), {
 storageContract('sqlite :memory:', () => openSqliteStorage(':memory:'));
 
 describe('sqlite specifics', () => {
+  it('appendBatchNow says "not now" while a transaction is open on the connection, and stores nothing', async () => {
+    const storage = await openSqliteStorage(':memory:');
+    try {
+      await storage.runs.createRun({ runId: 'rt', project: 'shop', trigger: 'manual', selection: null, stepKeys: ['orders'], createdAt: 1 });
+      const line = (message: string) => ({ runId: 'rt', project: 'shop', type: 'LOG', stepKey: 'orders', timestamp: 2, message, data: { level: 'info' } }) as const;
+      let inside: unknown = 'not called';
+      await storage.db.transaction().execute(async (trx) => {
+        await trx.insertInto('events').values({ run_id: 'rt', project: 'shop', step_key: null, type: 'LOG', timestamp: 1, message: 'in the transaction', data: '{"level":"info"}' }).execute();
+        // Written now, these rows would join this transaction (and its rollback).
+        inside = storage.events.appendBatchNow!([line('now?')]);
+        throw new Error('roll back');
+      }).catch(() => undefined);
+      assert.equal(inside, undefined);
+      assert.deepEqual((await storage.events.eventsForRun('rt', { types: ['LOG'] })).map((e) => e.message), []);
+      assert.deepEqual(storage.events.appendBatchNow!([line('after')])?.map((r) => r.message), ['after'], 'stored at once once the transaction is over');
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('a file that is not SQLite gives an error naming it and what to do, and is left untouched', async () => {
     const path = join(tempRoot, 'garbage.sqlite');
     const content = 'this is not a database, just some text '.repeat(200);

@@ -8,6 +8,7 @@ import type { SqlFlavor } from '../sql/sql-flavor.js';
 import { SqlStorage } from '../sql/sql-storage.js';
 import type { WeirDb } from '../sql/weir-db.js';
 import { withCachedStatements } from './cached-statements.js';
+import { sqliteAppendNow, type AppendNow } from './sqlite-append-now.js';
 import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 
 /** How long a writer waits for another process's write lock before failing with "database is locked". */
@@ -36,8 +37,9 @@ export class SqliteStorage extends SqlStorage {
   /** The file as given (or ':memory:'). */
   readonly path: string;
 
-  constructor(db: Kysely<WeirDb>, path: string) {
-    super(db, sqliteFlavor, path);
+  /** `appendNow`: the synchronous append of the same database (sqliteAppendNow), if it has one. */
+  constructor(db: Kysely<WeirDb>, path: string, appendNow?: AppendNow) {
+    super(db, sqliteFlavor, path, { appendNow });
     this.path = path;
   }
 }
@@ -69,7 +71,7 @@ export async function openSqliteStorage(path: string): Promise<SqliteStorage> {
     if (!isMemory) database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    storage = new SqliteStorage(new Kysely<WeirDb>({ dialect: new SqliteImmediateDialect({ database: withCachedStatements(database) }) }), path);
+    storage = new SqliteStorage(new Kysely<WeirDb>({ dialect: new SqliteImmediateDialect({ database: withCachedStatements(database) }) }), path, sqliteAppendNow(database));
     await storage.migrate();
     return storage;
   } catch (error) {

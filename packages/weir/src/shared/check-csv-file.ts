@@ -1,11 +1,11 @@
 /**
- * Checks a CSV file before DuckDB reads it: that its bytes are in the declared encoding, and that every row has as
+ * Checks a CSV file before it is read (by DuckDB for load.csv, by the seed reader for dbt seeds): that its bytes are in the declared encoding, and that every row has as
  * many fields as the header. DuckDB's sniffer reads a ragged file as one text column or gives up with "not possible
  * to detect the dialect", and a file in another encoding fails on a line it names wrongly; these say which line.
  */
 import { createReadStream } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { WeirError } from '../shared/errors.js';
+import { WeirError } from './errors.js';
 
 /** How the file is split into fields: what DuckDB's sniffer found, or what the user set. */
 export interface CsvDialect {
@@ -35,7 +35,8 @@ const LISTED_LINES = 3;
  * // throws "data/orders.csv:2: the csv file is not UTF-8: line 2 has the byte 0xE9 where UTF-8 cannot have it
  * //   (in Latin-1 it is 'é'). Declare its encoding: load.csv(path, { encoding: 'latin-1' }), or export it as UTF-8. …"
  */
-export async function checkUtf8(path: string, kind: string, signal?: AbortSignal): Promise<void> {
+export async function checkUtf8(path: string, kind: string, signal?: AbortSignal, hint?: string): Promise<void> {
+  const encodingError = (p: string, k: string, line: number, what: string, declare: string) => fileEncodingError(p, k, line, what, declare, hint);
   let line = 1;
   let carried = Buffer.alloc(0);
   let first = true;
@@ -70,7 +71,7 @@ export async function checkUtf8(path: string, kind: string, signal?: AbortSignal
  * // throws "data/orders.csv:3: the csv file has rows with the wrong number of fields: line 3 has 4 fields where the
  * //   header (line 1) has 3. …"
  */
-export async function checkCsvFieldCounts(path: string, dialect: CsvDialect, options: { header: boolean; signal?: AbortSignal }): Promise<void> {
+export async function checkCsvFieldCounts(path: string, dialect: CsvDialect, options: { header: boolean; signal?: AbortSignal; hint?: string }): Promise<void> {
   if (Buffer.byteLength(dialect.delimiter) !== 1) return;
   const delimiter = dialect.delimiter.charCodeAt(0);
   const quote = dialect.quote ? dialect.quote.charCodeAt(0) : -1;
@@ -183,7 +184,7 @@ export async function checkCsvFieldCounts(path: string, dialect: CsvDialect, opt
   throw new WeirError(`the csv file has rows with the wrong number of fields: line ${firstWrong.line} has ${fieldWord(firstWrong.fields)} where ${against}.${more}`, {
     code: 'CSV_WRONG_FIELD_COUNT',
     location: { file: path, line: firstWrong.line },
-    hint: `Nothing was loaded from it. Fix the export (a value holding the delimiter '${dialect.delimiter === '\t' ? '\\t' : dialect.delimiter}' needs quotes), or read short rows with NULLs: load.csv(path, { null_padding: true }).`,
+    hint: options.hint ?? `Nothing was loaded from it. Fix the export (a value holding the delimiter '${dialect.delimiter === '\t' ? '\\t' : dialect.delimiter}' needs quotes), or read short rows with NULLs: load.csv(path, { null_padding: true }).`,
   });
 }
 
@@ -227,11 +228,11 @@ function latin1Hint(byte: number): string {
   }
 }
 
-function encodingError(path: string, kind: string, line: number, what: string, declare: string): WeirError {
+function fileEncodingError(path: string, kind: string, line: number, what: string, declare: string, hint?: string): WeirError {
   return new WeirError(`the ${kind} file is not UTF-8: ${what}`, {
     code: 'FILE_ENCODING',
     location: { file: path, line },
-    hint: `Nothing was loaded from it. Declare its encoding: ${declare}, or export it as UTF-8.`,
+    hint: hint ?? `Nothing was loaded from it. Declare its encoding: ${declare}, or export it as UTF-8.`,
   });
 }
 
