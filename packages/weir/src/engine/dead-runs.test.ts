@@ -53,19 +53,6 @@ describe('findDeadRuns', () => {
     assert.deepEqual(findDeadRuns({ nowMs: NOW, host: 'here', isProcessAlive, runs }).map((d) => [d.execution.runId, d.lost.cause]), [['silent', 'heartbeat_lost']]);
   });
 
-  it('a queued run claimed by a process that is gone is dead; one nobody claimed, or a live process holds, stays queued', () => {
-    const runs = [
-      execution({ runId: 'claimed-gone', status: 'QUEUED', startedAt: null, executor: { host: 'here', pid: 200, processStart: '1' } }),
-      execution({ runId: 'claimed-alive', status: 'QUEUED', startedAt: null }),
-      execution({ runId: 'unclaimed-old', status: 'QUEUED', startedAt: null, executor: null, heartbeatAt: null, createdAt: NOW - 100 * EXECUTOR_LOST_AFTER_MS }),
-    ];
-    const dead = findDeadRuns({ nowMs: NOW, host: 'here', isProcessAlive, runs });
-    assert.deepEqual(dead.map((d) => [d.execution.runId, d.lost.cause]), [['claimed-gone', 'process_gone']]);
-    const events = endEventsForDeadRun(dead[0]!, [], { nowMs: NOW, canceled: false });
-    assert.deepEqual(events.map((e) => e.type), ['RUN_FAILURE'], 'no step had started: the run alone ends');
-    assert.match(events[0]!.message, /^Run failed: the process running it stopped: pid 200 on here, .*; not run: orders, revenue, report$/);
-  });
-
   it('no executor recorded (an older Weir): judged by its start time', () => {
     const runs = [
       execution({ runId: 'young', executor: null, heartbeatAt: null, startedAt: NOW - 5_000 }),
@@ -75,15 +62,16 @@ describe('findDeadRuns', () => {
     assert.deepEqual(dead.map((d) => [d.execution.runId, d.lost]), [['old', { cause: 'never_recorded', host: null, pid: null, lastSeenAt: NOW - 2 * EXECUTOR_LOST_AFTER_MS }]]);
   });
 
-  it('never reaps an unclaimed queued run or a finished one, even with its process gone', () => {
+  it('never reaps a queued run or a finished one, even with its process gone', () => {
     const gone = { host: 'here', pid: 999, processStart: null };
     const runs = [
+      execution({ runId: 'queued', status: 'QUEUED', executor: gone, startedAt: null }),
       execution({ runId: 'queued-old', status: 'QUEUED', executor: null, heartbeatAt: null, startedAt: null, createdAt: 0 }),
       execution({ runId: 'done', status: 'FAILURE', executor: gone }),
     ];
     assert.deepEqual(findDeadRuns({ nowMs: NOW, host: 'here', isProcessAlive, runs }), []);
-    // judgeExecution alone (what a cancel uses) does judge an unclaimed queued run, by its age.
-    assert.equal(judgeExecution(runs[0]!, { nowMs: NOW, host: 'here', isProcessAlive })?.lost.cause, 'never_recorded');
+    // judgeExecution alone (what a cancel uses) does judge a queued run whose process is gone.
+    assert.equal(judgeExecution(runs[0]!, { nowMs: NOW, host: 'here', isProcessAlive })?.lost.cause, 'process_gone');
   });
 });
 

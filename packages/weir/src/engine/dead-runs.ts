@@ -73,9 +73,8 @@ export function judgeExecution(execution: RunExecution, context: Liveness & { no
 }
 
 /**
- * The started (or cancelling) runs whose executor is gone, and the queued ones that a process had claimed (an
- * executor is recorded, just before RUN_START) and lost before starting them. A queued run nobody claimed is never
- * judged: nothing has started it, and a queue may hold it for as long as it likes.
+ * The started (or cancelling) runs whose executor is gone. Queued runs are never judged: nothing has started them,
+ * and a queue may hold them for as long as it likes.
  *
  * @example
  * findDeadRuns({ nowMs: Date.now(), host: 'h', isProcessAlive, runs: await storage.runs.listExecutions({ statuses: ['STARTED', 'CANCELING'] }) })
@@ -84,8 +83,7 @@ export function judgeExecution(execution: RunExecution, context: Liveness & { no
 export function findDeadRuns(input: Liveness & { nowMs: number; runs: readonly RunExecution[] }): DeadRun[] {
   const dead: DeadRun[] = [];
   for (const execution of input.runs) {
-    const claimed = execution.status === RunStatus.QUEUED && execution.executor !== null;
-    if (execution.status !== RunStatus.STARTED && execution.status !== RunStatus.CANCELING && !claimed) continue;
+    if (execution.status !== RunStatus.STARTED && execution.status !== RunStatus.CANCELING) continue;
     const verdict = judgeExecution(execution, input);
     if (verdict) dead.push(verdict);
   }

@@ -21,8 +21,7 @@ export function localLiveness(): Liveness {
 }
 
 /**
- * Ends every started run of the store (or of `project`) whose executor is gone, and every queued run claimed by a
- * process that is gone: appends STEP_FAILURE for its
+ * Ends every started run of the store (or of `project`) whose executor is gone: appends STEP_FAILURE for its
  * running steps and RUN_FAILURE (RUN_CANCELED if a cancel had been requested), with the reason in the message and
  * in `executorLost`. Returns the runs it ended; a run that ended by itself meanwhile is left alone.
  *
@@ -31,8 +30,7 @@ export function localLiveness(): Liveness {
  * // [{ execution: { runId: '5b0e…' }, reason: 'the process running it stopped: pid 4242 on ana-laptop, last seen …' }]
  */
 export async function endDeadRuns(storage: Storage, options: Liveness & { nowMs: number; project?: string }): Promise<DeadRun[]> {
-  // QUEUED too: a run whose process died between claiming it and its RUN_START (findDeadRuns skips unclaimed ones).
-  const runs = await storage.runs.listExecutions({ statuses: [RunStatus.QUEUED, RunStatus.STARTED, RunStatus.CANCELING], project: options.project });
+  const runs = await storage.runs.listExecutions({ statuses: [RunStatus.STARTED, RunStatus.CANCELING], project: options.project });
   const ended: DeadRun[] = [];
   for (const dead of findDeadRuns({ ...options, runs })) {
     if (await endDeadRun(storage, dead, { nowMs: options.nowMs, canceled: dead.execution.cancelRequestedAt !== null })) ended.push(dead);
