@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SMTPServer } from 'smtp-server';
-import { asset, rowCount } from '../packages/weir/dist/index.js';
+import { asset, rowCount, staticPartitions } from '../packages/weir/dist/index.js';
 import { buildAssetGraph } from '../packages/weir/dist/graph/index.js';
 import { launchRun } from '../packages/weir/dist/engine/launch-run.js';
 import { openSqliteStorage } from '../packages/weir/dist/storage/sqlite/sqlite-storage.js';
@@ -58,12 +58,14 @@ function setup(name, channels) {
     definitionGlobs: [], concurrency: 2, settings: {}, secretSettings: [], settingSources: {},
     alerts: { channels, rules: [{ name: 'failures', on: ['run_failed', 'check_failed', 'run_recovered'], channels: CHANNELS.map((c) => c.name) }] },
   };
+  // Each run builds its own partition, so each run's failures are a new problem (sent), not the same one kept open.
+  const partitions = staticPartitions(Array.from({ length: 1000 }, (_, i) => `p${i}`));
   // A warning on the first asset: its alerts go out while the rest of the run goes on.
-  const orders = asset({ key: 'orders', checks: [rowCount({ name: 'enough_orders', min: ROWS + 1, severity: 'warn' })] }, () => `select i as id, i % 97 as customer, (i * 7919) % 1000 / 10.0 as amount from range(${ROWS}) t(i)`);
-  const byCustomer = asset({ key: 'by_customer', inputs: { orders } }, ({ orders }) => `select customer, sum(amount) as total, count(*) as n from ${orders} group by customer`);
-  const top = asset({ key: 'top', inputs: { orders } }, ({ orders }) => `select * from ${orders} order by amount desc, id limit 1000`);
+  const orders = asset({ key: 'orders', partitions, checks: [rowCount({ name: 'enough_orders', min: ROWS + 1, severity: 'warn' })] }, () => `select i as id, i % 97 as customer, (i * 7919) % 1000 / 10.0 as amount from range(${ROWS}) t(i)`);
+  const byCustomer = asset({ key: 'by_customer', partitions, inputs: { orders } }, ({ orders }) => `select customer, sum(amount) as total, count(*) as n from ${orders} group by customer`);
+  const top = asset({ key: 'top', partitions, inputs: { orders } }, ({ orders }) => `select * from ${orders} order by amount desc, id limit 1000`);
   const report = asset(
-    { key: 'report', inputs: { byCustomer, top }, checks: [rowCount({ name: 'one_row_per_customer', equals: 100 })] },
+    { key: 'report', partitions, inputs: { byCustomer, top }, checks: [rowCount({ name: 'one_row_per_customer', equals: 100 })] },
     ({ byCustomer }) => `select * from ${byCustomer} order by customer`,
   );
   const definitions = { project, assets: [orders, byCustomer, top, report], externals: [], resources: {} };
@@ -88,7 +90,7 @@ async function open(s) {
     async run(i) {
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
-      const result = await launchRun({ definitions: s.definitions, graph: s.graph, storage, warehouse, trigger: 'schedule', tags: { 'weir/partition': `p${i}` } });
+      const result = await launchRun({ definitions: s.definitions, graph: s.graph, storage, warehouse, trigger: 'schedule', partition: `p${i}` });
       const took = performance.now() - started;
       const cpu = process.cpuUsage(cpuBefore);
       this.lastCpuMs = (cpu.user + cpu.system) / 1000;
