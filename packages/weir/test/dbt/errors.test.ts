@@ -32,6 +32,23 @@ describe('dbt errors', () => {
     assert.match(error.message, /^models\/revenue\.sql:2:9: ref\('orderz'\) matches no model or seed\. Did you mean 'orders'\?/);
   });
 
+  it('a ref called only at run time (inside {% if execute %}) fails the model with dbt\'s depends_on hint; with the hint it builds', async () => {
+    const hidden = "{% if execute %}\nselect * from {{ ref('orders') }}\n{% else %}\nselect 1 as id, 1 as amount\n{% endif %}\n";
+    const dir = project({ 'models/revenue.sql': hidden });
+    await withBuild(dir, {}, async (built) => {
+      assert.equal(built.status, 'FAILURE');
+      const failure = built.events.find((e) => e.type === 'STEP_FAILURE' && e.stepKey === 'revenue')!;
+      assert.match(failure.message, /dbt was unable to infer all dependencies for the model 'revenue': ref\('orders'\) is only called when the model runs/);
+      assert.match(JSON.stringify(failure.data), /-- depends_on: \{\{ ref\('orders'\) \}\}/);
+      assert.doesNotMatch(failure.message, /__weir_stage_/, 'no staging name leaks');
+    });
+    writeProject({ 'models/revenue.sql': `-- depends_on: {{ ref('orders') }}\n${hidden}` }, dir);
+    await withBuild(dir, {}, async (built) => {
+      assert.equal(built.status, 'SUCCESS', built.events.filter((e) => e.type === 'STEP_FAILURE').map((e) => e.message).join('\n'));
+      assert.equal(num(await built.query('select count(*)::int as n from main.revenue')), 1);
+    });
+  });
+
   it('a Jinja syntax error points at the line and column of the tag', async () => {
     const error = await loadError(project({ 'models/broken.sql': "select 1\n{% if true %}\nas x\n{% endfor %}\n" }));
     assert.equal(error.code, 'DBT_JINJA_SYNTAX');

@@ -126,6 +126,14 @@ async function renderForCompile(project: DbtProject, node: DbtNode, options: Com
           if (external) return options.resolveExternal ? { ...external, rendered: options.resolveExternal(call.name) } : external;
           throw new WeirError(`ref('${call.name}') matches no model or seed`, { code: 'DBT_UNKNOWN_REF', location: node.location, hint: 'Load the project again: the files changed since it was parsed.' });
         }
+        // A ref that parsing did not see (inside `{% if execute %}` or a branch taken only at run time) has no edge
+        // in the graph: the model could run before it, or read its staging table. dbt refuses it at compile time.
+        if ((node.resourceType === 'model' || node.resourceType === 'snapshot') && found.uniqueId !== node.uniqueId && !node.dependsOn.nodes.includes(found.uniqueId)) {
+          throw new WeirError(`${node.originalFilePath}: dbt was unable to infer all dependencies for the model '${node.name}': ref('${call.name}') is only called when the model runs, so the graph does not know it`, {
+            code: 'DBT_UNDECLARED_REF', location: node.location,
+            hint: `Add this line at the top of ${node.originalFilePath}, as dbt asks: -- depends_on: {{ ref('${call.name}') }}`,
+          });
+        }
         const relation = internals.relationOf(found);
         if (relation.type === 'cte' && !ephemerals.includes(found.uniqueId)) ephemerals.push(found.uniqueId);
         return nameOf(found, relation);
