@@ -236,6 +236,7 @@ async function audit(attempt: AssetAttempt, relation: string, path?: string): Pr
       runner: attempt.session,
       relation,
       path,
+      ...(attempt.partition ? { partition: attempt.partition } : {}),
       resolveRelation: attempt.relationOfKey,
     });
     // A check that could not run (a typo in a column, a bad query) should point at where it was declared.
