@@ -11,15 +11,20 @@ const folders = exportMonths(projectRoot(), dataDir);
 const flat = folders.length === 1 && folders[0]!.flat === true;
 
 // Time partitions, not static ones built from the folder names: a run without --partition then takes the latest
-// month, `{ offset: -1 }` is the calendar month before, and the schedule's run is the month that just ended. They
-// span the month folders there are, first to last (a missing month in between is a partition whose run fails on
-// its missing exports, saying which file); a flat folder of exports is one partition, the last complete month.
-// The folders are listed when the definitions load: a month added later shows after `weir dev` reloads or the next
-// command starts.
-export const months = timePartitions({ unit: 'month', start: folders[0]!.key, end: nextMonth(folders.at(-1)!.key), timezone: 'Europe/Brussels' });
+// month, `{ offset: -1 }` is the calendar month before, and the schedule's run is the month that just ended. With
+// month folders they span the folders there are, first to last (a missing month in between is a partition whose run
+// fails on its missing exports, saying which file). A flat folder of exports is the last complete month, and has no
+// end: in a `weir serve` that runs for months, each 1st's schedule builds the month just ended from the exports then
+// in the folder, and compares it with the month before. The folders are listed when the definitions load: a month
+// folder added later shows once `weir dev` reloads or the next command starts.
+export const months = timePartitions({
+  unit: 'month', start: folders[0]!.key, timezone: 'Europe/Brussels', ...(flat ? {} : { end: nextMonth(folders.at(-1)!.key) }),
+});
 
 /** Each month's seven figures: its expected.json for generated data, the known figures for the real exports. */
 const figuresOfMonth = new Map(folders.map((month) => [month.key, expectedFigures(projectRoot(), month.dir)]));
+/** A flat folder's figures are those of whichever month it is built as. */
+const figuresOf = (key: string) => (flat ? figuresOfMonth.get(folders[0]!.key) : figuresOfMonth.get(key));
 const owners = ['shop@example.org'];
 const monthly = { partitions: months, owners, tags: ['monthly'] };
 /** A month's export, under the data folder as weir.yaml names it (`${settings.data_dir}` and `${partition.key}` are Weir's, not JS's). */
@@ -35,7 +40,7 @@ export const out = (file: string) => 'output/${partition.key}/' + file;
  */
 function expectedFigure(name: string, figure: keyof ExpectedFigures, sql = 'count(*)', tolerance = 0) {
   return check(name, async ({ query, relation, partition }) => {
-    const expected = figuresOfMonth.get(partition!.key)?.[figure];
+    const expected = figuresOf(partition!.key)?.[figure];
     if (expected === undefined) throw new Error(`no expected figures for ${partition!.key}: ${dataDir} has no folder ${partition!.key}/`);
     const [row] = await query<{ observed: number }>(`select ${sql} as observed from ${relation}`);
     const observed = Number(row!.observed);
