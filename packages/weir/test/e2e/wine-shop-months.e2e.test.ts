@@ -4,7 +4,7 @@
 // { offset: -1 }); a run without --partition builds the latest month.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { TempDirs, WINE_SHOP_EXAMPLE, copyWineShop, duckQuery, node, runIdOf, weir, weirJson, type CliResult, type RunInfoJson, type RunJson } from './cli-helper.js';
@@ -119,5 +119,21 @@ describe('wine shop over generated months, built by a backfill', () => {
     const run = await weir(['run', '--partition', '2024-12', '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir } });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /partition key '2024-12' is outside monthly partitions from 2025-01 to 2025-04 \(excluded\).*the valid keys are 2025-01 … 2025-03/);
+  });
+
+  // Last: it damages a month of the data folder.
+  it("a month given another month's ERP export fails its own figure, and leaves every month's published figures as they were", async () => {
+    const [january, february] = [expected.get(MONTHS[0]!)!, expected.get(MONTHS[1]!)!];
+    assert.notEqual(january.erp_rows, february.erp_rows, 'the two months differ');
+    const warehouse = join(project, '.weir/warehouse.duckdb');
+    const before = await duckQuery('select * from w.main.monthly_figures order by month', warehouse);
+    copyFileSync(join(dataDir, MONTHS[0]!, 'Fichier_erp.xlsx'), join(dataDir, MONTHS[1]!, 'Fichier_erp.xlsx'));
+    const run = await weir(['run', '--partition', MONTHS[1]!, '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir } });
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const info = await weirJson<RunInfoJson>(['run-info', runIdOf(run.stdout), '--project', project]);
+    const check = info.checks.find((c) => c.checkName === 'erp_row_count')!;
+    assert.deepEqual([check.passed, check.observed, check.expected], [false, january.erp_rows, february.erp_rows]);
+    assert.equal(check.message, `erp_row_count: ${january.erp_rows} rows, expected ${february.erp_rows}`);
+    assert.deepEqual(await duckQuery('select * from w.main.monthly_figures order by month', warehouse), before);
   });
 });
