@@ -3,6 +3,7 @@
 // the published files, the read-side commands (assets, runs, run-info, logs), re-running a month, and selection.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -44,7 +45,7 @@ const temp = new TempDirs();
 after(() => temp.cleanup());
 
 /** Asserts a successful run reproduced the figures: checks from run-info, then the three published files. */
-async function assertGoodRun(project: string, run: CliResult, expected: Expected): Promise<RunInfoJson> {
+async function assertGoodRun(project: string, run: CliResult, expected: Expected, dataDir: string): Promise<RunInfoJson> {
   assert.equal(run.code, 0, `weir run failed:\n${run.stdout}\n${run.stderr}`);
   assert.deepEqual(stackLines(run.stderr), []);
   const info = await weirJson<RunInfoJson>(['run-info', runIdOf(run.stdout), '--project', project]);
@@ -61,6 +62,12 @@ async function assertGoodRun(project: string, run: CliResult, expected: Expected
   assert.ok(info.checks.every((c) => c.passed), 'every check passed');
   assert.deepEqual(info.steps.filter((s) => s.status !== 'succeeded').map((s) => s.key), []);
   assert.match(run.stdout, new RegExp(`· partition ${OUT.slice('output/'.length)}\n`), 'a flat folder is the last complete month');
+  // Each raw asset records which bytes of its export it loaded.
+  for (const [key, file] of [['erp_raw', 'Fichier_erp.xlsx'], ['liaison_raw', 'fichier_liaison.xlsx'], ['web_raw', 'Fichier_web.xlsx']]) {
+    const m = info.materializations.find((x) => x.assetKey === key) as { metadata?: { loaded?: { sha256: string; bytes: number } } } | undefined;
+    const bytes = readFileSync(join(dataDir, file!));
+    assert.deepEqual(m?.metadata?.loaded && [m.metadata.loaded.sha256, m.metadata.loaded.bytes], [createHash('sha256').update(bytes).digest('hex'), bytes.length], key);
+  }
 
   // revenue.xlsx: one row per merged product, then TOTAL with the expected total.
   const workbook = new ExcelJS.Workbook();
@@ -123,7 +130,7 @@ describe('wine shop on generated exports (seed 3)', () => {
 
   it('runs with exit 0, the seven checks observe the figures of expected.json, and the files hold them', async () => {
     assert.ok(expected.total_revenue > 0 && expected.premium_wines > 0, 'expected.json has figures');
-    await assertGoodRun(project, baseline, expected);
+    await assertGoodRun(project, baseline, expected, dataDir);
     assert.match(baseline.stdout, /✔ success/);
     assert.match(baseline.stdout, /output\/\d{4}-\d{2}\/revenue\.xlsx/);
   });
@@ -165,7 +172,7 @@ describe('wine shop on generated exports (seed 3)', () => {
 
   it("running the month again replaces that month's rows: monthly_figures keeps one row for it", async () => {
     const again = await weir(['run', '--project', project], { env });
-    await assertGoodRun(project, again, expected);
+    await assertGoodRun(project, again, expected, dataDir);
     const rows = await duckQuery('select month, revenue from w.main.monthly_figures', join(project, '.weir/warehouse.duckdb'));
     assert.deepEqual(rows.map((r) => [r.month, r.revenue]), [[OUT.slice('output/'.length), expected.total_revenue]]);
   });
@@ -200,7 +207,7 @@ describe('wine shop on the real monthly exports', () => {
   it('reproduces 825, 825, 1428, 714, 714, 70568.6 and 30', async (t) => {
     const real = await realRun;
     if (!real) return t.skip(`real exports not found at ${REAL_EXPORTS}`);
-    await assertGoodRun(real.project, real.run, REAL_FIGURES);
+    await assertGoodRun(real.project, real.run, REAL_FIGURES, REAL_EXPORTS);
     // The real exports have no expected.json: the figures come from the definitions' constants.
     assert.ok(!existsSync(join(REAL_EXPORTS, 'expected.json')));
   });
