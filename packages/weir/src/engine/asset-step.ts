@@ -216,10 +216,12 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
  * await loadedFile(attempt, load.excel('data/2025-03/Fichier_erp.xlsx'))
  * // { path: 'data/2025-03/Fichier_erp.xlsx', sha256: '9c1e…', bytes: 48213 }
  */
-async function loadedFile(attempt: AssetAttempt, loaded: Loadable): Promise<{ path: string; sha256: string; bytes: number }> {
+async function loadedFile(attempt: AssetAttempt, loaded: Loadable): Promise<{ path: string; sha256: string; bytes: number } | undefined> {
   const absolute = filePathOf(attempt.project, loaded.path, `asset '${attempt.definition.key}'`);
-  const [sha256, info] = await Promise.all([hashFile(absolute), stat(absolute)]);
-  return { path: relative(attempt.project.root, absolute) || absolute, sha256, bytes: info.size };
+  // A glob or a URL that DuckDB read (`load.parquet('data/*.parquet')`) is not one file: nothing to hash.
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  return { path: relative(attempt.project.root, absolute) || absolute, sha256: await hashFile(absolute), bytes: info.size };
 }
 
 /**
@@ -322,7 +324,8 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
     const direct = io.kind === 'table' && definition.checks.length === 0 && !attempt.partition ? qualified(schema, io.name) : undefined;
     const produced = await produce(attempt, { ...staging, quoted: stagingQuoted }, io.kind === 'file' && io.format === 'raw' ? stagedFile : undefined, direct);
     const { result } = produced;
-    const metadata = result.load ? { ...(result.metadata ?? {}), loaded: await loadedFile(attempt, result.load) } : result.metadata ?? {};
+    const loaded = result.load ? await loadedFile(attempt, result.load) : undefined;
+    const metadata = loaded ? { ...(result.metadata ?? {}), loaded } : result.metadata ?? {};
     const isRawFile = io.kind === 'file' && io.format === 'raw';
     if (produced.direct && io.kind === 'table') {
       published = true;
