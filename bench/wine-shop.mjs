@@ -7,7 +7,9 @@
 //   cold    node packages/weir/bin/weir.js run --project COPY    on a fresh copy of examples/wine-shop: no .weir
 //           (no compile cache, no metadata, no warehouse), no output/
 //   warm    the same command again in that copy (second full run)
-//   skip    the same command with --skip-unchanged (nothing changed: every asset should be reused)
+//   skip    the same command with --skip-unchanged (nothing changed). Since the example is partitioned by month this
+//           reuses nothing: Weir does not reuse partitioned assets (the month's exports are read by path, with no
+//           recorded content hash to tell that they did not change), so the skip target cannot be met any more.
 // Data: WINE_SHOP_DATA_DIR if set, else /work/shared/data/wine-shop when present, else exports generated into a temp
 // folder by examples/wine-shop/scripts/generate-data.mjs. Targets: cold at most 1.3x plain; skip under 0.3 s.
 //

@@ -1,6 +1,6 @@
 // Which months of exports the data folder holds: one sub-folder per month (2025-03/Fichier_erp.xlsx, …), or the three
-// exports side by side (as the merchant receives them), which count as one month: the current one, unless the
-// setting `month` names another.
+// exports side by side (as the merchant receives them), which count as one month: the last complete one (on 1 March
+// the merchant exports February, which is also the month the 06:00 schedule of that day builds).
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -36,7 +36,7 @@ export function monthOf(ms: number): string {
  *
  * @example
  * exportMonths('/shop', 'data/generated') // [{ key: '2025-01', dir: '/shop/data/generated/2025-01', sub: '2025-01/' }, …, { key: '2025-06', … }]
- * exportMonths('/shop', '../exports')     // [{ key: '2026-11', dir: '/exports', sub: '', flat: true }]   (flat: this month)
+ * exportMonths('/shop', '../exports')     // [{ key: '2026-11', dir: '/exports', sub: '', flat: true }]   (flat, in December: November)
  */
 export function exportMonths(projectRoot: string, dataDir: string, nowMs = Date.now()): ExportMonth[] {
   const root = resolve(projectRoot, dataDir);
@@ -45,27 +45,19 @@ export function exportMonths(projectRoot: string, dataDir: string, nowMs = Date.
     .map((entry) => ({ key: entry.name, dir: join(root, entry.name), sub: `${entry.name}/` }))
     .sort((a, b) => a.key.localeCompare(b.key));
   if (months.length) return months;
-  // Flat, or no exports at all (the run then fails on the missing files, saying which): the month of now.
-  return [{ key: monthOf(nowMs), dir: root, sub: '', flat: true }];
+  // Flat, or no exports at all (the run then fails on the missing files, saying which): the last complete month.
+  return [{ key: previousMonth(monthOf(nowMs)), dir: root, sub: '', flat: true }];
 }
 
 /**
- * The month a run builds: `wanted` (`YYYY-MM`), or the latest one when `latest`. A flat folder is whichever month is
- * wanted. Throws a sentence naming the months there are when the wanted one is not in the data folder.
+ * The calendar month after `key`.
  *
  * @example
- * chooseMonth(months, 'latest')  // { key: '2025-06', … }
- * chooseMonth(months, '2025-03') // { key: '2025-03', … }
+ * nextMonth('2025-12') // '2026-01'
  */
-export function chooseMonth(months: readonly ExportMonth[], wanted: string, dataDir: string): ExportMonth {
-  if (wanted !== 'latest' && !MONTH_KEY.test(wanted)) throw new Error(`setting month is '${wanted}': write a month as YYYY-MM (e.g. 2025-03), or 'latest'.`);
-  const flat = months.find((month) => month.flat);
-  if (flat) return wanted === 'latest' ? flat : { ...flat, key: wanted };
-  if (wanted === 'latest') return months.at(-1)!;
-  const found = months.find((month) => month.key === wanted);
-  if (found) return found;
-  throw new Error(`setting month is '${wanted}', but ${dataDir} holds ${months.length ? `the months ${months.map((m) => m.key).join(', ')}` : 'no exports'}. `
-    + "Set WINE_SHOP_MONTH to one of them, or to 'latest'.");
+export function nextMonth(key: string): string {
+  const [year, month] = key.split('-').map(Number) as [number, number];
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 // `npm run demo`: runs the wine-shop pipeline with Weir on the embedded defaults (DuckDB + SQLite, no server).
 // Uses the real monthly exports when they sit beside the checkout (../shared/data/wine-shop), otherwise generates
-// six months of realistic ones first (2025-01 … 2025-06), and says which. With several months, it builds the last
-// two, so the month-over-month comparison has a month before to compare with.
+// six months of realistic ones first (2025-01 … 2025-06), and says which. With several months, one backfill builds
+// them all, oldest first (each month's month_over_month reads the month before); a flat folder is one month.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -30,23 +30,20 @@ if (dataDir) {
   console.log(`The real exports are not beside this checkout (${realExports}), so this demo uses generated exports in ${relative(process.cwd(), generatedDir)}.`);
 }
 
-const runMonth = (month) => spawnSync(process.execPath, [weirBin, 'run', '--project', exampleDir, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, WINE_SHOP_DATA_DIR: dataDir, ...(month ? { WINE_SHOP_MONTH: month } : {}) },
+const weir = (args) => spawnSync(process.execPath, [weirBin, ...args, '--project', exampleDir, ...process.argv.slice(2)], {
+  stdio: 'inherit', env: { ...process.env, WINE_SHOP_DATA_DIR: dataDir },
 });
 const months = monthFolders(dataDir);
 let run;
-if (months.length >= 2 && !process.env.WINE_SHOP_MONTH) {
-  const [previous, latest] = months.slice(-2);
-  console.log(`Building ${previous}, then ${latest} (compared with ${previous} in output/${latest}/month_over_month.xlsx).`);
-  run = runMonth(previous);
-  if (run.status === 0) run = runMonth(latest);
+if (months.length >= 2) {
+  console.log(`Building ${months[0]} … ${months.at(-1)} with one backfill (each compared with the month before in output/<month>/month_over_month.xlsx).`);
+  run = weir(['backfill', '-s', 'tag:monthly', '--all']);
 } else {
-  run = runMonth();
+  run = weir(['run']);
 }
 if (run.status === 0) {
   // npm runs workspace scripts inside the workspace; INIT_CWD is where the user typed the command.
   const project = relative(process.env.INIT_CWD ?? process.cwd(), exampleDir) || '.';
-  console.log(`\nNext: npx weir assets --project ${project}   ·   npx weir runs --project ${project}`);
+  console.log(`\nNext: npx weir assets --project ${project}   ·   npx weir runs --project ${project}   ·   npx weir backfills --project ${project}`);
 }
 process.exit(run.status ?? 1);

@@ -1,5 +1,6 @@
 /** What a check is evaluated against (the staged relation and a query runner) and the contract of a built-in check. */
 import type { CheckSpec } from '../definitions/check.js';
+import type { PartitionContext } from '../definitions/partitions.js';
 import type { QueryRunner } from '../definitions/asset-context.js';
 
 /**
@@ -18,6 +19,8 @@ export interface CheckTarget {
   relation: string;
   /** For file assets: the staged file. */
   path?: string;
+  /** For a partitioned asset: the partition audited (custom checks receive it). */
+  partition?: PartitionContext;
   /** Quoted published relation of another asset (the parent of a `relationships` check). */
   resolveRelation(assetKey: string): string;
   /** How many failing rows or values a result keeps as samples (default 5). */

@@ -2,6 +2,7 @@
  * Data-quality checks as plain data. Constructors here only describe a check; `checks/` evaluates it.
  * Severity decides what a failure does: `error` blocks everything downstream (and the publish), `warn` records.
  */
+import type { PartitionContext } from './partitions.js';
 import { DEFINITION_BRAND } from './brand.js';
 
 export type Severity = 'error' | 'warn';
@@ -52,6 +53,8 @@ export interface CustomCheckContext {
   relation: string;
   /** For file assets: the staged file path. */
   path?: string;
+  /** For a partitioned asset: the partition being audited, so a check can compare with that partition's own figures. */
+  partition?: PartitionContext;
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
 }
 

@@ -21,6 +21,7 @@ import type { PartitionContext } from '../definitions/partitions.js';
 import { evaluateCheck } from '../checks/index.js';
 import { withStepConsole } from './console-capture.js';
 import { filePathOf } from './published-location.js';
+import { hashFile } from '../shared/hash.js';
 import type { UpstreamVersion } from './data-version.js';
 import { assetSqlError, modelFile, runStrategy } from './sql-materializations.js';
 
@@ -207,6 +208,23 @@ async function produce(attempt: AssetAttempt, staging: { schema: string; table: 
 }
 
 /**
+ * Which bytes a loaded file held, recorded in the materialization's metadata: a file read by path (`load.excel(…)`,
+ * one per partition) is not an external asset, so this is what says which export a month was built from. Hashed
+ * right after loading it.
+ *
+ * @example
+ * await loadedFile(attempt, load.excel('data/2025-03/Fichier_erp.xlsx'))
+ * // { path: 'data/2025-03/Fichier_erp.xlsx', sha256: '9c1e…', bytes: 48213 }
+ */
+async function loadedFile(attempt: AssetAttempt, loaded: Loadable): Promise<{ path: string; sha256: string; bytes: number } | undefined> {
+  const absolute = filePathOf(attempt.project, loaded.path, `asset '${attempt.definition.key}'`);
+  // A glob or a URL that DuckDB read (`load.parquet('data/*.parquet')`) is not one file: nothing to hash.
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  return { path: relative(attempt.project.root, absolute) || absolute, sha256: await hashFile(absolute), bytes: info.size };
+}
+
+/**
  * An input whose export came back empty (a failed job upstream, a wrong filter) must not replace last month's data
  * unnoticed: when the last materialization had rows, an empty load fails unless the asset says `allowEmpty: true`.
  */
@@ -236,6 +254,7 @@ async function audit(attempt: AssetAttempt, relation: string, path?: string): Pr
       runner: attempt.session,
       relation,
       path,
+      ...(attempt.partition ? { partition: attempt.partition } : {}),
       resolveRelation: attempt.relationOfKey,
     });
     // A check that could not run (a typo in a column, a bad query) should point at where it was declared.
@@ -305,7 +324,8 @@ export async function runAssetAttempt(attempt: AssetAttempt): Promise<AttemptOut
     const direct = io.kind === 'table' && definition.checks.length === 0 && !attempt.partition ? qualified(schema, io.name) : undefined;
     const produced = await produce(attempt, { ...staging, quoted: stagingQuoted }, io.kind === 'file' && io.format === 'raw' ? stagedFile : undefined, direct);
     const { result } = produced;
-    const metadata = result.metadata ?? {};
+    const loaded = result.load ? await loadedFile(attempt, result.load) : undefined;
+    const metadata = loaded ? { ...(result.metadata ?? {}), loaded } : result.metadata ?? {};
     const isRawFile = io.kind === 'file' && io.format === 'raw';
     if (produced.direct && io.kind === 'table') {
       published = true;

@@ -246,3 +246,27 @@ describe('backfill loop', () => {
     }
   });
 });
+
+describe('a backfill whose assets read earlier partitions of it', () => {
+  it('runs one partition at a time, oldest first, and says why; without such a reader it keeps its concurrency', async () => {
+    const storage = await openSqliteStorage(':memory:');
+    try {
+      const months = timePartitions({ unit: 'month', start: '2025-01', end: '2025-07' });
+      const figures = asset({ key: 'figures', partitions: months }, (_inputs, ctx) => `select '${ctx.partition!.key}' as month`);
+      const growth = asset({ key: 'growth', partitions: months, inputs: { figures, previous: { asset: figures, partitions: { offset: -1 } } } },
+        ({ figures: now, previous }) => `select * from ${now} left join ${previous} p on true`);
+      const project = { name: 'shop', root, configFile: join(root, 'weir.yaml') } as unknown as ProjectConfig;
+      const definitions: Definitions = { project, assets: [figures, growth], externals: [] };
+      const deps = { project: () => ({ definitions, graph: buildAssetGraph(definitions) }), storage };
+      const both = await requestBackfill(deps, { select: 'figures growth', concurrency: 4 }, NOW);
+      assert.equal(both.backfill.concurrency, 1);
+      assert.equal(both.inOrderBecause, "asset 'growth' reads earlier partitions of 'figures' (input 'previous')");
+      const alone = await requestBackfill(deps, { select: 'figures', concurrency: 4 }, NOW);
+      assert.equal(alone.backfill.concurrency, 4);
+      assert.equal(alone.inOrderBecause, undefined);
+      await assert.rejects(requestBackfill(deps, { select: 'figures growth', concurrency: 0 }, NOW), /concurrency must be a whole number/);
+    } finally {
+      await storage.close();
+    }
+  });
+});

@@ -38,8 +38,7 @@ export interface RequestBackfillDeps {
  * plan.count // 14
  * backfill.status // 'REQUESTED'
  */
-export async function requestBackfill(deps: RequestBackfillDeps, input: BackfillRequestInput, nowMs: number): Promise<{ backfill: Backfill; plan: BackfillPlan }> {
-  const concurrency = checkedConcurrency(input.concurrency);
+export async function requestBackfill(deps: RequestBackfillDeps, input: BackfillRequestInput, nowMs: number): Promise<{ backfill: Backfill; plan: BackfillPlan; inOrderBecause?: string }> {
   const { definitions, graph } = deps.project();
   const partitionsOf = deps.partitionsOf ?? graphPartitions(graph);
   const statusOf = deps.partitionStatusOf ?? storedPartitionStatus(deps.storage, definitions.project.name);
@@ -52,12 +51,36 @@ export async function requestBackfill(deps: RequestBackfillDeps, input: Backfill
     return { key, partitions, statusRanges: await statusOf(key, partitions) };
   }));
   const plan = planBackfill(assets, { from: input.from, to: input.to, only: input.only });
+  // A partition reading an earlier partition of the backfill (month_over_month reads last month's figures) needs
+  // that one built first: such a backfill runs its partitions one at a time, in order.
+  const inOrderBecause = earlierPartitionReader(graph, plan.assetKeys);
+  const asked = checkedConcurrency(input.concurrency);
+  const concurrency = inOrderBecause ? 1 : asked;
   const request = Object.fromEntries(Object.entries({ from: input.from, to: input.to, only: input.only }).filter(([, v]) => v !== undefined));
   const backfill = await deps.storage.backfills.createBackfill({
     backfillId: randomUUID(), project: definitions.project.name, selection, assetKeys: plan.assetKeys, request,
     concurrency, ranges: plan.ranges, partitionCount: plan.count, createdAt: nowMs,
   });
-  return { backfill, plan };
+  return { backfill, plan, ...(inOrderBecause ? { inOrderBecause } : {}) };
+}
+
+/**
+ * Why the partitions must run in order, or undefined: a selected asset reads an earlier partition of a selected
+ * asset (an offset mapping onto the past).
+ *
+ * @example
+ * earlierPartitionReader(graph, ['monthly_figures', 'month_over_month'])
+ * // "asset 'month_over_month' reads earlier partitions of 'monthly_figures' (input 'previous')"
+ */
+export function earlierPartitionReader(graph: AssetGraph, assetKeys: readonly string[]): string | undefined {
+  const selected = new Set(assetKeys);
+  for (const key of assetKeys) {
+    const node = graph.get(key);
+    if (node?.kind !== 'asset') continue;
+    const dependency = node.definition.dependencies.find((d) => selected.has(d.key) && d.partitions.kind === 'offset' && d.partitions.from < 0);
+    if (dependency) return `asset '${key}' reads earlier partitions of '${dependency.key}'${dependency.input ? ` (input '${dependency.input}')` : ''}`;
+  }
+  return undefined;
 }
 
 /**

@@ -1,12 +1,13 @@
-// The wine-shop example over several generated months through the real CLI: each month's run reads its own folder,
-// passes the seven checks against that month's expected.json, keeps its files in output/<month>/, and
-// month_over_month compares it with the month before; a run without a month builds the latest.
+// The wine-shop example over several generated months through the real CLI: `weir backfill` of the monthly
+// partitions builds every month, each month's run passes the seven checks against that month's expected.json,
+// keeps its files in output/<month>/, and month_over_month compares it with the month before (read through
+// { offset: -1 }); a run without --partition builds the latest month.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { TempDirs, WINE_SHOP_EXAMPLE, copyWineShop, node, runIdOf, weir, weirJson, type RunInfoJson } from './cli-helper.js';
+import { TempDirs, WINE_SHOP_EXAMPLE, copyWineShop, duckQuery, node, runIdOf, weir, weirJson, type CliResult, type RunInfoJson, type RunJson } from './cli-helper.js';
 
 interface Expected { month: string; erp_rows: number; web_rows: number; merged_rows: number; total_revenue: number; premium_wines: number }
 
@@ -23,9 +24,10 @@ async function sheetRows(path: string, sheet: string): Promise<Record<string, un
   return data.map((row) => Object.fromEntries(header!.map((name, i) => [String(name), row[i] ?? null])));
 }
 
-describe('wine shop over generated months', () => {
+describe('wine shop over generated months, built by a backfill', () => {
   let project = '';
   let dataDir = '';
+  let backfill: CliResult;
   const expected = new Map<string, Expected>();
   const runs = new Map<string, RunInfoJson>();
 
@@ -36,11 +38,17 @@ describe('wine shop over generated months', () => {
     // 200 products a month keeps the test fast; the drift is the same as at full size.
     await node([join(WINE_SHOP_EXAMPLE, 'scripts/generate-data.mjs'), '--out', dataDir, '--months', `${MONTHS[0]}..${MONTHS.at(-1)}`, '--products', '200', '--seed', '5']);
     for (const month of MONTHS) expected.set(month, JSON.parse(readFileSync(join(dataDir, month, 'expected.json'), 'utf8')) as Expected);
-    for (const month of MONTHS) {
-      const run = await weir(['run', '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir, WINE_SHOP_MONTH: month } });
-      assert.equal(run.code, 0, `${month}: ${run.stdout}\n${run.stderr}`);
-      runs.set(month, await weirJson<RunInfoJson>(['run-info', runIdOf(run.stdout), '--project', project]));
-    }
+    backfill = await weir(['backfill', '-s', 'tag:monthly', '--all', '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir } });
+    assert.equal(backfill.code, 0, `${backfill.stdout}\n${backfill.stderr}`);
+    const listed = await weirJson<Array<RunJson & { tags: Record<string, string>; trigger: string }>>(['runs', '--project', project]);
+    for (const run of listed) runs.set(run.tags['weir/partition']!, await weirJson<RunInfoJson>(['run-info', run.runId, '--project', project]));
+  });
+
+  it('one backfill run per month of the data folder, one at a time since month_over_month reads the month before', () => {
+    assert.match(backfill.stdout, new RegExp(`· ${MONTHS.length} partitions · 1 at once`));
+    assert.match(backfill.stdout, /one partition at a time, oldest first: asset 'month_over_month' reads earlier partitions of 'monthly_figures' \(input 'previous'\)/);
+    assert.match(backfill.stdout, new RegExp(`completed: ${MONTHS.length} succeeded, 0 failed`));
+    assert.deepEqual([...runs.keys()].sort(), MONTHS);
   });
 
   it('the generated months drift: products added and removed, prices and sales change', () => {
@@ -59,20 +67,21 @@ describe('wine shop over generated months', () => {
       assert.deepEqual([observed('erp_row_count'), observed('web_row_count'), observed('merged_row_count'), observed('total_revenue'), observed('premium_wine_count')],
         [e.erp_rows, e.web_rows, e.merged_rows, e.total_revenue, e.premium_wines], month);
       assert.ok(info.checks.every((c) => c.passed), month);
-      assert.deepEqual(info.observations.map((o) => o.path).filter((p) => !p.includes(`/${month}/`)), [], `${month} reads only its folder`);
+      const expectedOf = (name: string) => info.checks.find((c) => c.checkName === name)?.expected;
+      assert.deepEqual([expectedOf('erp_row_count'), expectedOf('total_revenue')], [e.erp_rows, e.total_revenue], `${month} compares with its own expected.json`);
+      assert.equal(info.materializations.find((m) => m.assetKey === 'erp_clean')?.rowCount, e.erp_rows, month);
     }
   });
 
-  it('keeps every month\'s files in output/<month>/, with its figures', () => {
+  it("keeps every month's files in output/<month>/, and every month's figures in one table", async () => {
     for (const month of MONTHS) {
-      for (const file of ['revenue.xlsx', 'premium_wines.csv', 'ordinary_wines.csv', 'merged.parquet', 'figures.csv', 'month_over_month.xlsx']) {
+      for (const file of ['revenue.xlsx', 'premium_wines.csv', 'ordinary_wines.csv', 'merged.parquet', 'month_over_month.xlsx']) {
         assert.ok(existsSync(join(project, 'output', month, file)), `output/${month}/${file}`);
       }
-      const [header, row] = readFileSync(join(project, 'output', month, 'figures.csv'), 'utf8').trim().split('\n');
-      assert.equal(header, 'month,revenue,web_products,erp_products,premium_wines');
-      const e = expected.get(month)!;
-      assert.deepEqual(row!.split(',').map((v, i) => (i ? Number(v) : v)), [month, e.total_revenue, e.merged_rows, e.erp_rows, e.premium_wines]);
     }
+    const rows = await duckQuery('select month, revenue, web_products, erp_products, premium_wines from w.main.monthly_figures order by month', join(project, '.weir/warehouse.duckdb'));
+    assert.deepEqual(rows.map((r) => [r.month, r.revenue, r.web_products, r.erp_products, r.premium_wines]),
+      MONTHS.map((m) => { const e = expected.get(m)!; return [m, e.total_revenue, e.merged_rows, e.erp_rows, e.premium_wines]; }));
   });
 
   it('month_over_month compares each month with the one before: change and change in %', async () => {
@@ -96,17 +105,35 @@ describe('wine shop over generated months', () => {
     }
   });
 
-  it('a run without a month builds the latest folder', async () => {
+  it('a run without --partition builds the latest month', async () => {
     const run = await weir(['run', '-s', 'erp_raw+', '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir } });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const info = await weirJson<RunInfoJson>(['run-info', runIdOf(run.stdout), '--project', project]);
     assert.equal(info.checks.find((c) => c.checkName === 'erp_row_count')?.observed, expected.get(MONTHS.at(-1)!)!.erp_rows);
     assert.match(run.stdout, new RegExp(`output/${MONTHS.at(-1)}/`));
+    const listed = await weirJson<Array<RunJson & { tags: Record<string, string> }>>(['runs', '--project', project, '-n', '1']);
+    assert.equal(listed[0]!.tags['weir/partition'], MONTHS.at(-1));
   });
 
   it('a month that is not in the data folder is refused, naming the months there are', async () => {
-    const run = await weir(['run', '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir, WINE_SHOP_MONTH: '2024-12' } });
+    const run = await weir(['run', '--partition', '2024-12', '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir } });
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /setting month is '2024-12', but .* holds the months 2025-01, 2025-02, 2025-03/);
+    assert.match(run.stderr, /partition key '2024-12' is outside monthly partitions from 2025-01 to 2025-04 \(excluded\).*the valid keys are 2025-01 … 2025-03/);
+  });
+
+  // Last: it damages a month of the data folder.
+  it("a month given another month's ERP export fails its own figure, and leaves every month's published figures as they were", async () => {
+    const [january, february] = [expected.get(MONTHS[0]!)!, expected.get(MONTHS[1]!)!];
+    assert.notEqual(january.erp_rows, february.erp_rows, 'the two months differ');
+    const warehouse = join(project, '.weir/warehouse.duckdb');
+    const before = await duckQuery('select * from w.main.monthly_figures order by month', warehouse);
+    copyFileSync(join(dataDir, MONTHS[0]!, 'Fichier_erp.xlsx'), join(dataDir, MONTHS[1]!, 'Fichier_erp.xlsx'));
+    const run = await weir(['run', '--partition', MONTHS[1]!, '--project', project], { env: { WINE_SHOP_DATA_DIR: dataDir } });
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const info = await weirJson<RunInfoJson>(['run-info', runIdOf(run.stdout), '--project', project]);
+    const check = info.checks.find((c) => c.checkName === 'erp_row_count')!;
+    assert.deepEqual([check.passed, check.observed, check.expected], [false, january.erp_rows, february.erp_rows]);
+    assert.equal(check.message, `erp_row_count: ${january.erp_rows} rows, expected ${february.erp_rows}`);
+    assert.deepEqual(await duckQuery('select * from w.main.monthly_figures order by month', warehouse), before);
   });
 });

@@ -1,8 +1,9 @@
-// The wine-shop example end to end through the real CLI: generated exports (and the real ones when present),
-// the seven named checks against the expected figures, the published files, and the read-side commands
-// (assets, runs, run-info, logs), --skip-unchanged and selection.
+// The wine-shop example end to end through the real CLI on a flat folder of exports (one month, the last complete
+// one): generated exports (and the real ones when present), the seven named checks against the expected figures,
+// the published files, the read-side commands (assets, runs, run-info, logs), re-running a month, and selection.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -10,10 +11,10 @@ import {
   TempDirs, REAL_EXPORTS, WINE_SHOP_EXAMPLE, copyWineShop, duckQuery, hasRealExports, node, runIdOf, stackLines, weir, weirJson,
   type AssetJson, type CliResult, type RunInfoJson, type RunJson,
 } from './cli-helper.js';
-import { monthOf } from '../../../../examples/wine-shop/definitions/export-months.js';
+import { monthOf, previousMonth } from '../../../../examples/wine-shop/definitions/export-months.js';
 
-/** A flat folder of exports is this month's: its files go to output/<this month>/. */
-const OUT = `output/${monthOf(Date.now())}`;
+/** A flat folder of exports is one month, the last complete one: its files go to output/<that month>/. */
+const OUT = `output/${previousMonth(monthOf(Date.now()))}`;
 
 interface Expected {
   erp_rows: number;
@@ -39,13 +40,12 @@ const SEVEN_CHECKS = (e: Expected): [string, string, number][] => [
 ];
 
 const ASSETS = ['erp_raw', 'erp_clean', 'liaison_raw', 'liaison_clean', 'web_raw', 'web_with_sku', 'web_clean', 'merged', 'ordinary_wines', 'premium_wines', 'revenue', 'revenue_report', 'monthly_figures', 'month_over_month'];
-const EXTERNALS = ['erp_export', 'liaison_export', 'web_export'];
 
 const temp = new TempDirs();
 after(() => temp.cleanup());
 
 /** Asserts a successful run reproduced the figures: checks from run-info, then the three published files. */
-async function assertGoodRun(project: string, run: CliResult, expected: Expected): Promise<RunInfoJson> {
+async function assertGoodRun(project: string, run: CliResult, expected: Expected, dataDir: string): Promise<RunInfoJson> {
   assert.equal(run.code, 0, `weir run failed:\n${run.stdout}\n${run.stderr}`);
   assert.deepEqual(stackLines(run.stderr), []);
   const info = await weirJson<RunInfoJson>(['run-info', runIdOf(run.stdout), '--project', project]);
@@ -61,8 +61,13 @@ async function assertGoodRun(project: string, run: CliResult, expected: Expected
   }
   assert.ok(info.checks.every((c) => c.passed), 'every check passed');
   assert.deepEqual(info.steps.filter((s) => s.status !== 'succeeded').map((s) => s.key), []);
-  assert.deepEqual(info.observations.map((o) => o.assetKey).sort(), [...EXTERNALS].sort());
-  for (const o of info.observations) assert.match(o.hash, /^[0-9a-f]{64}$/);
+  assert.match(run.stdout, new RegExp(`· partition ${OUT.slice('output/'.length)}\n`), 'a flat folder is the last complete month');
+  // Each raw asset records which bytes of its export it loaded.
+  for (const [key, file] of [['erp_raw', 'Fichier_erp.xlsx'], ['liaison_raw', 'fichier_liaison.xlsx'], ['web_raw', 'Fichier_web.xlsx']]) {
+    const m = info.materializations.find((x) => x.assetKey === key) as { metadata?: { loaded?: { sha256: string; bytes: number } } } | undefined;
+    const bytes = readFileSync(join(dataDir, file!));
+    assert.deepEqual(m?.metadata?.loaded && [m.metadata.loaded.sha256, m.metadata.loaded.bytes], [createHash('sha256').update(bytes).digest('hex'), bytes.length], key);
+  }
 
   // revenue.xlsx: one row per merged product, then TOTAL with the expected total.
   const workbook = new ExcelJS.Workbook();
@@ -125,17 +130,17 @@ describe('wine shop on generated exports (seed 3)', () => {
 
   it('runs with exit 0, the seven checks observe the figures of expected.json, and the files hold them', async () => {
     assert.ok(expected.total_revenue > 0 && expected.premium_wines > 0, 'expected.json has figures');
-    await assertGoodRun(project, baseline, expected);
+    await assertGoodRun(project, baseline, expected, dataDir);
     assert.match(baseline.stdout, /✔ success/);
     assert.match(baseline.stdout, /output\/\d{4}-\d{2}\/revenue\.xlsx/);
   });
 
-  it('weir assets --json: every asset fresh with its row count, every input observed', async () => {
+  it('weir assets --json: every asset fresh with its row count', async () => {
     const assets = await weirJson<AssetJson[]>(['assets', '--project', project]);
-    assert.deepEqual(assets.map((a) => a.key).sort(), [...ASSETS, ...EXTERNALS].sort());
+    assert.deepEqual(assets.map((a) => a.key).sort(), [...ASSETS].sort());
     for (const a of assets) {
-      assert.equal(a.status, EXTERNALS.includes(a.key) ? 'observed' : 'fresh', a.key);
-      if (!EXTERNALS.includes(a.key)) assert.equal(a.lastMaterialization?.runId, runIdOf(baseline.stdout), a.key);
+      assert.equal(a.status, 'fresh', a.key);
+      assert.equal(a.lastMaterialization?.runId, runIdOf(baseline.stdout), a.key);
     }
     assert.equal(assets.find((a) => a.key === 'merged')!.lastMaterialization!.rowCount, expected.merged_rows);
     assert.deepEqual(assets.find((a) => a.key === 'merged')!.upstream.sort(), ['erp_clean', 'liaison_clean', 'web_clean']);
@@ -152,11 +157,11 @@ describe('wine shop on generated exports (seed 3)', () => {
     const run = runs.find((r) => r.runId === runId);
     assert.ok(run, 'the baseline run is listed');
     assert.equal(run.status, 'SUCCESS');
-    assert.equal(run.stepKeys.length, ASSETS.length + EXTERNALS.length);
+    assert.equal(run.stepKeys.length, ASSETS.length);
 
     assert.equal(logs.code, 0, logs.stderr);
     assert.match(logs.stdout, /RUN_START/);
-    assert.match(logs.stdout, /erp_clean\s+ASSET_CHECK_EVALUATION\s+erp_row_count: \d+ rows, expected \d+/);
+    assert.match(logs.stdout, new RegExp(`erp_clean\\s+ASSET_CHECK_EVALUATION\\s+\\[${OUT.slice('output/'.length)}\\] erp_row_count: \\d+ rows, expected \\d+`));
     assert.match(logs.stdout, /revenue_report\s+STEP_SUCCESS/);
     assert.match(logs.stdout, /RUN_SUCCESS/);
     assert.ok(onlyErp.stdout.split('\n').filter(Boolean).every((l) => l.includes('erp_clean')), '--step filters');
@@ -165,14 +170,11 @@ describe('wine shop on generated exports (seed 3)', () => {
     assert.match(unknown.stderr, /no run matches 'ffffffff'/);
   });
 
-  it('--skip-unchanged reuses every asset of an unchanged project and exits 0', async () => {
-    const again = await weir(['run', '--skip-unchanged', '--project', project], { env });
-    assert.equal(again.code, 0, again.stdout + again.stderr);
-    assert.match(again.stdout, new RegExp(`${ASSETS.length} unchanged assets reused`));
-    const info = await weirJson<RunInfoJson>(['run-info', runIdOf(again.stdout), '--project', project]);
-    assert.equal(info.run.status, 'SUCCESS');
-    assert.deepEqual(info.materializations, [], 'nothing recomputed');
-    assert.deepEqual(info.steps.filter((s) => ASSETS.includes(s.key)).map((s) => s.status), ASSETS.map(() => 'reused'));
+  it("running the month again replaces that month's rows: monthly_figures keeps one row for it", async () => {
+    const again = await weir(['run', '--project', project], { env });
+    await assertGoodRun(project, again, expected, dataDir);
+    const rows = await duckQuery('select month, revenue from w.main.monthly_figures', join(project, '.weir/warehouse.duckdb'));
+    assert.deepEqual(rows.map((r) => [r.month, r.revenue]), [[OUT.slice('output/'.length), expected.total_revenue]]);
   });
 
   it('-s revenue+ runs revenue and its downstream only', async () => {
@@ -186,48 +188,18 @@ describe('wine shop on generated exports (seed 3)', () => {
     assert.deepEqual(readFileSync(join(project, `${OUT}/premium_wines.csv`)), before, 'unselected output untouched');
   });
 
-  describe('after the web export changes', () => {
-    let assets: Map<string, AssetJson>;
-    let beforeObserving: Map<string, AssetJson>;
-    const webDownstream = ['web_raw', 'web_with_sku', 'web_clean', 'merged', 'ordinary_wines', 'premium_wines', 'revenue', 'revenue_report', 'monthly_figures', 'month_over_month'];
-
-    before(async () => {
-      const other = join(temp.make('weir-wine-seed4-'), 'data');
-      await node([join(WINE_SHOP_EXAMPLE, 'scripts/generate-data.mjs'), '--out', other, '--seed', '4']);
-      copyFileSync(join(other, 'Fichier_web.xlsx'), join(dataDir, 'Fichier_web.xlsx'));
-      beforeObserving = new Map((await weirJson<AssetJson[]>(['assets', '--project', project], { env })).map((a) => [a.key, a]));
-      // Observe the inputs only: the new hash of Fichier_web.xlsx is recorded, nothing is recomputed.
-      const observe = await weir(['run', '-s', 'resource_type:external', '--project', project], { env });
-      assert.equal(observe.code, 0, observe.stdout + observe.stderr);
-      assets = new Map((await weirJson<AssetJson[]>(['assets', '--project', project])).map((a) => [a.key, a]));
-    });
-
-    it('the asset reading it is stale because of web_export; the ERP and link-table branches stay fresh', () => {
-      assert.equal(assets.get('web_raw')!.status, 'stale');
-      assert.deepEqual(assets.get('web_raw')!.staleBecause, ['web_export']);
-      for (const key of ['erp_raw', 'erp_clean', 'liaison_raw', 'liaison_clean']) assert.equal(assets.get(key)!.status, 'fresh', key);
-    });
-
-    it('weir assets shows it before any run reads the new file (its size or modification time changed)', () => {
-      assert.deepEqual(beforeObserving.get('web_export')!.staleBecause, ['file changed since observed']);
-      assert.equal(beforeObserving.get('web_raw')!.status, 'stale');
-      assert.deepEqual(beforeObserving.get('web_raw')!.staleBecause, ['web_export']);
-      assert.equal(beforeObserving.get('erp_raw')!.status, 'fresh');
-    });
-
-    it('everything downstream of it is stale too', () => {
-      assert.deepEqual(webDownstream.filter((k) => assets.get(k)!.status !== 'stale'), []);
-    });
-
-    it('--skip-unchanged recomputes the web branch and reuses the ERP and link-table branches', async () => {
-      const rerun = await weir(['run', '--skip-unchanged', '--project', project], { env });
-      // Seed 4's web export does not match seed 3's ERP, so the figures may differ: only the reuse is asserted.
-      const info = await weirJson<RunInfoJson>(['run-info', runIdOf(rerun.stdout), '--project', project]);
-      const status = new Map(info.steps.map((s) => [s.key, s.status]));
-      for (const key of ['erp_raw', 'erp_clean', 'liaison_raw', 'liaison_clean']) assert.equal(status.get(key), 'reused', key);
-      assert.notEqual(status.get('web_raw'), 'reused');
-      assert.ok(info.materializations.some((m) => m.assetKey === 'web_raw'), 'web_raw recomputed');
-    });
+  it('after the web export changes, the next run of the month reads the new file', async () => {
+    const other = join(temp.make('weir-wine-seed4-'), 'data');
+    await node([join(WINE_SHOP_EXAMPLE, 'scripts/generate-data.mjs'), '--out', other, '--seed', '4', '--products', '300']);
+    copyFileSync(join(other, 'Fichier_web.xlsx'), join(dataDir, 'Fichier_web.xlsx'));
+    const rerun = await weir(['run', '-s', 'web_raw', '--project', project], { env });
+    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+    const rowsOf = async (run: CliResult) => (await weirJson<RunInfoJson>(['run-info', runIdOf(run.stdout), '--project', project]))
+      .materializations.find((m) => m.assetKey === 'web_raw')?.rowCount;
+    const [seed3, seed4] = [await rowsOf(baseline), await rowsOf(rerun)];
+    assert.ok(seed3 && seed4 && seed3 !== seed4, `web_raw had ${seed3} rows, now ${seed4}`);
+    const [published] = await duckQuery(`select count(*)::int as n from w.main.web_raw`, join(project, '.weir/warehouse.duckdb'));
+    assert.equal(published!.n, seed4, 'the month holds the new rows');
   });
 });
 
@@ -235,7 +207,7 @@ describe('wine shop on the real monthly exports', () => {
   it('reproduces 825, 825, 1428, 714, 714, 70568.6 and 30', async (t) => {
     const real = await realRun;
     if (!real) return t.skip(`real exports not found at ${REAL_EXPORTS}`);
-    await assertGoodRun(real.project, real.run, REAL_FIGURES);
+    await assertGoodRun(real.project, real.run, REAL_FIGURES, REAL_EXPORTS);
     // The real exports have no expected.json: the figures come from the definitions' constants.
     assert.ok(!existsSync(join(REAL_EXPORTS, 'expected.json')));
   });

@@ -2,6 +2,7 @@
 // input file fails its step with the file and line, and the last good data stays published.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { asset, load } from '../../src/index.js';
@@ -93,6 +94,23 @@ describe('input integrity', () => {
     assert.equal(failure(truncated).code, 'EXCEL_UNREADABLE');
     assert.match(failure(truncated).message, /erp\.xlsx: not a readable \.xlsx workbook \(the file ends early/);
     assert.deepEqual(await truncated.query('select count(*)::int as n from main.erp'), [{ n: 2000 }]);
+  });
+
+  it("a loaded file's path, size and SHA-256 are in the materialization's metadata", async () => {
+    const root = tempDir();
+    const text = 'id,amount\n1,10\n2,20\n';
+    writeFileSync(join(root, 'orders.csv'), text);
+    const one = asset({ key: 'orders' }, () => load.csv('orders.csv'));
+    const sql = asset({ key: 'totals' }, () => 'select 1 as n');
+    const result = await materialize({ assets: [one, sql], root });
+    open.push(result);
+    assert.equal(result.status, 'SUCCESS');
+    const metadataOf = (key: string) => {
+      const event = result.events.find((e) => e.type === 'ASSET_MATERIALIZATION' && e.stepKey === key);
+      return (event?.data as { metadata?: Record<string, unknown> } | undefined)?.metadata;
+    };
+    assert.deepEqual(metadataOf('orders'), { loaded: { path: 'orders.csv', sha256: createHash('sha256').update(text).digest('hex'), bytes: text.length } });
+    assert.deepEqual(metadataOf('totals'), {}, 'nothing loaded, nothing recorded');
   });
 
   it('allowEmpty is validated with the other options', () => {

@@ -55,6 +55,18 @@ describe('custom', () => {
     assert.doesNotMatch(result.message, /at .*\.ts/);
   });
 
+  it("gets the audited partition, so it can compare with that partition's own figures", async () => {
+    const expected: Record<string, number> = { '2025-02': 2, '2025-03': 3 };
+    const rowsOfMonth = check('rows_of_month', async ({ query, relation, partition }) => {
+      const [row] = await query<{ n: number }>(`select count(*)::integer as n from ${relation}`);
+      return { passed: row!.n === expected[partition!.key], observed: row!.n, expected: expected[partition!.key] };
+    });
+    const window = { start: new Date('2025-02-01T00:00:00Z'), end: new Date('2025-03-01T00:00:00Z') };
+    const february = await evaluateCheck(rowsOfMonth, { ...db.target('wines'), partition: { key: '2025-02', ...window } });
+    const march = await evaluateCheck(rowsOfMonth, { ...db.target('wines'), partition: { key: '2025-03', ...window } });
+    assert.deepEqual([february.passed, february.expected, march.passed, march.expected], [true, 2, false, 3]);
+  });
+
   it('gets the staged path, and a malformed outcome is a failed evaluation', async () => {
     let seenPath: string | undefined;
     const result = await evaluateCheck(check('sloppy', (ctx) => {

@@ -35,6 +35,7 @@ export const customCheck: BuiltinCheck<CustomCheck> = {
       outcome = await spec.fn({
         relation: target.relation,
         ...(target.path !== undefined ? { path: target.path } : {}),
+        ...(target.partition ? { partition: target.partition } : {}),
         query: <T>(text: string) => {
           queries.push(text);
           return target.runner.query<T>(text);

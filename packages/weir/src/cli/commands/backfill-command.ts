@@ -94,7 +94,7 @@ export function requestOf(options: BackfillCommandOptions): { select?: string[];
   };
 }
 
-type CreateBackfill = (deps: RequestBackfillDeps, nowMs: number) => Promise<{ backfill: Backfill; plan: { unpartitionedAssetKeys: string[] } }>;
+type CreateBackfill = (deps: RequestBackfillDeps, nowMs: number) => Promise<{ backfill: Backfill; plan: { unpartitionedAssetKeys: string[] }; inOrderBecause?: string }>;
 
 async function foregroundBackfill(options: Pick<BackfillCommandOptions, 'project' | 'json'>, create: CreateBackfill): Promise<number> {
   const instance = await openLocalInstance(options.project);
@@ -112,11 +112,12 @@ async function foregroundBackfill(options: Pick<BackfillCommandOptions, 'project
   };
   for (const signal of CANCEL_SIGNALS) process.on(signal, onSignal);
   try {
-    const { backfill, plan } = await create({ project: () => snapshot, storage: instance.storage }, started);
+    const { backfill, plan, inOrderBecause } = await create({ project: () => snapshot, storage: instance.storage }, started);
     backfillId = backfill.backfillId;
     if (interrupts > 0) await instance.storage.backfills.requestCancel(backfillId, Date.now());
     const say = options.json ? () => undefined : (text: string) => process.stdout.write(`${text}\n`);
     say(`${style.bold(`Backfill ${backfill.backfillId}`)} ${style.dim(`· ${backfill.assetKeys.join(', ')} · ${plural(backfill.partitionCount, 'partition')} · ${backfill.concurrency} at once`)}`);
+    if (inOrderBecause) say(style.dim(`  one partition at a time, oldest first: ${inOrderBecause}`));
     if (plan.unpartitionedAssetKeys.length > 0) {
       say(style.dim(`  not in the backfill (no partitions): ${plan.unpartitionedAssetKeys.join(', ')}; run them after with weir run -s ${plan.unpartitionedAssetKeys.join(' ')}`));
     }
