@@ -190,6 +190,10 @@ class RunExecution {
       await this.emit(EventType.STEP_SKIPPED, step.key, skipReasonText(data), data);
       return { outcome: 'reused' };
     }
+    if (this.options.skipUnchanged && partition) {
+      // Said, not silently ignored: reuse is judged per asset today, and another partition's data says nothing here.
+      this.logger(step.key).line('warn', `--skip-unchanged does not apply to partitioned assets yet: ${step.key} [${partition.key}] is rebuilt`);
+    }
     const missing = this.missingUpstream(definition, step) ?? (partition ? await this.missingUpstreamPartition(definition, step, partition) : undefined);
     if (missing) {
       await this.emit(EventType.STEP_START, step.key, `Started ${step.key}`, { attempt: 1, kind: 'asset' });

@@ -178,6 +178,14 @@ describe('partitioned runs', () => {
     assert.match(march.events.find((e) => e.type === 'STEP_FAILURE')!.message, /the mapping gives 2 partitions of 'month_file' \(2025-01 … 2025-02\)/);
   });
 
+  it('--skip-unchanged on a partitioned asset says it does not apply and rebuilds, never silently', async () => {
+    const result = await run('2025-03', { assets: [orders, revenue], select: 'orders', skipUnchanged: true });
+    assert.equal(result.status, 'SUCCESS');
+    const warning = result.events.find((e) => e.type === 'LOG' && e.stepKey === 'orders' && /--skip-unchanged does not apply to partitioned assets yet/.test(e.message));
+    assert.ok(warning, 'a warning on the step says the flag was not applied');
+    assert.ok(result.events.some((e) => e.type === 'ASSET_MATERIALIZATION' && e.stepKey === 'orders'), 'the partition was rebuilt');
+  });
+
   it('an export that comes back empty is refused against the last materialization of the same month', async () => {
     const exportsOf = asset({ key: 'exports', partitions: months }, () => load.csv('exports/${partition.key}/orders.csv'));
     const write = (month: string, body: string) => {
