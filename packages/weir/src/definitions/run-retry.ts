@@ -44,9 +44,7 @@ export const DEFAULT_TRANSIENT_ERRORS: readonly (string | RegExp)[] = [
 export const DEFAULT_TRANSIENT_ERRORS_WORD = 'defaults';
 const DEFAULT_DELAY_MS = 60_000;
 
-// merge: the schedules helper adds `runRetry: runRetrySchema.optional()` to the schedule schema (TS and weir.yaml),
-// resolved with resolveRunRetry; scheduler/run-retry-loop.ts then uses it for a scheduled run's failed steps whose
-// asset has no policy (see the merge note there).
+// Also a schedule option (definitions/schedule.ts): its runs' failed assets with no policy of their own use it.
 export const runRetrySchema = z.strictObject({
   max: z.number().int().min(1).max(100),
   delay: z.union([z.string(), z.number().min(0)]).optional(),

@@ -9,6 +9,7 @@ import { CRON_EXAMPLE_HINT, cronProblem } from '../shared/cron.js';
 import { isTimeZone, timeZoneHint } from '../shared/time-zone.js';
 import { closestNames } from '../shared/suggest.js';
 import { DEFINITION_BRAND } from './brand.js';
+import { resolveRunRetry, RUN_RETRY_SHAPE, runRetrySchema, type RunRetryOptions, type RunRetryPolicy } from './run-retry.js';
 
 /**
  * What to do with the ticks that passed while no Weir process ran: `skip` them all, run only the `latest` (the
@@ -52,6 +53,8 @@ export interface ScheduleOptions {
   /** Added to every run the schedule starts. */
   tags?: Record<string, string>;
   description?: string;
+  /** Run-level retry of the runs it starts, for failed assets with no `runRetry` of their own. */
+  runRetry?: RunRetryOptions;
 }
 
 /** Where a schedule was declared: `schedule()` in TypeScript, `schedules:` in weir.yaml, or an asset's `automation`. */
@@ -68,6 +71,8 @@ export interface ScheduleDefinition {
   readonly catchup: CatchupPolicy;
   readonly tags: Readonly<Record<string, string>>;
   readonly description?: string;
+  /** Resolved `runRetry`: applies to its runs' failed assets that have no policy of their own. */
+  readonly runRetry?: RunRetryPolicy;
   readonly origin: ScheduleOrigin;
   /** For a schedule from an asset's `automation: { cron }`: that asset. */
   readonly assetKey?: string;
@@ -83,6 +88,7 @@ export const scheduleOptionsSchema = z.strictObject({
   catchup: catchupSchema.optional(),
   tags: z.record(z.string(), z.string()).optional(),
   description: z.string().optional(),
+  runRetry: runRetrySchema.optional(),
 });
 
 /** What each key must be, for error messages. */
@@ -94,6 +100,7 @@ const EXPECTED: Record<string, string> = {
   catchup: "'skip', 'latest' or { all: N }",
   tags: '{ name: value } with text values',
   description: 'text',
+  runRetry: RUN_RETRY_SHAPE,
 };
 
 /**
@@ -145,6 +152,12 @@ export function defineSchedule(
   }
   checkCronAndZone(options.cron, undefined, named, extra.locationOf?.('cron') ?? location);
   checkCronAndZone('@daily', options.timezone, named, extra.locationOf?.('timezone') ?? location);
+  let runRetry: RunRetryPolicy | undefined;
+  try {
+    runRetry = options.runRetry && resolveRunRetry(options.runRetry);
+  } catch (error) {
+    throw new WeirError(`${named}: runRetry is invalid: ${(error as Error).message}`, { code: 'INVALID_SCHEDULE', location: extra.locationOf?.('runRetry') ?? location, hint: `Write it as ${RUN_RETRY_SHAPE}.` });
+  }
   const definition: ScheduleDefinition = {
     [DEFINITION_BRAND]: 'schedule',
     name: options.name,
@@ -155,6 +168,7 @@ export function defineSchedule(
     catchup: options.catchup ?? 'latest',
     tags: Object.freeze({ ...(options.tags ?? {}) }),
     ...(options.description ? { description: options.description } : {}),
+    ...(runRetry ? { runRetry } : {}),
     origin: extra.origin,
     ...(extra.assetKey ? { assetKey: extra.assetKey } : {}),
     ...(location ? { location } : {}),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DuckDbWarehouse } from '../connectors/duckdb/duckdb-warehouse.js';
 import { asset } from '../definitions/asset.js';
+import { defineSchedule } from '../definitions/schedule.js';
 import type { Definitions } from '../definitions/definitions.js';
 import type { ProjectConfig } from '../definitions/project.js';
 import type { RunRetryOptions } from '../definitions/run-retry.js';
@@ -23,9 +24,9 @@ after(() => rmSync(tempRoot, { recursive: true, force: true }));
  * `source` fails with `failure()` on its first `failures` attempts (counted across runs), then succeeds; `report`
  * reads it; `side` is independent and succeeds. Only `source` has the policy.
  */
-async function setUp(options: { failures: number; failure: () => Error; runRetry?: RunRetryOptions }) {
+async function setUp(options: { failures: number; failure: () => Error; runRetry?: RunRetryOptions | null; scheduleRetry?: RunRetryOptions }) {
   let attempts = 0;
-  const source = asset({ key: 'source', runRetry: options.runRetry ?? { max: 3, delay: 0 } }, () => {
+  const source = asset({ key: 'source', ...(options.runRetry === null ? {} : { runRetry: options.runRetry ?? { max: 3, delay: 0 } }) }, () => {
     attempts += 1;
     if (attempts <= options.failures) throw options.failure();
     return 'select 1 as x';
@@ -37,7 +38,8 @@ async function setUp(options: { failures: number; failure: () => Error; runRetry
     name: 'retry', root, configFile: join(root, 'weir.yaml'), warehousePath: join(root, 'w.duckdb'), metadataPath: ':memory:',
     definitionGlobs: [], concurrency: 2, settings: {}, secretSettings: [], settingSources: {},
   };
-  const definitions: Definitions = { project, assets: [source, report, side], externals: [] };
+  const schedules = options.scheduleRetry ? [defineSchedule({ name: 'daily', select: '*', cron: '@daily', runRetry: options.scheduleRetry }, { origin: 'yaml' })] : undefined;
+  const definitions: Definitions = { project, assets: [source, report, side], externals: [], ...(schedules ? { schedules } : {}) };
   const snapshot = { definitions, graph: buildAssetGraph(definitions) };
   const storage = await openSqliteStorage(':memory:');
   const warehouse = await DuckDbWarehouse.open(project.warehousePath);
@@ -163,6 +165,26 @@ describe('run-level retries', () => {
       await t.settle();
       assert.equal((await t.runs()).length, 1);
       assert.deepEqual(t.logs, [], 'no line for runs without a policy');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("a scheduled run takes its schedule's runRetry for a failed asset with none of its own; a run by hand does not", async () => {
+    const t = await setUp({ failures: 2, failure: econnreset, runRetry: null, scheduleRetry: { max: 2, delay: 0 } });
+    try {
+      const byHand = await t.launcher.launch({ trigger: 'api' });
+      await t.launcher.idle();
+      await t.settle();
+      assert.equal((await t.runs()).length, 1, 'no schedule: no policy, no retry');
+      assert.equal((await t.storage.runs.getRun(byHand.runId))!.status, 'FAILURE');
+      await t.launcher.launch({ trigger: 'schedule', tags: { 'weir/schedule': 'daily' } });
+      await t.launcher.idle();
+      await t.settle();
+      const runs = await t.runs();
+      assert.deepEqual(runs.map((r) => [r.trigger, r.status]), [['api', 'FAILURE'], ['schedule', 'FAILURE'], ['retry', 'SUCCESS']]);
+      assert.equal(runs[2]!.tags['weir/retry-max'], '2');
+      assert.equal(runs[2]!.tags['weir/schedule'], 'daily');
     } finally {
       await t.close();
     }

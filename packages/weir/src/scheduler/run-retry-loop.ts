@@ -47,8 +47,9 @@ export function createRunRetryLoop(deps: Pick<AutomationDeps, 'project' | 'stora
       const retried = new Set(retries.map((r) => r.tags[RETRY_OF_TAG]).filter((id): id is string => id !== undefined));
       const policies = new Map<string, RunRetryPolicy>();
       for (const asset of definitions.assets) if (asset.runRetry) policies.set(asset.key, asset.runRetry);
-      // merge: a run launched by a schedule (tag weir/schedule) also uses that schedule's `runRetry` for failed steps
-      // whose asset has none: policyOf = (key) => policies.get(key) ?? schedulePolicy(run.tags['weir/schedule']).
+      // A run a schedule launched (tag weir/schedule, kept on its retries) also takes that schedule's policy, for
+      // failed assets with none of their own.
+      const schedulePolicies = new Map((definitions.schedules ?? []).flatMap((s) => (s.runRetry ? [[s.name, s.runRetry] as const] : [])));
       const seen = new Set<string>();
       // Oldest first: retries of a chain start in the order the runs failed.
       for (const run of [...failures].reverse()) {
@@ -56,7 +57,7 @@ export function createRunRetryLoop(deps: Pick<AutomationDeps, 'project' | 'stora
         if (signal.aborted) return;
         if (retried.has(run.runId)) continue;
         const decision = await decide(run, definitions, {
-          policyOf: (key) => policies.get(key),
+          policyOf: (key) => policies.get(key) ?? schedulePolicies.get(run.tags['weir/schedule'] ?? ''),
           downstreamOf: (key) => (graph.get(key) ? graph.downstreamOf(key) : undefined),
         });
         if (!decision.retry || decision.atMs > nowMs) continue;
