@@ -87,6 +87,22 @@ function scopedSelection(options: DbtCommandOptions): string[] | undefined {
 }
 
 /**
+ * Opens the project for a dbt verb. dbt exits 2 when the project cannot be parsed (1 is for nodes that ran and
+ * failed), so scripts can tell them apart: a load error here carries exit code 2.
+ *
+ * @example
+ * const instance = await openDbtInstance('jaffle_shop', { tests: true }) // a LocalInstance with instance.loaded.dbt
+ */
+async function openDbtInstance(project: string, invocation: DbtInvocation): Promise<LocalInstance> {
+  try {
+    return await openLocalInstance(project, { dbt: invocation });
+  } catch (error) {
+    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
+    throw error;
+  }
+}
+
+/**
  * Runs one dbt verb on the project; `weir run` / `weir build` come here too and fall back to the plain run command
  * when the project has no dbt project. Returns the exit code.
  *
@@ -108,14 +124,7 @@ export async function dbtCommand(options: DbtCommandOptions): Promise<number> {
     target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), fullRefresh: options.fullRefresh,
     tests: options.verb === 'build' || options.verb === 'test' || options.verb === 'compile' || options.verb === 'ls' || options.verb === 'parse',
   };
-  let instance: LocalInstance;
-  try {
-    instance = await openLocalInstance(options.project, { dbt: invocation });
-  } catch (error) {
-    // dbt exits 2 when the project cannot be parsed (1 is for nodes that ran and failed): scripts tell them apart.
-    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
-    throw error;
-  }
+  const instance = await openDbtInstance(options.project, invocation);
   try {
     const dbt = instance.loaded.dbt!;
     for (const warning of dbt.assets.warnings) process.stderr.write(`${style.yellow('warning')} ${warning}\n`);
@@ -272,14 +281,7 @@ export async function runOperationCommand(options: DbtCommandOptions & { macro: 
     throw new WeirError(`'${options.macro}' is not a macro name`, { code: 'INVALID_ARGUMENT', hint: 'Give the name of a macro of the project or a package: weir dbt run-operation my_macro, or my_package.my_macro.' });
   }
   const args = parseVars(options.args);
-  const invocation: DbtInvocation = { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: false };
-  let instance: LocalInstance;
-  try {
-    instance = await openLocalInstance(options.project, { dbt: invocation });
-  } catch (error) {
-    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
-    throw error;
-  }
+  const instance = await openDbtInstance(options.project, { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: false });
   try {
     const dbt = instance.loaded.dbt!;
     const name = options.macro.split('.').pop()!;
@@ -317,14 +319,7 @@ export async function runOperationCommand(options: DbtCommandOptions & { macro: 
  * await sourceFreshnessCommand({ project: 'shop', verb: 'source freshness', select: ['source:erp'] }) // 0, or 1 if one is stale
  */
 export async function sourceFreshnessCommand(options: DbtCommandOptions & { outputPath?: string }): Promise<number> {
-  const invocation: DbtInvocation = { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: false };
-  let instance: LocalInstance;
-  try {
-    instance = await openLocalInstance(options.project, { dbt: invocation });
-  } catch (error) {
-    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
-    throw error;
-  }
+  const instance = await openDbtInstance(options.project, { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: false });
   try {
     const dbt = instance.loaded.dbt!;
     const root = instance.loaded.definitions.project.root;
@@ -374,14 +369,7 @@ export async function sourceFreshnessCommand(options: DbtCommandOptions & { outp
  * await docsGenerateCommand({ project: 'shop', verb: 'docs generate' }) // 0; target/manifest.json and target/catalog.json written
  */
 export async function docsGenerateCommand(options: DbtCommandOptions): Promise<number> {
-  const invocation: DbtInvocation = { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: true };
-  let instance: LocalInstance;
-  try {
-    instance = await openLocalInstance(options.project, { dbt: invocation });
-  } catch (error) {
-    if (error && typeof error === 'object') Object.assign(error, { exitCode: 2 });
-    throw error;
-  }
+  const instance = await openDbtInstance(options.project, { target: options.target, profilesDir: options.profilesDir, vars: parseVars(options.vars), tests: true });
   try {
     const dbt = instance.loaded.dbt!;
     const redact = projectRedactor(instance.loaded.definitions);
