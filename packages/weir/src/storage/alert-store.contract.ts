@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AlertMessage } from '../events/index.js';
 import type { NewAlertDelivery, OpenAlertProblem, Storage } from './storage.js';
+import { withFreshStorage } from './with-fresh-storage.js';
 
 function message(overrides: Partial<AlertMessage> = {}): AlertMessage {
   return { kind: 'run_failed', state: 'problem', project: 'shop', subject: 'revenue+', title: 'Run failed: revenue+', line: 'revenue: boom', runId: 'r1', timestamp: 1000, ...overrides };
@@ -19,14 +20,7 @@ function problem(overrides: Partial<OpenAlertProblem> = {}): OpenAlertProblem {
  * alertStoreContract('sqlite', () => openSqliteStorage(':memory:'), { reopen })
  */
 export function alertStoreContract(backendName: string, open: () => Promise<Storage>, options: { reopen?: (closed: Storage) => Promise<Storage> } = {}): void {
-  async function withStorage(test: (storage: Storage) => Promise<void>): Promise<void> {
-    const storage = await open();
-    try {
-      await test(storage);
-    } finally {
-      await storage.close();
-    }
-  }
+  const withStorage = withFreshStorage(open);
 
   describe(`${backendName} alert store`, () => {
     it('records signals and reads them back after an id, oldest first, per project', () => withStorage(async (s) => {

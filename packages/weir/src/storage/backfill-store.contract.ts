@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isWeirError } from '../shared/errors.js';
 import type { NewBackfill, Storage } from './storage.js';
+import { withFreshStorage } from './with-fresh-storage.js';
 
 function newBackfill(overrides: Partial<NewBackfill> = {}): NewBackfill {
   return {
@@ -19,14 +20,7 @@ function newBackfill(overrides: Partial<NewBackfill> = {}): NewBackfill {
  * backfillStoreContract('sqlite :memory:', () => openSqliteStorage(':memory:'));
  */
 export function backfillStoreContract(backendName: string, open: () => Promise<Storage>): void {
-  async function withStorage(test: (storage: Storage) => Promise<void>): Promise<void> {
-    const storage = await open();
-    try {
-      await test(storage);
-    } finally {
-      await storage.close();
-    }
-  }
+  const withStorage = withFreshStorage(open);
 
   describe(`${backendName}: backfills`, () => {
     it('createBackfill records a REQUESTED backfill with every field, its cursor at 0', () => withStorage(async (s) => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Storage } from './storage.js';
+import { withFreshStorage } from './with-fresh-storage.js';
 
 /**
  * Registers the schedule store tests under `describe(backendName)`. `open` returns a new, empty, migrated store on every
@@ -11,14 +12,7 @@ import type { Storage } from './storage.js';
  * scheduleStoreContract('sqlite file', () => openSqliteStorage(tempFile()), (s) => openSqliteStorage((s as SqliteStorage).path));
  */
 export function scheduleStoreContract(backendName: string, open: () => Promise<Storage>, reopen?: (closed: Storage) => Promise<Storage>): void {
-  async function withStorage(test: (storage: Storage) => Promise<void>): Promise<void> {
-    const storage = await open();
-    try {
-      await test(storage);
-    } finally {
-      await storage.close();
-    }
-  }
+  const withStorage = withFreshStorage(open);
 
   describe(`${backendName}: schedules`, () => {
     it('a schedule never seen has no state; the first decision creates it with the cursor', () => withStorage(async (s) => {

@@ -7,6 +7,7 @@ import {
 } from '../events/index.js';
 import { isWeirError } from '../shared/errors.js';
 import type { Storage } from './storage.js';
+import { withFreshStorage } from './with-fresh-storage.js';
 
 /** What a backend can add to the contract beyond opening a fresh store. */
 export interface StorageContractOptions {
@@ -23,14 +24,7 @@ export interface StorageContractOptions {
  * // node --test: "sqlite file > runs > createRun records a QUEUED run ..." and the rest
  */
 export function storageContract(backendName: string, open: () => Promise<Storage>, options: StorageContractOptions = {}): void {
-  async function withStorage(test: (storage: Storage) => Promise<void>): Promise<void> {
-    const storage = await open();
-    try {
-      await test(storage);
-    } finally {
-      await storage.close();
-    }
-  }
+  const withStorage = withFreshStorage(open);
 
   describe(backendName, () => {
     describe('runs', () => {
