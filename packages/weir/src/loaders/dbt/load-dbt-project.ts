@@ -563,23 +563,19 @@ export function loadDbtProject(dir: string, options: LoadDbtProjectOptions = {})
       }
     }
   }
-  for (const [, patch] of seedPatches) {
-    const seed = nodes.get(`seed.${patch.pkg}.${patch.entry.name}`);
-    if (!seed) continue;
-    const targetSpec: TestTarget = { kind: 'seed', name: String(patch.entry.name) };
-    addGenericTests(patch.entry.data_tests ?? patch.entry.tests, targetSpec, null, patch, seed.uniqueId, `seeds.${seed.name}`);
+  // Tests in a seed's or a snapshot's yml entry (a snapshot's patch or definition) run on it like a model's.
+  const ymlTestHosts = [
+    ...[...seedPatches.values()].map((patch) => ({ patch, resource: 'seed' as const, kind: 'seed' as const })),
+    ...snapshotEntries.map((patch) => ({ patch, resource: 'snapshot' as const, kind: 'model' as const })),
+  ];
+  for (const { patch, resource, kind } of ymlTestHosts) {
+    const host = nodes.get(`${resource}.${patch.pkg}.${patch.entry.name}`);
+    if (!host) continue;
+    const targetSpec: TestTarget = { kind, name: String(patch.entry.name) };
+    const where = `${resource}s.${host.name}`;
+    addGenericTests(patch.entry.data_tests ?? patch.entry.tests, targetSpec, null, patch, host.uniqueId, where);
     for (const col of (patch.entry.columns ?? []) as Array<Record<string, any>>) {
-      if (col?.name) addGenericTests(col.data_tests ?? col.tests, targetSpec, String(col.name), patch, seed.uniqueId, `seeds.${seed.name}`);
-    }
-  }
-  // Tests in a snapshot's yml entry (patch or definition) run on the snapshot like a model's.
-  for (const patch of snapshotEntries) {
-    const snapshot = nodes.get(`snapshot.${patch.pkg}.${patch.entry.name}`);
-    if (!snapshot) continue;
-    const targetSpec: TestTarget = { kind: 'model', name: String(patch.entry.name) };
-    addGenericTests(patch.entry.data_tests ?? patch.entry.tests, targetSpec, null, patch, snapshot.uniqueId, `snapshots.${snapshot.name}`);
-    for (const col of (patch.entry.columns ?? []) as Array<Record<string, any>>) {
-      if (col?.name) addGenericTests(col.data_tests ?? col.tests, targetSpec, String(col.name), patch, snapshot.uniqueId, `snapshots.${snapshot.name}`);
+      if (col?.name) addGenericTests(col.data_tests ?? col.tests, targetSpec, String(col.name), patch, host.uniqueId, where);
     }
   }
   for (const where of sourceEntries) {
