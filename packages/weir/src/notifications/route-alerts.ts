@@ -4,7 +4,7 @@
  */
 import type { AlertEventKind, AlertRule } from '../definitions/alerts-config.js';
 import {
-  checkOutcomeOf, type AlertMessage, type AlertSignalKind, type CheckEvaluationData, type EventRecord, type Run, type RunEndData,
+  checkOutcomeOf, type AlertMessage, type AlertSignal, type AlertSignalKind, type CheckEvaluationData, type EventRecord, type Run, type RunEndData,
   type StepFailureData,
 } from '../events/index.js';
 import { formatDuration } from '../shared/duration.js';
@@ -18,17 +18,8 @@ export interface RouterProblem {
   message: AlertMessage;
 }
 
-export interface RouterSignal {
-  id: number;
-  kind: AlertSignalKind;
-  subject: string;
-  problemKey: string;
-  message: string;
-  timestamp: number;
-  resolved?: boolean;
-  runId?: string;
-  assetKey?: string;
-}
+/** A recorded AlertSignal as the router reads it: with its store id, without what routing never looks at. */
+export type RouterSignal = Omit<AlertSignal, 'project' | 'details'> & { id: number };
 
 export interface RouteAlertsInput {
   project: string;
