@@ -118,7 +118,8 @@ export function addAssetRoutes(api: ApiContext): void {
   });
 }
 
-function knownAsset(graph: AssetGraph, key: string): AssetNode {
+/** The graph node of `key`, or the 404 every asset route answers for an unknown key (with the closest keys). */
+export function knownAsset(graph: AssetGraph, key: string): AssetNode {
   const node = graph.get(key);
   if (!node) throw new ApiError(404, 'UNKNOWN_ASSET', `No asset '${key}'. ${didYouMean(key, graph.keys())}`.trim());
   return node;

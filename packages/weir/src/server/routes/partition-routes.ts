@@ -1,7 +1,7 @@
 /** `GET /api/assets/:key/partitions`: a partitioned asset's definition and the status of its partitions as ranges. */
 import { partitionRanges } from '../../engine/partition-status.js';
 import { isWeirError } from '../../shared/errors.js';
-import { didYouMean } from '../../shared/suggest.js';
+import { knownAsset } from './asset-routes.js';
 import { ApiError } from '../api-error.js';
 import { addRoute } from '../api-route.js';
 import type { ApiContext } from '../api-context.js';
@@ -29,8 +29,7 @@ export function addPartitionRoutes(api: ApiContext): void {
     },
   }, async ({ c, params, query }) => {
     const { definitions, graph } = api.snapshot();
-    const node = graph.get(params.key);
-    if (!node) throw new ApiError(404, 'UNKNOWN_ASSET', `No asset '${params.key}'. ${didYouMean(params.key, graph.keys())}`.trim());
+    const node = knownAsset(graph, params.key);
     const partitions = node.kind === 'asset' ? node.definition.partitions : undefined;
     if (!partitions) throw new ApiError(404, 'NOT_PARTITIONED', `Asset '${node.key}' is not partitioned.`);
     const nowMs = clock();
