@@ -16,6 +16,7 @@ import {
   catalogJson, compileNode, expandStateTerms, freshnessCriteria, writeCatalog, freshnessSql, freshnessStatus, nodeRelation, writeSourcesJson, KIND_NOUN, VERBS_THAT_RUN, renderSnippet, tableSql, testResultSql, viewSql, writeCompiledFiles, writeManifest, writeRunFilesAsync, writeRunResults,
   type CatalogColumnRow, type CompiledNode, type DbtRunResult, type DbtNode, type DbtUnitTest, type FreshnessResult,
 } from '../../loaders/dbt/index.js';
+import { asQueryResult } from '../../loaders/dbt/dbt-assets.js';
 import { WeirError } from '../../shared/errors.js';
 import { newRunId } from '../../shared/ids.js';
 import { formatDuration } from '../../shared/duration.js';
@@ -295,11 +296,7 @@ export async function runOperationCommand(options: DbtCommandOptions & { macro: 
       process.stdout.write(`Running macro '${options.macro}'\n`);
       const returned = await renderSnippet(dbt.project, undefined, call, {
         resolveRelation: dbt.assets.relationName, resolveExternal: dbt.assets.resolveExternal, variables,
-        runQuery: async (sql) => {
-          const rows = await session.query<Record<string, unknown>>(sql);
-          const columns = rows[0] ? Object.keys(rows[0]) : [];
-          return { columns, rows: rows.map((r) => columns.map((c) => r[c])) };
-        },
+        runQuery: (sql) => asQueryResult(session, sql),
       });
       if (returned.trim()) process.stdout.write(`${projectRedactor(instance.loaded.definitions)(returned.trim())}\n`);
       return 0;
@@ -409,11 +406,7 @@ async function compileVerb(instance: LocalInstance, dbt: LoadedDbt, options: Dbt
     for (const node of nodes) {
       compiled.set(node.uniqueId, await compileNode(dbt.project, node.uniqueId, {
         resolveRelation: dbt.assets.relationName, resolveExternal: dbt.assets.resolveExternal,
-        runQuery: async (sql) => {
-          const rows = await session.query<Record<string, unknown>>(sql);
-          const columns = rows[0] ? Object.keys(rows[0]) : [];
-          return { columns, rows: rows.map((r) => columns.map((c) => r[c])) };
-        },
+        runQuery: (sql) => asQueryResult(session, sql),
         fullRefresh: options.fullRefresh,
       }, cache));
     }

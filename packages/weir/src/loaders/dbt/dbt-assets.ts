@@ -120,8 +120,8 @@ function ownersOf(project: DbtProject, node: Pick<DbtNode, 'meta' | 'config'>): 
   return [...owners];
 }
 
-/** Rows of a query as the agate-like table dbt's run_query returns. */
-async function asQueryResult(ctx: Pick<AssetContext, 'query'> | Pick<CustomCheckContext, 'query'>, sql: string): Promise<QueryResult> {
+/** Rows of a query as the agate-like table dbt's run_query returns (for compiles in a step, a check or a CLI verb). */
+export async function asQueryResult(ctx: Pick<AssetContext, 'query'> | Pick<CustomCheckContext, 'query'>, sql: string): Promise<QueryResult> {
   const rows = await ctx.query<Record<string, unknown>>(sql);
   const columns = rows[0] ? Object.keys(rows[0]) : [];
   return { columns, rows: rows.map((r) => columns.map((c) => r[c])) };
